@@ -1,0 +1,141 @@
+"""Configuration: ``[tool.provlint]`` in ``pyproject.toml`` or a standalone
+``provlint.toml``, found by walking up from the corpus folder.
+
+The file is data only (TOML); nothing from the checked folder is ever
+imported or run.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DOCUMENTS = ("**/*.txt", "**/*.md")
+DEFAULT_EXCLUDE = ("INDEX.md", "**/INDEX.md", "README.md", "**/README.md")
+
+
+class ConfigError(Exception):
+    """A usage or configuration error: the CLI exits 2 with this message."""
+
+
+@dataclass
+class Config:
+    """The effective configuration of a run. Library users build one
+    directly; the CLI builds it from the file and the flags."""
+
+    documents: tuple[str, ...] = DEFAULT_DOCUMENTS
+    exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    plugins: tuple[str, ...] = ()
+    blocked_plugins: tuple[str, ...] = ()
+    load_entrypoints: bool = True
+    check_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: Path | None = None
+
+    def with_overrides(self, **changes: Any) -> Config:
+        data = dict(self.__dict__)
+        for key, value in changes.items():
+            if value is None:
+                continue
+            data[key] = value
+        return Config(**data)
+
+
+_LIST_KEYS = {
+    "documents": "documents",
+    "exclude": "exclude",
+    "select": "select",
+    "ignore": "ignore",
+    "extend-select": "extend_select",
+    "plugins": "plugins",
+}
+_TABLE_KEYS = {"check"}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+
+
+def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """Walk up from ``start``; the first ``provlint.toml``, or
+    ``pyproject.toml`` with a ``[tool.provlint]`` table, wins."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        standalone = folder / "provlint.toml"
+        if standalone.is_file():
+            return standalone, _read_toml(standalone)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+            tool = data.get("tool", {})
+            if isinstance(tool, dict) and "provlint" in tool:
+                section = tool["provlint"]
+                if not isinstance(section, dict):
+                    raise ConfigError(f"{pyproject}: [tool.provlint] must be a table")
+                return pyproject, section
+    return None
+
+
+def _string_list(source: Path, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{source}: '{key}' must be a list of strings, found {value!r}")
+    return tuple(value)
+
+
+def config_from_mapping(data: Mapping[str, Any], source: Path) -> Config:
+    kwargs: dict[str, Any] = {"source": source}
+    for key, value in data.items():
+        if key in _LIST_KEYS:
+            kwargs[_LIST_KEYS[key]] = _string_list(source, key, value)
+        elif key == "check":
+            if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+                raise ConfigError(
+                    f"{source}: 'check' must be a table of tables, e.g. [tool.provlint.check.NAME]"
+                )
+            kwargs["check_options"] = {str(k): dict(v) for k, v in value.items()}
+        else:
+            known = ", ".join(sorted([*_LIST_KEYS, *_TABLE_KEYS]))
+            raise ConfigError(f"{source}: unknown configuration key '{key}' (known keys: {known})")
+    return Config(**kwargs)
+
+
+def load_config(start: Path) -> Config:
+    found = find_config_file(start)
+    if found is None:
+        return Config()
+    path, data = found
+    if path.name == "provlint.toml":
+        # A standalone file may use a [tool.provlint] table or top-level keys.
+        tool = data.get("tool")
+        if isinstance(tool, dict) and isinstance(tool.get("provlint"), dict) and len(data) == 1:
+            data = tool["provlint"]
+    return config_from_mapping(data, path)
+
+
+def matches_selector(code: str, name: str, selectors: Iterable[str]) -> bool:
+    """True when a check (code, name) is named by any selector: ``ALL``, an
+    exact name, an exact code, or a code prefix such as ``PV1``."""
+    for sel in selectors:
+        s = sel.strip()
+        if not s:
+            continue
+        if s.upper() == "ALL" or s == name or code.startswith(s.upper()):
+            return True
+    return False

@@ -1,0 +1,414 @@
+"""Data model shared by the runner, the checks and the output formats.
+
+Everything here is plain data: frozen dataclasses and small containers that
+pickle cleanly, so that document checks can later run in worker processes.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+__all__ = [
+    "SEVERITIES",
+    "Catalogue",
+    "Cell",
+    "Check",
+    "Corpus",
+    "CorpusCheck",
+    "Declared",
+    "Document",
+    "DocumentCheck",
+    "Finding",
+    "Header",
+    "IndexRow",
+    "Location",
+    "Severity",
+]
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is. Only ``error`` fails a run by default."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+SEVERITIES = tuple(s.value for s in Severity)
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in the corpus: a path relative to the corpus root, 1-based
+    line and column (0 when unknown), and a short note saying what is there."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+    note: str = ""
+
+    def __str__(self) -> str:
+        out = self.path
+        if self.line:
+            out += f":{self.line}"
+            if self.column:
+                out += f":{self.column}"
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One inconsistency, with its evidence.
+
+    ``path`` is relative to the corpus root (POSIX separators); ``line`` and
+    ``column`` are 1-based, 0 meaning "the whole file". ``related`` holds the
+    other side of a contradiction: another file and line, or an INDEX.md row.
+    """
+
+    path: str
+    line: int
+    column: int
+    code: str
+    check: str
+    severity: Severity
+    message: str
+    doc_id: str | None = None
+    related: tuple[Location, ...] = ()
+    plugin: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, self.column)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "check": self.check,
+            "severity": self.severity.value,
+            "message": self.message,
+            "doc_id": self.doc_id,
+            "related": [r.to_dict() for r in self.related],
+            "plugin": self.plugin,
+        }
+
+
+# --------------------------------------------------------------------------
+# Inputs: the catalogue and the documents
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One non-empty INDEX.md cell: its text (escapes resolved, trimmed) and
+    the 1-based column where the cell's text starts."""
+
+    value: str
+    column: int
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """A catalogue row. ``cells`` maps the lower-cased column name to the
+    cell; empty cells are absent. Unknown columns are kept."""
+
+    line: int
+    cells: Mapping[str, Cell]
+    raw_cell_count: int = 0
+
+    def get(self, name: str) -> str | None:
+        cell = self.cells.get(name)
+        return cell.value if cell is not None else None
+
+    @property
+    def id(self) -> str | None:
+        return self.get("id")
+
+    @property
+    def file(self) -> str | None:
+        return self.get("file")
+
+    def location(self, index_path: str, name: str | None = None, note: str = "") -> Location:
+        cell = self.cells.get(name) if name else None
+        return Location(index_path, self.line, cell.column if cell else 1, note)
+
+
+@dataclass(frozen=True)
+class TableProblem:
+    """Something the INDEX.md parser could not read as the contract says."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The parsed INDEX.md. ``path`` is relative to the corpus root (normally
+    ``INDEX.md``). ``columns`` is the header row, lower-cased, in order."""
+
+    path: str
+    exists: bool
+    columns: tuple[str, ...] = ()
+    header_line: int = 0
+    rows: tuple[IndexRow, ...] = ()
+    problems: tuple[TableProblem, ...] = ()
+    read_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A value declared for a document field, with where it was declared.
+    ``origin`` is ``"index"``, ``"header"`` or a plugin-chosen word."""
+
+    value: Any
+    origin: str
+    location: Location
+
+
+@dataclass
+class Header:
+    """What a header parser made of the top of a document.
+
+    ``fields`` holds the raw values (strings, lists of strings or mappings:
+    YAML scalars are never converted), ``positions`` the 1-based (line,
+    column) of each top-level key's value, keyed by a JSON-pointer-like tuple
+    path. ``body_line``/``body_column`` say where the body starts, and
+    ``errors`` lists (line, column, message) problems met while parsing.
+    """
+
+    format: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    body_column: int = 1
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def position(self, *path: Any) -> tuple[int, int]:
+        """Best position for ``path``: the deepest known prefix, else line 1."""
+        p = tuple(path)
+        while p:
+            if p in self.positions:
+                return self.positions[p]
+            p = p[:-1]
+        return self.positions.get((), (1, 1))
+
+
+@dataclass
+class Document:
+    """One document, as every document check sees it.
+
+    A document comes from an INDEX.md row, from a file that matches the
+    document globs, or both. ``text`` is the decoded file (None when it could
+    not be read), ``header`` what a header parser made of it. ``declared``
+    maps a field name to every declaration of it, INDEX.md first.
+    ``summary`` is where document checks leave compact facts for corpus
+    checks (it must stay small and picklable).
+    """
+
+    path: str
+    row: IndexRow | None = None
+    index_path: str = "INDEX.md"
+    exists: bool = False
+    read_error: str | None = None
+    escapes_root: bool = False
+    size: int = 0
+    sha256: str | None = None
+    text: str | None = None
+    decode_error: tuple[int, str] | None = None
+    header: Header | None = None
+    declared: dict[str, list[Declared]] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def doc_id(self) -> str | None:
+        ids = self.declared.get("id")
+        return str(ids[0].value) if ids else None
+
+    def get(self, name: str) -> Any:
+        """The effective value of a field: INDEX.md's when it has one, else
+        the header's. Disagreements are reported by checks, never hidden."""
+        values = self.declared.get(name)
+        return values[0].value if values else None
+
+    def first(self, name: str) -> Declared | None:
+        values = self.declared.get(name)
+        return values[0] if values else None
+
+    @property
+    def body(self) -> str:
+        if self.header is not None:
+            return self.header.body
+        return self.text or ""
+
+    def pairs(self, name: str) -> list[tuple[Declared, Declared]]:
+        """Every pair of declarations of ``name`` that come from different
+        places (INDEX.md first), for checks that compare them."""
+        values = self.declared.get(name, [])
+        return [
+            (a, b)
+            for i, a in enumerate(values)
+            for b in values[i + 1 :]
+            if a.location.path != b.location.path or a.origin != b.origin
+        ]
+
+    def row_location(self, column_name: str | None = None, note: str = "INDEX.md row") -> Location:
+        """The document's INDEX.md row (at a cell when named), or the index
+        file itself when the document has no row."""
+        if self.row is None:
+            return Location(self.index_path, 0, 0, "no INDEX.md row")
+        return self.row.location(self.index_path, column_name, note)
+
+    def anchor(self) -> tuple[Location, tuple[Location, ...]]:
+        """Where a finding about the document's metadata as a whole goes,
+        and what to cite beside it: the file (line 1) citing its row, or
+        the row when the file cannot be read."""
+        if self.exists and not self.read_error:
+            related = (self.row_location(),) if self.row is not None else ()
+            return Location(self.path, 1, 1), related
+        return self.row_location(), ()
+
+    def lightweight(self) -> Document:
+        """A copy without the text, for corpus checks."""
+        header = self.header
+        if header is not None:
+            header = Header(
+                format=header.format,
+                fields=header.fields,
+                positions=header.positions,
+                body="",
+                body_line=header.body_line,
+                body_column=header.body_column,
+                errors=header.errors,
+            )
+        return Document(
+            path=self.path,
+            row=self.row,
+            index_path=self.index_path,
+            exists=self.exists,
+            read_error=self.read_error,
+            escapes_root=self.escapes_root,
+            size=self.size,
+            sha256=self.sha256,
+            text=None,
+            decode_error=self.decode_error,
+            header=header,
+            declared=self.declared,
+            summary=self.summary,
+        )
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What corpus checks see: the catalogue and every document's metadata
+    and summary (never all the texts at once)."""
+
+    root: str
+    catalogue: Catalogue
+    documents: Sequence[Document]
+
+    def by_path(self) -> dict[str, Document]:
+        return {d.path: d for d in self.documents}
+
+
+# --------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------
+
+
+class Check:
+    """Base class of every check, built-in or third-party.
+
+    Subclasses set the class attributes and implement ``check_document``
+    (for :class:`DocumentCheck`) or ``check_corpus`` (for
+    :class:`CorpusCheck`). The class docstring is the check's documentation,
+    with the sections *What it does*, *Why it matters*, *Example* and
+    *Options*; ``provlint explain`` prints it.
+
+    ``options`` is a JSON Schema ``properties`` mapping for the check's
+    options; ``defaults`` their default values.
+    """
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.ERROR
+    scope: ClassVar[Literal["document", "corpus"]] = "document"
+    options: ClassVar[dict[str, Any]] = {}
+    defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, options: Mapping[str, Any] | None = None, plugin: str = "") -> None:
+        merged = dict(self.defaults)
+        merged.update(options or {})
+        self.config: dict[str, Any] = merged
+        self.plugin = plugin
+
+    def finding(
+        self,
+        path: str,
+        line: int,
+        column: int,
+        message: str,
+        *,
+        doc_id: str | None = None,
+        related: Iterable[Location] = (),
+        severity: Severity | None = None,
+    ) -> Finding:
+        """Build a finding of this check."""
+        return Finding(
+            path=path,
+            line=line,
+            column=column,
+            code=self.code,
+            check=self.name,
+            severity=severity or self.severity,
+            message=message,
+            doc_id=doc_id,
+            related=tuple(related),
+            plugin=self.plugin,
+        )
+
+    @classmethod
+    def summary_line(cls) -> str:
+        doc = (cls.__doc__ or "").strip()
+        return doc.splitlines()[0].strip() if doc else ""
+
+
+class DocumentCheck(Check):
+    """A check that sees one document at a time. It may run in any order, or
+    in another process, so it must not keep state between documents."""
+
+    scope: ClassVar[Literal["document", "corpus"]] = "document"
+
+    def check_document(self, doc: Document) -> Iterator[Finding] | Iterable[Finding]:
+        raise NotImplementedError
+
+
+class CorpusCheck(Check):
+    """A check that sees the catalogue and every document's metadata and
+    summary once all documents have been read."""
+
+    scope: ClassVar[Literal["document", "corpus"]] = "corpus"
+
+    def check_corpus(self, corpus: Corpus) -> Iterator[Finding] | Iterable[Finding]:
+        raise NotImplementedError

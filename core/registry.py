@@ -1,0 +1,359 @@
+"""Plugin loading and the check registry.
+
+A fresh :class:`pluggy.PluginManager` is built for every run; nothing is
+loaded at import time. Built-in plugins come from an explicit list, third
+party ones from the ``provlint`` entry-point group (found without importing
+them first) and from ``-p MODULE``. Every plugin is loaded guarded: one that
+fails to import, has a misspelt hook or returns garbage becomes an
+``internal-error`` finding naming it, and the rest still load.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .model import Check, CorpusCheck, DocumentCheck, Finding, Severity
+
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "provlint.plugins.header_formats",
+    "provlint.plugins.output_formats",
+    "provlint.plugins.index_schema",
+    "provlint.plugins.header_schema",
+    "provlint.plugins.duplicate_id",
+    "provlint.plugins.missing_file",
+    "provlint.plugins.unindexed_file",
+    "provlint.plugins.missing_source",
+    "provlint.plugins.missing_date",
+    "provlint.plugins.date_mismatch",
+    "provlint.plugins.field_mismatch",
+    "provlint.plugins.checksum_mismatch",
+    "provlint.plugins.encoding",
+)
+ENTRY_POINT_GROUP = "provlint"
+CODE_RE = re.compile(r"^[A-Z]{1,5}[0-9]{2,4}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+class InternalError(Check):
+    """A plugin failed to load, or a check raised or returned something that is not a finding.
+
+    **What it does.** Reports, as a finding, any failure inside provlint or a
+    plugin: a plugin module that cannot be imported, a misspelt hook, two
+    checks claiming one code or name, a check that raises on a document or
+    returns something other than findings. The finding names the plugin and
+    the check; ``--verbose`` adds the traceback.
+
+    **Why it matters.** One broken plugin must not hide the results of every
+    other check, and must not pass silently either: the run completes, and
+    the exit code is 3 so CI notices.
+
+    **Example.** ``<plugin my_checks>:0:0: PV001 internal-error: check
+    'title-length' (plugin my_checks 1.0) raised ValueError on
+    seeds/a.txt: bad value``
+
+    **Options.** None. It cannot be ignored or deselected.
+    """
+
+    code = "PV001"
+    name = "internal-error"
+    severity = Severity.ERROR
+    scope = "corpus"
+
+
+@dataclass
+class PluginInfo:
+    """A plugin as the registry knows it."""
+
+    name: str
+    module: str
+    origin: str  # "builtin", "entry-point" or "command-line"
+    dist: str = ""
+    version: str = ""
+    loaded: bool = False
+
+    @property
+    def label(self) -> str:
+        who = self.dist or self.name
+        return f"{who} {self.version}".strip()
+
+
+@dataclass
+class CheckSpec:
+    cls: type[Check]
+    plugin: PluginInfo
+
+    @property
+    def code(self) -> str:
+        return self.cls.code
+
+    @property
+    def name(self) -> str:
+        return self.cls.name
+
+
+@dataclass
+class Registry:
+    pm: pluggy.PluginManager
+    plugins: list[PluginInfo] = field(default_factory=list)
+    checks: dict[str, CheckSpec] = field(default_factory=dict)
+    formats: dict[str, Any] = field(default_factory=dict)
+    option_schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)
+
+    def internal_error(self, message: str, *, path: str = "", tb: str | None = None,
+                       plugin: str = "") -> Finding:
+        f = Finding(
+            path=path,
+            line=0,
+            column=0,
+            code=InternalError.code,
+            check=InternalError.name,
+            severity=Severity.ERROR,
+            message=message,
+            plugin=plugin,
+        )
+        self.findings.append(f)
+        if tb:
+            self.tracebacks.append(tb)
+        return f
+
+    def by_code_or_name(self, key: str) -> CheckSpec | None:
+        if key in self.checks:
+            return self.checks[key]
+        for spec in self.checks.values():
+            if spec.code.upper() == key.upper():
+                return spec
+        return None
+
+
+def _dist_of(module: str) -> tuple[str, str]:
+    from importlib import metadata
+
+    top = module.split(".")[0]
+    try:
+        dists = metadata.packages_distributions().get(top, [])
+    except Exception:  # pragma: no cover - broken metadata
+        dists = []
+    for dist in dists:
+        try:
+            return dist, metadata.version(dist)
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            continue
+    return "", ""
+
+
+def _provlint_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _register(reg: Registry, obj: Any, info: PluginInfo) -> None:
+    try:
+        reg.pm.register(obj, name=info.name)
+        reg.pm.check_pending()
+    except Exception as exc:
+        if reg.pm.is_registered(obj):
+            reg.pm.unregister(obj)
+        reg.internal_error(
+            f"plugin {info.name!r} ({info.module}) could not be registered: "
+            f"{type(exc).__name__}: {exc}",
+            tb=traceback.format_exc(),
+            plugin=info.name,
+        )
+        return
+    info.loaded = True
+    reg.plugins.append(info)
+
+
+def _blocked(info_name: str, module: str, blocked: Sequence[str]) -> bool:
+    return any(b in (info_name, module, module.rsplit(".", 1)[-1]) for b in blocked)
+
+
+def build_registry(
+    extra_plugins: Sequence[str] = (),
+    blocked: Sequence[str] = (),
+    load_entrypoints: bool = True,
+    objects: Iterable[Any] = (),
+) -> Registry:
+    """Build a fresh plugin manager and registry.
+
+    :param extra_plugins: module names to load (``-p MODULE``).
+    :param blocked: plugin names or modules not to load (``-p no:NAME``).
+    :param load_entrypoints: whether to load the ``provlint`` entry points.
+    :param objects: already-imported plugin objects (used by tests and the
+        pytest fixture).
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    reg = Registry(pm=pm)
+    version = _provlint_version()
+
+    for modname in BUILTIN_PLUGINS:
+        short = modname.rsplit(".", 1)[-1]
+        if _blocked(short, modname, blocked):
+            continue
+        info = PluginInfo(short, modname, "builtin", "provlint", version)
+        try:
+            module = importlib.import_module(modname)
+        except Exception as exc:
+            reg.internal_error(
+                f"built-in plugin {modname} failed to import: {type(exc).__name__}: {exc}",
+                tb=traceback.format_exc(),
+                plugin=short,
+            )
+            continue
+        _register(reg, module, info)
+
+    if load_entrypoints:
+        from importlib import metadata
+
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            dist = getattr(ep, "dist", None)
+            dist_name = dist.metadata["Name"] if dist is not None else ""
+            dist_version = dist.version if dist is not None else ""
+            if _blocked(ep.name, ep.value.split(":")[0], blocked) or (
+                dist_name and dist_name in blocked
+            ):
+                continue
+            info = PluginInfo(ep.name, ep.value, "entry-point", dist_name, dist_version)
+            try:
+                obj = ep.load()
+            except Exception as exc:
+                reg.internal_error(
+                    f"plugin {ep.name!r} (entry point {ep.value}"
+                    f"{', from ' + dist_name + ' ' + dist_version if dist_name else ''}) "
+                    f"failed to load: {type(exc).__name__}: {exc}",
+                    tb=traceback.format_exc(),
+                    plugin=ep.name,
+                )
+                continue
+            _register(reg, obj, info)
+
+    for modname in extra_plugins:
+        if _blocked(modname, modname, blocked):
+            continue
+        try:
+            module = importlib.import_module(modname)
+        except Exception as exc:
+            reg.internal_error(
+                f"plugin module {modname!r} (-p) failed to import: {type(exc).__name__}: {exc}",
+                tb=traceback.format_exc(),
+                plugin=modname,
+            )
+            continue
+        dist, ver = _dist_of(modname)
+        _register(reg, module, PluginInfo(modname, modname, "command-line", dist, ver))
+
+    for obj in objects:
+        name = getattr(obj, "__name__", None) or type(obj).__name__
+        _register(reg, obj, PluginInfo(str(name), str(name), "object"))
+
+    _collect(reg)
+    return reg
+
+
+def _plugin_info(reg: Registry, plugin_name: str) -> PluginInfo:
+    for info in reg.plugins:
+        if info.name == plugin_name:
+            return info
+    return PluginInfo(plugin_name, plugin_name, "unknown")  # pragma: no cover
+
+
+def _call_each(reg: Registry, hook_name: str) -> Iterable[tuple[PluginInfo, Any]]:
+    caller = getattr(reg.pm.hook, hook_name)
+    # Registration order: built-ins first, so their codes win a clash.
+    for impl in caller.get_hookimpls():
+        info = _plugin_info(reg, impl.plugin_name)
+        try:
+            yield info, impl.function()
+        except Exception as exc:
+            reg.internal_error(
+                f"plugin {info.name!r}: hook {hook_name} raised {type(exc).__name__}: {exc}",
+                tb=traceback.format_exc(),
+                plugin=info.name,
+            )
+
+
+def _validate_check(cls: Any) -> str | None:
+    if not (isinstance(cls, type) and issubclass(cls, (DocumentCheck, CorpusCheck))):
+        return f"{cls!r} is not a DocumentCheck or CorpusCheck subclass"
+    if not CODE_RE.match(cls.code or ""):
+        return f"check {cls.__name__} has code {cls.code!r}; expected letters then digits, e.g. XY101"
+    if not NAME_RE.match(cls.name or ""):
+        return f"check {cls.__name__} has name {cls.name!r}; expected kebab-case, e.g. title-length"
+    try:
+        Severity(cls.severity)
+    except ValueError:
+        return f"check {cls.name} has severity {cls.severity!r}; expected error, warning or info"
+    if not (cls.__doc__ or "").strip():
+        return f"check {cls.name} has no docstring; `provlint explain` needs one"
+    return None
+
+
+def _collect(reg: Registry) -> None:
+    version = _provlint_version()
+    core = PluginInfo("core", "provlint", "builtin", "provlint", version, loaded=True)
+    reg.checks[InternalError.name] = CheckSpec(InternalError, core)
+    codes = {InternalError.code: reg.checks[InternalError.name]}
+
+    for info, result in _call_each(reg, "provlint_register_checks"):
+        if result is None:
+            continue
+        if not isinstance(result, (list, tuple)):
+            reg.internal_error(
+                f"plugin {info.name!r}: provlint_register_checks returned "
+                f"{type(result).__name__}, expected a list of check classes",
+                plugin=info.name,
+            )
+            continue
+        for cls in result:
+            problem = _validate_check(cls)
+            if problem:
+                reg.internal_error(f"plugin {info.name!r}: {problem}", plugin=info.name)
+                continue
+            other = reg.checks.get(cls.name) or codes.get(cls.code)
+            if other is not None:
+                clash = "name" if other.name == cls.name else "code"
+                reg.internal_error(
+                    f"check {cls.name} ({cls.code}) from plugin {info.label!r} has the same "
+                    f"{clash} as check {other.name} ({other.code}) from plugin "
+                    f"{other.plugin.label!r}; the second is not loaded",
+                    plugin=info.name,
+                )
+                continue
+            spec = CheckSpec(cls, info)
+            reg.checks[cls.name] = spec
+            codes[cls.code] = spec
+
+    for info, result in _call_each(reg, "provlint_register_formats"):
+        for fmt in result or ():
+            name = getattr(fmt, "name", None)
+            if not name or not callable(getattr(fmt, "render", None)):
+                reg.internal_error(
+                    f"plugin {info.name!r}: output format {fmt!r} has no name or render()",
+                    plugin=info.name,
+                )
+                continue
+            if name in reg.formats:
+                reg.internal_error(
+                    f"plugin {info.name!r}: output format {name!r} is already provided",
+                    plugin=info.name,
+                )
+                continue
+            reg.formats[name] = fmt
+
+    for info, result in _call_each(reg, "provlint_config_options"):
+        if not isinstance(result, dict):
+            continue
+        for key, schema in result.items():
+            reg.option_schemas[str(key)] = schema

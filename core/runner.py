@@ -1,0 +1,554 @@
+"""The runner: find the corpus, read every document once, run the checks.
+
+:func:`run` is the library API. It returns a :class:`Report` and never
+prints or exits; only the CLI does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .catalogue import parse_catalogue
+from .config import DEFAULT_EXCLUDE, Config, ConfigError, load_config, matches_selector
+from .model import (
+    Catalogue,
+    Corpus,
+    CorpusCheck,
+    Declared,
+    Document,
+    DocumentCheck,
+    Finding,
+    Header,
+    Location,
+    Severity,
+    TableProblem,
+)
+from .registry import CheckSpec, InternalError, Registry, build_registry
+
+INDEX_NAME = "INDEX.md"
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".provlint_cache"})
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass
+class Report:
+    """The result of one run over one corpus.
+
+    ``findings`` are sorted by (path, line, column, code). Paths are relative
+    to ``root`` with POSIX separators. ``stats`` holds counts; ``tracebacks``
+    the tracebacks behind internal errors (the CLI shows them with
+    ``--verbose``).
+    """
+
+    root: Path
+    findings: tuple[Finding, ...]
+    stats: dict[str, Any] = field(default_factory=dict)
+    checks: tuple[CheckSpec, ...] = ()
+    tracebacks: tuple[str, ...] = ()
+    registry: Registry | None = field(default=None, repr=False)
+
+    @property
+    def exit_code(self) -> int:
+        """0 no error finding, 1 at least one, 3 an internal or plugin error."""
+        if any(f.code == InternalError.code for f in self.findings):
+            return 3
+        if any(f.severity is Severity.ERROR for f in self.findings):
+            return 1
+        return 0
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            out[f.severity.value] += 1
+        return out
+
+    def display_path(self, path: str, base: Path | None = None) -> str:
+        """``path`` (relative to the root) as a user should see it: relative
+        to ``base`` (default: the current directory) when inside it."""
+        if not path:
+            return path
+        full = self.root / path
+        base = base or Path.cwd()
+        try:
+            rel = os.path.relpath(full, base)
+        except ValueError:  # pragma: no cover - other drive on Windows
+            return str(full)
+        if rel.startswith(".."):
+            return str(full)
+        return Path(rel).as_posix()
+
+
+# --------------------------------------------------------------------------
+# Finding the corpus
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    root: Path
+    only: frozenset[str] | None  # paths relative to root; None = everything
+    explicit: bool
+
+
+def _find_index_upwards(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / INDEX_NAME).is_file():
+            return folder
+    return None
+
+
+def locate(paths: Sequence[str | os.PathLike[str]], cwd: Path | None = None) -> list[Target]:
+    """Turn command-line paths into corpora to check.
+
+    A folder is a corpus (its INDEX.md may be missing: that is a finding);
+    an INDEX.md names its folder; a document file belongs to the nearest
+    folder above it that has an INDEX.md, and only findings on the named
+    files (and the rows that name them) are reported. With no paths, the
+    corpus is the nearest folder at or above ``cwd`` with an INDEX.md.
+    """
+    cwd = (cwd or Path.cwd()).resolve()
+    if not paths:
+        root = _find_index_upwards(cwd)
+        if root is None:
+            raise ConfigError(
+                f"no corpus found: no {INDEX_NAME} in {cwd} or any folder above it "
+                "(pass a corpus folder as an argument)"
+            )
+        return [Target(root, None, explicit=False)]
+    whole: dict[Path, Target] = {}
+    partial: dict[Path, set[str]] = {}
+    for raw in paths:
+        p = Path(raw)
+        p = p if p.is_absolute() else cwd / p
+        if p.is_dir():
+            root = p.resolve()
+            whole.setdefault(root, Target(root, None, explicit=True))
+            continue
+        if not p.exists() and not p.is_symlink():
+            raise ConfigError(f"{raw}: no such file or folder")
+        parent = p.parent.resolve()
+        if p.name == INDEX_NAME:
+            whole.setdefault(parent, Target(parent, None, explicit=True))
+            continue
+        root = _find_index_upwards(parent)
+        if root is None:
+            raise ConfigError(f"{raw}: no {INDEX_NAME} found in its folder or any folder above it")
+        rel = Path(os.path.relpath(parent / p.name, root)).as_posix()
+        partial.setdefault(root, set()).add(rel)
+    targets = list(whole.values())
+    for root, files in partial.items():
+        if root not in whole:
+            targets.append(Target(root, frozenset(files), explicit=True))
+    return sorted(targets, key=lambda t: str(t.root))
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out = []
+    i = 0
+    p = pattern.replace("\\", "/")
+    while i < len(p):
+        if p.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif p.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif p[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif p[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(p[i]))
+            i += 1
+    return re.compile("^" + "".join(out) + "$")
+
+
+class PathMatcher:
+    def __init__(self, include: Iterable[str], exclude: Iterable[str]) -> None:
+        self.include = [_glob_regex(p) for p in include]
+        self.exclude = [_glob_regex(p) for p in exclude]
+
+    def __call__(self, rel: str) -> bool:
+        return any(r.match(rel) for r in self.include) and not any(
+            r.match(rel) for r in self.exclude
+        )
+
+
+def discover(root: Path, matcher: PathMatcher) -> list[str]:
+    """Document files under ``root`` that match the globs, as sorted
+    POSIX paths. Hidden folders, nested corpora (a subfolder with its own
+    INDEX.md) and tool folders are skipped; symlinked folders are not
+    followed."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            if d.startswith(".") or d in _SKIP_DIRS:
+                continue
+            if (here / d / INDEX_NAME).is_file():
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        rel_dir = Path(os.path.relpath(here, root)).as_posix()
+        for name in filenames:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            if matcher(rel):
+                found.append(rel)
+    return sorted(found)
+
+
+def safe_relpath(value: str) -> tuple[str | None, str | None]:
+    """Normalise an INDEX.md ``file`` cell. Returns (path, None) or
+    (None, why it is refused)."""
+    if "\x00" in value:
+        return None, "contains a NUL character"
+    v = value.replace("\\", "/")
+    if v.startswith("/") or _DRIVE.match(v):
+        return None, "is an absolute path; paths must be relative to INDEX.md's folder"
+    norm = posixpath.normpath(v)
+    if norm == ".." or norm.startswith("../"):
+        return None, "leads outside the corpus folder"
+    if norm in (".", ""):
+        return None, "does not name a file"
+    return norm, None
+
+
+def _resolve_inside(root_real: Path, rel: str) -> tuple[Path | None, str | None]:
+    candidate = root_real / rel
+    try:
+        real = candidate.resolve(strict=False)
+    except (RuntimeError, OSError):
+        return None, "is a symlink loop"
+    try:
+        real.relative_to(root_real)
+    except ValueError:
+        return None, "is a symlink that leads outside the corpus folder"
+    return real, None
+
+
+def decode(raw: bytes) -> tuple[str | None, tuple[int, str] | None]:
+    """Decode a document's bytes. Returns (text, problem): text is None for
+    binary data; problem is (byte offset, what) for anything not clean
+    UTF-8. A UTF-8 BOM is dropped silently; a UTF-16 BOM is decoded."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), (0, "UTF-16 (byte-order mark); expected UTF-8")
+        except UnicodeDecodeError as exc:
+            return None, (exc.start, "invalid UTF-16")
+    nul = raw.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        return None, (nul, "binary data (NUL byte)")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return raw.decode("utf-8", "replace"), (exc.start, f"invalid UTF-8 byte 0x{raw[exc.start]:02x}")
+
+
+def _read_catalogue(root: Path) -> Catalogue:
+    path = root / INDEX_NAME
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Catalogue(path=INDEX_NAME, exists=False)
+    except OSError as exc:
+        return Catalogue(path=INDEX_NAME, exists=False, read_error=exc.strerror or str(exc))
+    text, problem = decode(raw)
+    if text is None:
+        return Catalogue(path=INDEX_NAME, exists=True, read_error=problem[1] if problem else "unreadable")
+    cat = parse_catalogue(text, INDEX_NAME)
+    if problem:
+        line = raw[: problem[0]].count(b"\n") + 1
+        col = problem[0] - (raw.rfind(b"\n", 0, problem[0]) + 1) + 1
+        cat = replace(
+            cat,
+            problems=(TableProblem(line, col, f"{problem[1]} at byte {problem[0]}"), *cat.problems),
+        )
+    return cat
+
+
+# --------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------
+
+
+def _declare(doc: Document, catalogue: Catalogue) -> None:
+    declared: dict[str, list[Declared]] = {}
+    if doc.row is not None:
+        for name, cell in doc.row.cells.items():
+            if name == "file":
+                continue
+            declared.setdefault(name, []).append(
+                Declared(cell.value, "index", Location(catalogue.path, doc.row.line, cell.column,
+                                                       f"{catalogue.path} row"))
+            )
+    if doc.header is not None:
+        for name, value in doc.header.fields.items():
+            if value is None or value == "" or value == []:
+                continue
+            line, col = doc.header.position(name)
+            declared.setdefault(name, []).append(
+                Declared(value, "header", Location(doc.path, line, col, "header"))
+            )
+    doc.declared = declared
+
+
+def _selected(spec: CheckSpec, config: Config) -> bool:
+    if spec.cls is InternalError:
+        return True
+    code, name = spec.code, spec.name
+    if config.select and not matches_selector(code, name, config.select):
+        if not matches_selector(code, name, config.extend_select):
+            return False
+    return not matches_selector(code, name, config.ignore)
+
+
+class _Engine:
+    def __init__(self, root: Path, config: Config, registry: Registry) -> None:
+        self.root = root
+        self.root_real = root.resolve()
+        self.config = config
+        self.registry = registry
+        self.findings: list[Finding] = []
+        specs = [s for s in registry.checks.values() if _selected(s, config)]
+        self.specs = tuple(sorted(specs, key=lambda s: s.code))
+        self.doc_checks: list[tuple[CheckSpec, DocumentCheck]] = []
+        self.corpus_checks: list[tuple[CheckSpec, CorpusCheck]] = []
+        self.severity: dict[str, Severity] = {}
+        for spec in self.specs:
+            if spec.cls is InternalError:
+                continue
+            opts = dict(config.check_options.get(spec.name, {}))
+            sev = opts.pop("severity", None)
+            if sev is not None:
+                try:
+                    self.severity[spec.name] = Severity(sev)
+                except ValueError as exc:
+                    raise ConfigError(
+                        f"check {spec.name}: severity must be error, warning or info, "
+                        f"found {sev!r}"
+                    ) from exc
+            try:
+                instance = spec.cls(opts, plugin=spec.plugin.name)
+            except Exception as exc:
+                registry.internal_error(
+                    f"check {spec.name!r} (plugin {spec.plugin.label}) could not be created: "
+                    f"{type(exc).__name__}: {exc}",
+                    tb=traceback.format_exc(),
+                    plugin=spec.plugin.name,
+                )
+                continue
+            if isinstance(instance, DocumentCheck):
+                self.doc_checks.append((spec, instance))
+            elif isinstance(instance, CorpusCheck):
+                self.corpus_checks.append((spec, instance))
+
+    def _collect(self, spec: CheckSpec, where: str, produce: Any) -> None:
+        try:
+            results = list(produce() or ())
+        except Exception as exc:
+            self.registry.internal_error(
+                f"check {spec.name!r} (plugin {spec.plugin.label}) raised "
+                f"{type(exc).__name__} on {where or 'the corpus'}: {exc}",
+                path=where,
+                tb=traceback.format_exc(),
+                plugin=spec.plugin.name,
+            )
+            return
+        for item in results:
+            if not isinstance(item, Finding):
+                self.registry.internal_error(
+                    f"check {spec.name!r} (plugin {spec.plugin.label}) returned "
+                    f"{type(item).__name__} instead of a Finding on {where or 'the corpus'}",
+                    path=where,
+                    plugin=spec.plugin.name,
+                )
+                return
+            sev = self.severity.get(item.check)
+            if sev is not None and item.check == spec.name:
+                item = replace(item, severity=sev)
+            self.findings.append(item)
+
+    def read_document(self, doc: Document) -> None:
+        """Fill ``doc`` from disk: one read, then hash, decode, header."""
+        rel, why = safe_relpath(doc.path)
+        if rel is None:
+            doc.escapes_root = True
+            doc.read_error = why
+            return
+        real, why = _resolve_inside(self.root_real, rel)
+        if real is None:
+            doc.escapes_root = True
+            doc.read_error = why
+            return
+        try:
+            with open(real, "rb") as fh:
+                raw = fh.read()
+        except FileNotFoundError:
+            return
+        except IsADirectoryError:
+            doc.exists = True
+            doc.read_error = "is a folder, not a file"
+            return
+        except OSError as exc:
+            doc.exists = True
+            doc.read_error = f"cannot be read: {exc.strerror or exc}"
+            return
+        doc.exists = True
+        doc.size = len(raw)
+        doc.sha256 = hashlib.sha256(raw).hexdigest()
+        doc.text, doc.decode_error = decode(raw)
+        if doc.text is not None:
+            doc.header = self.parse_header(doc.path, doc.text)
+
+    def parse_header(self, path: str, text: str) -> Header | None:
+        try:
+            header: Header | None = self.registry.pm.hook.provlint_parse_header(path=path, text=text)
+        except Exception as exc:
+            self.registry.internal_error(
+                f"a header parser raised {type(exc).__name__} on {path}: {exc}",
+                path=path,
+                tb=traceback.format_exc(),
+            )
+            return None
+        if header is not None and not isinstance(header, Header):
+            self.registry.internal_error(
+                f"a header parser returned {type(header).__name__} on {path}, expected a Header",
+                path=path,
+            )
+            return None
+        return header
+
+    def run(self) -> tuple[Catalogue, list[Document]]:
+        catalogue = _read_catalogue(self.root)
+        docs: list[Document] = []
+        seen: set[str] = set()
+        for row in catalogue.rows:
+            f = row.file
+            if not f:
+                continue
+            norm, _ = safe_relpath(f)
+            key = norm or f
+            if key in seen:
+                continue  # index-schema reports the second row
+            seen.add(key)
+            docs.append(Document(path=key, row=row, index_path=catalogue.path))
+        matcher = PathMatcher(self.config.documents, (*DEFAULT_EXCLUDE, *self.config.exclude))
+        for rel in discover(self.root, matcher):
+            if rel not in seen:
+                seen.add(rel)
+                docs.append(Document(path=rel, index_path=catalogue.path))
+
+        light: list[Document] = []
+        for doc in docs:
+            self.read_document(doc)
+            _declare(doc, catalogue)
+            for spec, check in self.doc_checks:
+                self._collect(spec, doc.path, lambda c=check, d=doc: c.check_document(d))
+            light.append(doc.lightweight())
+            doc.text = None
+        corpus = Corpus(root=str(self.root), catalogue=catalogue, documents=tuple(light))
+        for spec, ccheck in self.corpus_checks:
+            self._collect(spec, "", lambda c=ccheck: c.check_corpus(corpus))
+        return catalogue, light
+
+
+def _keep(f: Finding, only: frozenset[str], doc_paths_by_id: dict[str, set[str]]) -> bool:
+    if not f.path or f.code == InternalError.code and not f.path:
+        return True
+    if f.path in only:
+        return True
+    if any(r.path in only for r in f.related):
+        return True
+    return bool(f.doc_id and doc_paths_by_id.get(f.doc_id, set()) & only)
+
+
+def run(
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str] = (),
+    config: Config | None = None,
+    *,
+    plugins: Iterable[Any] = (),
+    cwd: Path | None = None,
+) -> Report:
+    """Check one corpus and return its :class:`Report`.
+
+    :param paths: a corpus folder, its INDEX.md, or document files inside
+        one corpus (then only findings on those files are kept). Empty: the
+        corpus at or above the current directory.
+    :param config: the configuration; by default it is read from
+        ``provlint.toml`` / ``pyproject.toml`` found from the corpus upwards.
+    :param plugins: extra plugin objects to register (modules or instances
+        with hook implementations).
+    :raises ConfigError: for usage and configuration errors.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    targets = locate(paths, cwd)
+    if len(targets) != 1:
+        raise ConfigError(
+            "these paths belong to more than one corpus: "
+            + ", ".join(str(t.root) for t in targets)
+            + "; use run_many()"
+        )
+    return _run_target(targets[0], config, plugins)
+
+
+def run_many(
+    paths: Sequence[str | os.PathLike[str]] = (),
+    config: Config | None = None,
+    *,
+    plugins: Iterable[Any] = (),
+    cwd: Path | None = None,
+) -> list[Report]:
+    """Like :func:`run`, for paths that may span several corpora."""
+    return [_run_target(t, config, plugins) for t in locate(paths, cwd)]
+
+
+def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -> Report:
+    started = time.perf_counter()
+    cfg = config if config is not None else load_config(target.root)
+    registry = build_registry(
+        cfg.plugins, cfg.blocked_plugins, cfg.load_entrypoints, objects=tuple(plugins)
+    )
+    engine = _Engine(target.root, cfg, registry)
+    catalogue, docs = engine.run()
+    findings = engine.findings + registry.findings
+    if target.only is not None:
+        by_id: dict[str, set[str]] = {}
+        for d in docs:
+            if d.doc_id:
+                by_id.setdefault(d.doc_id, set()).add(d.path)
+        findings = [f for f in findings if _keep(f, target.only, by_id)]
+    ordered = tuple(sorted(set(findings), key=lambda f: f.sort_key))
+    stats = {
+        "documents": len(docs),
+        "rows": len(catalogue.rows),
+        "checks": len(engine.specs),
+        "seconds": round(time.perf_counter() - started, 6),
+    }
+    return Report(
+        root=target.root,
+        findings=ordered,
+        stats=stats,
+        checks=engine.specs,
+        tracebacks=tuple(registry.tracebacks),
+        registry=registry,
+    )

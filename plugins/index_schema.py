@@ -1,0 +1,90 @@
+"""The ``index-schema`` check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from provlint import CorpusCheck, Finding, Location, Severity, hookimpl
+from provlint.model import Corpus
+from provlint.runner import safe_relpath
+
+
+class IndexSchema(CorpusCheck):
+    """INDEX.md is missing, has no catalogue table, or a row breaks the schema.
+
+    **What it does.** Reads INDEX.md's catalogue table (the first Markdown
+    table whose header row has ``id`` and ``file`` columns) and validates
+    every row against ``schemas/index-row.schema.json``: ``id`` and ``file``
+    are required; ``date`` and ``retrieved`` are ``YYYY-MM-DD`` or an ISO
+    8601 date-time with offset and a real calendar date; ``url`` is an
+    absolute URL; ``sha256`` is 64 hex digits. It also reports table
+    problems: a ragged row, a duplicate column, a second catalogue table, a
+    file catalogued twice, text that is not UTF-8.
+
+    **Why it matters.** Every other check trusts the catalogue. A date of
+    ``2021-13-05`` or a row whose extra ``|`` shifted every cell silently
+    corrupts what the corpus claims.
+
+    **Example.** ``INDEX.md:12:58: PV101 index-schema: row 'a1': 'date':
+    '2021-13-05' is not a real calendar date or time``
+
+    **Options.** None.
+    """
+
+    code = "PV101"
+    name = "index-schema"
+    severity = Severity.ERROR
+
+    def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
+        from provlint.schema import iter_errors
+
+        cat = corpus.catalogue
+        if not cat.exists:
+            why = f" ({cat.read_error})" if cat.read_error else ""
+            yield self.finding(
+                cat.path,
+                0,
+                0,
+                f"no readable INDEX.md in the corpus folder{why}: expected a catalogue with "
+                "a Markdown table that has 'id' and 'file' columns",
+            )
+            return
+        if cat.read_error:
+            yield self.finding(cat.path, 1, 1, f"INDEX.md cannot be read as text: {cat.read_error}")
+            return
+        for problem in cat.problems:
+            yield self.finding(cat.path, problem.line, problem.column, problem.message)
+        first_file: dict[str, int] = {}
+        for row in cat.rows:
+            label = f"row {row.id!r}" if row.id else f"row on line {row.line}"
+            values = {name: cell.value for name, cell in row.cells.items()}
+            for path, message in iter_errors("index-row", values):
+                name = str(path[0]) if path else None
+                cell = row.cells.get(name) if name else None
+                yield self.finding(
+                    cat.path,
+                    row.line,
+                    cell.column if cell else 1,
+                    f"{label}: {message}",
+                    doc_id=row.id,
+                )
+            if row.file:
+                norm, _ = safe_relpath(row.file)
+                key = norm or row.file
+                if key in first_file:
+                    yield self.finding(
+                        cat.path,
+                        row.line,
+                        row.cells["file"].column,
+                        f"{label}: file {row.file!r} is already catalogued on line "
+                        f"{first_file[key]}; expected one row per file",
+                        doc_id=row.id,
+                        related=[Location(cat.path, first_file[key], 1, "first row for this file")],
+                    )
+                else:
+                    first_file[key] = row.line
+
+
+@hookimpl
+def provlint_register_checks() -> Sequence[type[CorpusCheck]]:
+    return [IndexSchema]

@@ -1,0 +1,47 @@
+"""The ``missing-date`` check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
+
+
+class MissingDate(DocumentCheck):
+    """No publication date is known for a document.
+
+    **What it does.** Looks for a ``date`` in the document's INDEX.md row and
+    in its header (YAML front matter or the legacy ``date YYYY-MM-DD``
+    line). When neither gives one, the document is reported.
+
+    **Why it matters.** Without a date a document cannot be placed in a
+    story's timeline, and date checks have nothing to test.
+
+    **Example.** ``seeds/c.txt:1:1: PV107 missing-date: no publication date
+    declared; expected 'date' in its INDEX.md row (line 8) or the header``
+
+    **Options.** None.
+    """
+
+    code = "PV107"
+    name = "missing-date"
+    severity = Severity.ERROR
+
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        if doc.get("date"):
+            return
+        where, related = doc.anchor()
+        row = f"its INDEX.md row (line {doc.row.line})" if doc.row else "an INDEX.md row"
+        yield self.finding(
+            where.path,
+            where.line,
+            where.column,
+            f"no publication date declared; expected 'date' (YYYY-MM-DD) in {row} or the header",
+            doc_id=doc.doc_id,
+            related=related,
+        )
+
+
+@hookimpl
+def provlint_register_checks() -> Sequence[type[DocumentCheck]]:
+    return [MissingDate]

@@ -1,0 +1,112 @@
+"""Built-in output formats: ``text`` and ``json``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import TextIO
+
+from provlint import Severity, hookimpl
+from provlint.output import FormatOptions, OutputFormat, display_findings, sanitize
+from provlint.runner import Report
+
+_COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+_BOLD = "\x1b[1m"
+_RESET = "\x1b[0m"
+
+
+def _summary(reports: Sequence[Report]) -> dict[str, object]:
+    by_sev: Counter[str] = Counter()
+    by_check: Counter[str] = Counter()
+    documents = 0
+    for r in reports:
+        documents += int(r.stats.get("documents", 0))
+        for f in r.findings:
+            by_sev[f.severity.value] += 1
+            by_check[f"{f.code} {f.check}"] += 1
+    exit_code = max((r.exit_code for r in reports), default=0)
+    return {
+        "documents": documents,
+        "findings": sum(by_sev.values()),
+        "errors": by_sev["error"],
+        "warnings": by_sev["warning"],
+        "info": by_sev["info"],
+        "by_check": dict(sorted(by_check.items())),
+        "exit_code": exit_code,
+    }
+
+
+class TextFormat(OutputFormat):
+    """``path:line:col: CODE name: message`` lines and a summary."""
+
+    name = "text"
+    description = "one line per finding, then a summary (colour on a terminal)"
+
+    def render(self, reports: Sequence[Report], stream: TextIO, options: FormatOptions) -> None:
+        color = options.color
+        for report, f, shown in display_findings(reports, options.base):
+            if options.quiet and f.severity is not Severity.ERROR:
+                continue
+            where = shown or "provlint"
+            if f.line:
+                where += f":{f.line}:{f.column}"
+            code = f"{f.code} {f.check}"
+            if color:
+                where = f"{_BOLD}{where}{_RESET}"
+                code = f"{_COLORS[f.severity]}{code}{_RESET}"
+            sev = "" if f.severity is Severity.ERROR else f" [{f.severity.value}]"
+            stream.write(f"{where}: {code}{sev}: {sanitize(f.message)}\n")
+            if options.verbose:
+                for rel in f.related:
+                    shown_rel = report.display_path(rel.path, options.base)
+                    loc = shown_rel + (f":{rel.line}" if rel.line else "")
+                    stream.write(f"    related: {loc} {sanitize(rel.note)}\n")
+        if options.verbose:
+            for report in reports:
+                for tb in report.tracebacks:
+                    stream.write(sanitize(tb))
+        s = _summary(reports)
+        if options.quiet and not s["errors"]:
+            return
+        if s["findings"]:
+            parts = [f"{s['errors']} error{'s' if s['errors'] != 1 else ''}"]
+            if s["warnings"]:
+                parts.append(f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}")
+            if s["info"]:
+                parts.append(f"{s['info']} info")
+            line = (
+                f"Found {s['findings']} finding{'s' if s['findings'] != 1 else ''} "
+                f"({', '.join(parts)}) in {s['documents']} documents."
+            )
+        else:
+            line = f"All checks passed: {s['documents']} documents, no findings."
+        stream.write(("\n" if s["findings"] else "") + line + "\n")
+
+
+class JsonFormat(OutputFormat):
+    """``{"findings": [...], "summary": {...}}``, deterministic."""
+
+    name = "json"
+    description = "one JSON object with every finding and a summary"
+
+    def render(self, reports: Sequence[Report], stream: TextIO, options: FormatOptions) -> None:
+        from provlint import __version__
+
+        findings = []
+        for report, f, shown in display_findings(reports, options.base):
+            d = f.to_dict()
+            d["path"] = shown
+            d["related"] = [
+                {**r.to_dict(), "path": report.display_path(r.path, options.base)}
+                for r in f.related
+            ]
+            findings.append(d)
+        doc = {"version": __version__, "findings": findings, "summary": _summary(reports)}
+        json.dump(doc, stream, indent=2, ensure_ascii=True, sort_keys=False)
+        stream.write("\n")
+
+
+@hookimpl
+def provlint_register_formats() -> Sequence[type[OutputFormat]]:
+    return [TextFormat, JsonFormat]

@@ -1,0 +1,1 @@
+"""JSON Schemas of provlint's input contract (read with importlib.resources)."""
