@@ -155,8 +155,9 @@ class _Walker:
         tag = node.tag or ""
         if tag.startswith("!") or (tag.startswith("tag:") and tag not in _SAFE_TAGS):
             line, col = self.pos(node)
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
             self.header.errors.append(
-                (line, col, f"tag {tag!r} is not allowed in a header; it was read as plain text")
+                (line, col, f"tag '{shown}' is not allowed in a header; it was read as plain text")
             )
         self.header.positions.setdefault(path, self.pos(node))
         if isinstance(node, yaml.ScalarNode):

@@ -2,10 +2,10 @@
 
 A fresh :class:`pluggy.PluginManager` is built for every run; nothing is
 loaded at import time. Built-in plugins come from an explicit list, third
-party ones from the ``provlint`` entry-point group (found without importing
-them first) and from ``-p MODULE``. Every plugin is loaded guarded: one that
+party ones from the `provlint` entry-point group (found without importing
+them first) and from `-p MODULE`. Every plugin is loaded guarded: one that
 fails to import, has a misspelt hook or returns garbage becomes an
-``internal-error`` finding naming it, and the rest still load.
+`internal-error` finding naming it, and the rest still load.
 """
 
 from __future__ import annotations
@@ -49,15 +49,15 @@ class InternalError(Check):
     plugin: a plugin module that cannot be imported, a misspelt hook, two
     checks claiming one code or name, a check that raises on a document or
     returns something other than findings. The finding names the plugin and
-    the check; ``--verbose`` adds the traceback.
+    the check; `--verbose` adds the traceback.
 
     **Why it matters.** One broken plugin must not hide the results of every
     other check, and must not pass silently either: the run completes, and
     the exit code is 3 so CI notices.
 
-    **Example.** ``<plugin my_checks>:0:0: PV001 internal-error: check
+    **Example.** `<plugin my_checks>:0:0: PV001 internal-error: check
     'title-length' (plugin my_checks 1.0) raised ValueError on
-    seeds/a.txt: bad value``
+    seeds/a.txt: bad value`
 
     **Options.** None. It cannot be ignored or deselected.
     """
@@ -187,9 +187,9 @@ def build_registry(
 ) -> Registry:
     """Build a fresh plugin manager and registry.
 
-    :param extra_plugins: module names to load (``-p MODULE``).
-    :param blocked: plugin names or modules not to load (``-p no:NAME``).
-    :param load_entrypoints: whether to load the ``provlint`` entry points.
+    :param extra_plugins: module names to load (`-p MODULE`).
+    :param blocked: plugin names or modules not to load (`-p no:NAME`).
+    :param load_entrypoints: whether to load the `provlint` entry points.
     :param objects: already-imported plugin objects (used by tests and the
         pytest fixture).
     """

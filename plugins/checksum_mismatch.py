@@ -1,4 +1,4 @@
-"""The ``checksum-mismatch`` check."""
+"""The `checksum-mismatch` check."""
 
 from __future__ import annotations
 
@@ -11,23 +11,23 @@ _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 class ChecksumMismatch(DocumentCheck):
-    """The ``sha256`` in INDEX.md differs from the SHA-256 of the file's bytes.
+    """The `sha256` in INDEX.md differs from the SHA-256 of the file's bytes.
 
-    **What it does.** When a row has a well-formed ``sha256`` cell, hashes
+    **What it does.** When a row has a well-formed `sha256` cell, hashes
     the file's bytes (read once, with everything else) and compares.
-    Malformed digests are reported by ``index-schema`` instead.
+    Malformed digests are reported by `index-schema` instead.
 
     **Why it matters.** The digest is the catalogue's record of exactly
     which text was collected. A mismatch means the file was edited,
     re-saved or replaced after it was catalogued.
 
-    **Example.** ``INDEX.md:9:77: PV109 checksum-mismatch: row 'a1': sha256
-    in INDEX.md is 3f2a…; the file seeds/a.txt hashes to 9b1c…``
+    **Example.** `INDEX.md:9:77: PV108 checksum-mismatch: row 'a1': sha256
+    in INDEX.md is 3f2a…; the file seeds/a.txt hashes to 9b1c…`
 
-    **Options.** None. ``provlint index`` rewrites the digests.
+    **Options.** None.
     """
 
-    code = "PV109"
+    code = "PV108"
     name = "checksum-mismatch"
     severity = Severity.ERROR
 

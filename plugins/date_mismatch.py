@@ -1,4 +1,4 @@
-"""The ``date-mismatch`` check."""
+"""The `date-mismatch` check."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _where(decl_path: str, line: int, doc_path: str) -> str:
 class DateMismatch(DocumentCheck):
     """Two declared dates for one document disagree.
 
-    **What it does.** Compares every declared publication ``date`` of a
+    **What it does.** Compares every declared publication `date` of a
     document with the others: its INDEX.md row against its header. Plain
     dates must be equal; when either side is a date-time with a UTC offset,
     the calendar dates may differ by one day (time zones).
@@ -24,9 +24,9 @@ class DateMismatch(DocumentCheck):
     one is wrong, and a silent choice between them hides the error from
     everyone downstream.
 
-    **Example.** ``seeds/s.md:5:7: PV201 date-mismatch: header date
+    **Example.** `seeds/s.md:5:7: PV201 date-mismatch: header date
     2021-12-08 (line 5) disagrees with INDEX.md date 2021-12-07
-    (INDEX.md:20); expected the same date in both``
+    (INDEX.md:20); expected the same date in both`
 
     **Options.** None.
     """

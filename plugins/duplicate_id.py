@@ -1,4 +1,4 @@
-"""The ``duplicate-id`` check."""
+"""The `duplicate-id` check."""
 
 from __future__ import annotations
 
@@ -20,18 +20,18 @@ class DuplicateId(CorpusCheck):
     """One id on two rows or in two headers, or a header id that differs from its row's id.
 
     **What it does.** Collects every id the corpus declares: each INDEX.md
-    row's ``id`` cell and each header's ``id`` field. An id claimed by two
+    row's `id` cell and each header's `id` field. An id claimed by two
     different documents (two rows, two headers, or a row and another file's
     header) is reported at every claim after the first, naming the first. A
-    document whose header ``id`` differs from its own row's ``id`` is
+    document whose header `id` differs from its own row's `id` is
     reported at the header, naming the row.
 
-    **Why it matters.** Ids are how ``derived_from`` links, baselines and
+    **Why it matters.** Ids are how `derived_from` links, baselines and
     downstream tools refer to a document. Two documents sharing one id
     make every such reference ambiguous.
 
-    **Example.** ``INDEX.md:14:3: PV103 duplicate-id: id 'a1' is already
-    used by seeds/a.txt (INDEX.md:12); expected ids unique in the corpus``
+    **Example.** `INDEX.md:14:3: PV103 duplicate-id: id 'a1' is already
+    used by seeds/a.txt (INDEX.md:12); expected ids unique in the corpus`
 
     **Options.** None.
     """

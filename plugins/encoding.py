@@ -1,4 +1,4 @@
-"""The ``encoding`` check."""
+"""The `encoding` check."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ class Encoding(DocumentCheck):
     not the text the catalogue describes, and every text check on it is
     unreliable.
 
-    **Example.** ``seeds/a.txt:3:14: PV301 encoding: invalid UTF-8 byte 0xe9
-    at byte offset 212; expected UTF-8 text``
+    **Example.** `seeds/a.txt:3:14: PV301 encoding: invalid UTF-8 byte 0xe9
+    at byte offset 212; expected UTF-8 text`
 
     **Options.** None.
     """

@@ -1,4 +1,4 @@
-"""The ``field-mismatch`` check."""
+"""The `field-mismatch` check."""
 
 from __future__ import annotations
 
@@ -33,24 +33,24 @@ class FieldMismatch(DocumentCheck):
     """A document's header and its INDEX.md row give different values for the same field.
 
     **What it does.** For every field that both the INDEX.md row and the
-    header declare (``title``, ``source``, ``url``, ``retrieved``,
-    ``derived_from``, ``language`` and any extra column), compares the
-    values: whitespace is folded, a trailing ``/`` on a URL and letter case
-    in a language tag are ignored, and ``derived_from`` is compared as a set
-    of ids. Dates and ids have their own checks (``date-mismatch``,
-    ``duplicate-id``).
+    header declare (`title`, `source`, `url`, `retrieved`,
+    `derived_from`, `language` and any extra column), compares the
+    values: whitespace is folded, a trailing `/` on a URL and letter case
+    in a language tag are ignored, and `derived_from` is compared as a set
+    of ids. Dates and ids have their own checks (`date-mismatch`,
+    `duplicate-id`).
 
     **Why it matters.** The effective metadata is the row merged with the
     header. When they disagree, provlint will not pick one silently: a
     curator must decide which is right.
 
-    **Example.** ``seeds/a.md:4:8: PV110 field-mismatch: header source
-    'Reuters' (line 4) disagrees with INDEX.md source 'AP' (INDEX.md:12)``
+    **Example.** `seeds/a.md:4:8: PV109 field-mismatch: header source
+    'Reuters' (line 4) disagrees with INDEX.md source 'AP' (INDEX.md:12)`
 
     **Options.** None.
     """
 
-    code = "PV110"
+    code = "PV109"
     name = "field-mismatch"
     severity = Severity.ERROR
 

@@ -1,5 +1,5 @@
 """Built-in header parsers: YAML front matter, then the legacy one-line
-``date YYYY-MM-DD`` header. Third-party parsers are tried first."""
+`date YYYY-MM-DD` header. Third-party parsers are tried first."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``header-schema`` check."""
+"""The `header-schema` check."""
 
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ class HeaderSchema(DocumentCheck):
 
     **What it does.** Reports YAML front matter that is not valid YAML, is
     never closed, is not a mapping, repeats a key, uses an object tag such as
-    ``!!python/object``, or expands beyond a safe size (an alias bomb); then
-    validates the header's fields against ``schemas/header.schema.json``
+    `!!python/object`, or expands beyond a safe size (an alias bomb); then
+    validates the header's fields against `schemas/header.schema.json`
     (the same fields and formats as INDEX.md). Each finding gives the line
     and column *inside the document*, mapped back from the YAML node.
 
     **Why it matters.** A header that does not parse is a header whose
-    metadata is silently lost; a date of ``2021-13-45`` in a header is a
+    metadata is silently lost; a date of `2021-13-45` in a header is a
     claim nobody can check.
 
-    **Example.** ``seeds/a.md:4:7: PV102 header-schema: 'date': '2021-13-45'
-    is not a real calendar date or time``
+    **Example.** `seeds/a.md:4:7: PV102 header-schema: 'date': '2021-13-45'
+    is not a real calendar date or time`
 
     **Options.** None.
     """

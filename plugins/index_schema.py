@@ -1,4 +1,4 @@
-"""The ``index-schema`` check."""
+"""The `index-schema` check."""
 
 from __future__ import annotations
 
@@ -13,20 +13,20 @@ class IndexSchema(CorpusCheck):
     """INDEX.md is missing, has no catalogue table, or a row breaks the schema.
 
     **What it does.** Reads INDEX.md's catalogue table (the first Markdown
-    table whose header row has ``id`` and ``file`` columns) and validates
-    every row against ``schemas/index-row.schema.json``: ``id`` and ``file``
-    are required; ``date`` and ``retrieved`` are ``YYYY-MM-DD`` or an ISO
-    8601 date-time with offset and a real calendar date; ``url`` is an
-    absolute URL; ``sha256`` is 64 hex digits. It also reports table
+    table whose header row has `id` and `file` columns) and validates
+    every row against `schemas/index-row.schema.json`: `id` and `file`
+    are required; `date` and `retrieved` are `YYYY-MM-DD` or an ISO
+    8601 date-time with offset and a real calendar date; `url` is an
+    absolute URL; `sha256` is 64 hex digits. It also reports table
     problems: a ragged row, a duplicate column, a second catalogue table, a
     file catalogued twice, text that is not UTF-8.
 
     **Why it matters.** Every other check trusts the catalogue. A date of
-    ``2021-13-05`` or a row whose extra ``|`` shifted every cell silently
+    `2021-13-05` or a row whose extra `|` shifted every cell silently
     corrupts what the corpus claims.
 
-    **Example.** ``INDEX.md:12:58: PV101 index-schema: row 'a1': 'date':
-    '2021-13-05' is not a real calendar date or time``
+    **Example.** `INDEX.md:12:58: PV101 index-schema: row 'a1': 'date':
+    '2021-13-05' is not a real calendar date or time`
 
     **Options.** None.
     """

@@ -1,4 +1,4 @@
-"""The ``missing-date`` check."""
+"""The `missing-date` check."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
 class MissingDate(DocumentCheck):
     """No publication date is known for a document.
 
-    **What it does.** Looks for a ``date`` in the document's INDEX.md row and
-    in its header (YAML front matter or the legacy ``date YYYY-MM-DD``
+    **What it does.** Looks for a `date` in the document's INDEX.md row and
+    in its header (YAML front matter or the legacy `date YYYY-MM-DD`
     line). When neither gives one, the document is reported.
 
     **Why it matters.** Without a date a document cannot be placed in a
     story's timeline, and date checks have nothing to test.
 
-    **Example.** ``seeds/c.txt:1:1: PV107 missing-date: no publication date
-    declared; expected 'date' in its INDEX.md row (line 8) or the header``
+    **Example.** `seeds/c.txt:1:1: PV107 missing-date: no publication date
+    declared; expected 'date' in its INDEX.md row (line 8) or the header`
 
     **Options.** None.
     """

@@ -1,4 +1,4 @@
-"""The ``missing-file`` check."""
+"""The `missing-file` check."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from provlint import Document, DocumentCheck, Finding, Location, Severity, hooki
 class MissingFile(DocumentCheck):
     """A catalogue row names a file that does not exist, cannot be read, or lies outside the corpus.
 
-    **What it does.** For every INDEX.md row, checks that its ``file`` is a
-    relative path that stays inside the corpus folder (no ``..`` out, no
-    absolute path such as ``/etc/passwd`` or ``C:\\x``, no symlink leading
+    **What it does.** For every INDEX.md row, checks that its `file` is a
+    relative path that stays inside the corpus folder (no `..` out, no
+    absolute path such as `/etc/passwd` or `C:\\x`, no symlink leading
     out, no symlink loop) and that a readable file is there. Paths outside
     the folder are never opened.
 
@@ -20,8 +20,8 @@ class MissingFile(DocumentCheck):
     promise: the metadata describes nothing. A path that escapes the folder
     could make a validator read files it has no business reading.
 
-    **Example.** ``INDEX.md:9:18: PV104 missing-file: row 'a2': file
-    'seeds/gone.txt' does not exist``
+    **Example.** `INDEX.md:9:18: PV104 missing-file: row 'a2': file
+    'seeds/gone.txt' does not exist`
 
     **Options.** None.
     """
@@ -47,7 +47,9 @@ class MissingFile(DocumentCheck):
         elif doc.read_error:
             message = f"{label}: file {written!r} {doc.read_error}"
         else:
-            message = f"{label}: file {written!r} does not exist (expected it at {doc.path})"
+            message = f"{label}: file {written!r} does not exist"
+            if written != doc.path:
+                message += f" (looked for {doc.path})"
         yield self.finding(
             doc.index_path,
             row.line,

@@ -1,4 +1,4 @@
-"""The ``missing-source`` check."""
+"""The `missing-source` check."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
 
 
 class MissingSource(DocumentCheck):
-    """Neither a ``source`` nor a ``url`` is known for a document.
+    """Neither a `source` nor a `url` is known for a document.
 
-    **What it does.** Looks for a ``source`` (publisher or site name) or a
-    ``url`` in the document's INDEX.md row and in its header. When neither
+    **What it does.** Looks for a `source` (publisher or site name) or a
+    `url` in the document's INDEX.md row and in its header. When neither
     gives either, the document is reported.
 
     **Why it matters.** A text whose origin is unknown cannot be weighed,
     cited or checked again: provenance starts with where it came from.
 
-    **Example.** ``seeds/b.txt:1:1: PV106 missing-source: no source or url
+    **Example.** `seeds/b.txt:1:1: PV106 missing-source: no source or url
     declared; expected 'source' (publisher or site) or 'url' in its INDEX.md
-    row (line 7) or header``
+    row (line 7) or header`
 
     **Options.** None.
     """

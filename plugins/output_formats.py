@@ -1,4 +1,4 @@
-"""Built-in output formats: ``text`` and ``json``."""
+"""Built-in output formats: `text` and `json`."""
 
 from __future__ import annotations
 
@@ -37,8 +37,12 @@ def _summary(reports: Sequence[Report]) -> dict[str, object]:
     }
 
 
+def _docs(n: object) -> str:
+    return f"{n} document{'' if n == 1 else 's'}"
+
+
 class TextFormat(OutputFormat):
-    """``path:line:col: CODE name: message`` lines and a summary."""
+    """`path:line:col: CODE name: message` lines and a summary."""
 
     name = "text"
     description = "one line per finding, then a summary (colour on a terminal)"
@@ -77,15 +81,15 @@ class TextFormat(OutputFormat):
                 parts.append(f"{s['info']} info")
             line = (
                 f"Found {s['findings']} finding{'s' if s['findings'] != 1 else ''} "
-                f"({', '.join(parts)}) in {s['documents']} documents."
+                f"({', '.join(parts)}) in {_docs(s['documents'])}."
             )
         else:
-            line = f"All checks passed: {s['documents']} documents, no findings."
+            line = f"All checks passed: {_docs(s['documents'])}, no findings."
         stream.write(("\n" if s["findings"] else "") + line + "\n")
 
 
 class JsonFormat(OutputFormat):
-    """``{"findings": [...], "summary": {...}}``, deterministic."""
+    """`{"findings": [...], "summary": {...}}`, deterministic."""
 
     name = "json"
     description = "one JSON object with every finding and a summary"

@@ -1,4 +1,4 @@
-"""The ``unindexed-file`` check."""
+"""The `unindexed-file` check."""
 
 from __future__ import annotations
 
@@ -10,19 +10,19 @@ from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
 class UnindexedFile(DocumentCheck):
     """A document file that no INDEX.md row names.
 
-    **What it does.** Every file matching the ``documents`` globs (default
-    ``**/*.txt`` and ``**/*.md``, except INDEX.md and README.md files,
+    **What it does.** Every file matching the `documents` globs (default
+    `**/*.txt` and `**/*.md`, except INDEX.md and README.md files,
     hidden folders and sub-folders with their own INDEX.md) must have a row
     in INDEX.md.
 
     **Why it matters.** A file outside the catalogue has no recorded
     provenance: nobody said where it came from or when.
 
-    **Example.** ``seeds/new.txt:1:1: PV105 unindexed-file: no INDEX.md row
-    names this file; expected a row with file 'seeds/new.txt'``
+    **Example.** `seeds/new.txt:1:1: PV105 unindexed-file: no INDEX.md row
+    names this file; expected a row with file 'seeds/new.txt'`
 
     **Options.** Which files count as documents is set by the top-level
-    ``documents`` and ``exclude`` globs in ``[tool.provlint]``.
+    `documents` and `exclude` globs in `[tool.provlint]`.
     """
 
     code = "PV105"

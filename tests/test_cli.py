@@ -1,0 +1,203 @@
+"""The command line: output formats, exit codes, pre-commit style paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from provlint.cli import main
+
+GOOD = {
+    "INDEX.md": "# Corpus\n\n| id | file | title | source | date |\n|---|---|---|---|---|\n"
+    "| a1 | a.txt | A | Wire | 2021-12-05 |\n| b2 | b.md | B | Wire | 2021-12-06 |\n",
+    "a.txt": " date 2021-12-05 Body text.\n",
+    "b.md": "---\nid: b2\ndate: 2021-12-06\n---\nBody.\n",
+}
+
+
+def make(root: Path, files: dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    return make(tmp_path / "corpus", GOOD)
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["validate", "--no-entry-points", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_corpus_exit_0(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, str(good))
+    assert code == 0
+    assert "All checks passed: 2 documents" in out
+
+
+def test_error_exit_1_and_text_format(good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (good / "b.md").write_text("---\nid: b2\ndate: 2021-12-09\n---\nBody.\n")
+    monkeypatch.chdir(good)
+    code, out, _ = cli(capsys, "--color", "never")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "b.md:3:7: PV201 date-mismatch: header date 2021-12-09 (line 3) disagrees with INDEX.md "
+        "date 2021-12-06 (INDEX.md:6); expected the same date in both"
+    )
+    assert "Found 1 finding (1 error) in 2 documents." in out
+
+
+def test_warning_only_exit_0(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make(good, {"c.md": "---\ndate: 2021-12-07\nsource: Wire\n---\nunlisted\n"})
+    code, out, _ = cli(capsys, str(good))
+    assert code == 0
+    assert "PV105 unindexed-file [warning]" in out
+
+
+NO_DATE_ROW = GOOD["INDEX.md"].replace("| A | Wire | 2021-12-05 |", "| A | Wire | |")
+
+
+def test_json_format(good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (good / "a.txt").write_text("no header\n")
+    (good / "INDEX.md").write_text(NO_DATE_ROW)
+    monkeypatch.chdir(good)
+    code, out, _ = cli(capsys, "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    (f,) = data["findings"]
+    assert {k: f[k] for k in ("code", "check", "severity", "path", "line", "column", "doc_id")} == {
+        "code": "PV107", "check": "missing-date", "severity": "error", "path": "a.txt",
+        "line": 1, "column": 1, "doc_id": "a1",
+    }
+    assert f["related"][0]["path"] == "INDEX.md" and f["related"][0]["line"] == 5
+    assert data["summary"]["errors"] == 1 and data["summary"]["exit_code"] == 1
+
+
+def test_json_is_deterministic(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (good / "a.txt").write_text("no header\n")
+    _, first, _ = cli(capsys, "--format", "json", str(good))
+    _, second, _ = cli(capsys, "--format", "json", str(good))
+    assert first == second
+
+
+def test_document_paths_report_only_those_files(good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (good / "a.txt").write_text("no header\n")
+    (good / "INDEX.md").write_text(NO_DATE_ROW)
+    (good / "b.md").write_text("---\nid: a1\n---\nBody.\n")  # duplicate id with a.txt's row
+    monkeypatch.chdir(good)
+    _, out_a, _ = cli(capsys, "--format", "json", "a.txt")
+    _, out_b, _ = cli(capsys, "--format", "json", "b.md")
+    checks_a = {(f["path"], f["check"]) for f in json.loads(out_a)["findings"]}
+    checks_b = {(f["path"], f["check"]) for f in json.loads(out_b)["findings"]}
+    assert ("a.txt", "missing-date") in checks_a
+    assert all(path != "b.md" for path, _ in checks_a if _ != "duplicate-id")
+    # the corpus-wide duplicate is still found when only b.md is named
+    assert ("b.md", "duplicate-id") in checks_b
+    assert ("a.txt", "missing-date") not in checks_b
+
+
+def test_select_and_ignore_flags(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (good / "a.txt").write_text("no header\n")
+    (good / "INDEX.md").write_text("| id | file |\n|---|---|\n| a1 | a.txt |\n")
+    code, out, _ = cli(capsys, str(good), "--select", "PV106,PV107", "--ignore", "missing-date")
+    assert "missing-source" in out and "missing-date" not in out
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = cli(capsys, str(tmp_path / "nope"))
+    assert code == 2 and "no such file or folder" in err
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli(capsys)
+    assert code == 2 and "no corpus found" in err
+    make(tmp_path / "c", GOOD)
+    code, _, err = cli(capsys, str(tmp_path / "c"), "--format", "yaml")
+    assert code == 2 and "unknown output format 'yaml'" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--no-such-flag"])
+    assert exc.value.code == 2
+
+
+def test_bad_config_exit_2(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (good / "provlint.toml").write_text('documents = ["*.txt"]\nbogus = 1\n')
+    code, _, err = cli(capsys, str(good))
+    assert code == 2 and "unknown configuration key 'bogus'" in err
+
+
+def test_config_documents_globs(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make(good, {"notes/todo.md": "a note\n"})
+    code, out, _ = cli(capsys, str(good))
+    assert "notes/todo.md" in out
+    (good / "provlint.toml").write_text('documents = ["*.txt", "*.md"]\n')
+    code, out, _ = cli(capsys, str(good))
+    assert "notes/todo.md" not in out
+
+
+def test_folder_without_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make(tmp_path / "bare", {"a.txt": "text\n"})
+    code, out, _ = cli(capsys, str(tmp_path / "bare"))
+    assert code == 1 and "PV101 index-schema: no readable INDEX.md" in out
+
+
+def test_output_file(good: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "report.json"
+    code, out, _ = cli(capsys, str(good), "--format", "json", "-o", str(target))
+    assert code == 0 and out == ""
+    assert json.loads(target.read_text())["summary"]["documents"] == 2
+
+
+def test_terminal_output_is_sanitised(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (good / "b.md").write_text("---\nid: b2\ndate: 2021-12-06\nsource: \"\\e[31mRED\\e[0m\"\n---\nBody.\n")
+    code, out, _ = cli(capsys, str(good), "--color", "never")
+    assert "\x1b" not in out and "RED" in out
+
+
+def test_checks_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["checks", "--no-entry-points", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["checks"]
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["missing-date"]["code"] == "PV107"
+    assert by_name["missing-date"]["plugin"] == "provlint"
+    assert main(["explain", "--no-entry-points", "PV107"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("PV107 missing-date (error by default")
+    assert "What it does." in out and "Why it matters." in out
+    assert main(["explain", "--no-entry-points", "no-such-check"]) == 2
+
+
+def test_python_dash_m_and_console_script(good: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "provlint", "validate", str(good)],
+                          capture_output=True, text=True, env=env, cwd=good)
+    assert proc.returncode == 0, proc.stderr
+    assert "All checks passed" in proc.stdout
+
+
+def test_python_dash_m_does_not_import_from_the_checked_folder(good: Path) -> None:
+    (good / "yaml.py").write_text("raise SystemExit('imported from the corpus!')\n")
+    (good / "provlint_evil.py").write_text("raise SystemExit('imported from the corpus!')\n")
+    proc = subprocess.run([sys.executable, "-m", "provlint", "validate", "-p", "provlint_evil"],
+                          capture_output=True, text=True, cwd=good)
+    assert "imported from the corpus" not in proc.stdout + proc.stderr
+    assert proc.returncode == 3  # the -p module was not found: an internal-error finding
+    assert "provlint_evil" in proc.stdout
+
+
+def test_repository_main_command() -> None:
+    """README's main command: `provlint validate` in the repository root."""
+    proc = subprocess.run([sys.executable, "-m", "provlint", "validate"], capture_output=True,
+                          text=True, cwd=REPO)
+    assert proc.returncode == 1, proc.stderr  # the example corpus has deliberate defects
+    assert "seeds/forum-repost.txt" in proc.stdout or "seeds/clean-copy.txt" in proc.stdout
+    assert "in 7 documents" in proc.stdout
