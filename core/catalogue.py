@@ -56,7 +56,12 @@ def split_row(line: str) -> list[tuple[str, int]] | None:
     # A leading pipe makes an empty first piece; a trailing one an empty last.
     if cells and not cells[0][0].strip() and line.lstrip().startswith("|"):
         cells = cells[1:]
-    if cells and not cells[-1][0].strip() and line.rstrip().endswith("|") and not line.rstrip().endswith("\\|"):
+    if (
+        cells
+        and not cells[-1][0].strip()
+        and line.rstrip().endswith("|")
+        and not line.rstrip().endswith("\\|")
+    ):
         cells = cells[:-1]
     out = []
     for text, col in cells:
@@ -138,7 +143,7 @@ def parse_catalogue(text: str, path: str = "INDEX.md") -> Catalogue:
                     )
                 )
             seen: dict[str, int] = {}
-            for name, (_, col) in zip(names, head):
+            for name, (_, col) in zip(names, head, strict=False):
                 if not name:
                     problems.append(TableProblem(i + 1, col, "a header cell is empty"))
                 elif name in seen:
@@ -207,11 +212,11 @@ def _rows(
                         lineno,
                         1,
                         f"row has {len(cells)} cells but the header has {width}; "
-                        f"the missing cells ({', '.join(names[len(cells):])}) are read as empty",
+                        f"the missing cells ({', '.join(names[len(cells) :])}) are read as empty",
                     )
                 )
         mapping: dict[str, Cell] = {}
-        for name, (value, col) in zip(names, cells):
+        for name, (value, col) in zip(names, cells, strict=False):
             if not name or name in mapping:
                 continue
             v = clean_cell(value)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from .config import Config
+    from .model import Check
     from .registry import Registry
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -80,16 +81,29 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="*", metavar="PATH")
     v.add_argument("--format", default="text", help="output format: text (default), json, ...")
     v.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    v.add_argument("--select", action="append", metavar="CODE|NAME|PREFIX",
-                   help="only run these checks (comma-separated; repeatable)")
-    v.add_argument("--extend-select", action="append", metavar="CODE|NAME|PREFIX",
-                   help="run these checks in addition to the selected ones")
-    v.add_argument("--ignore", action="append", metavar="CODE|NAME|PREFIX",
-                   help="do not run these checks")
+    v.add_argument(
+        "--select",
+        action="append",
+        metavar="CODE|NAME|PREFIX",
+        help="only run these checks (comma-separated; repeatable)",
+    )
+    v.add_argument(
+        "--extend-select",
+        action="append",
+        metavar="CODE|NAME|PREFIX",
+        help="run these checks in addition to the selected ones",
+    )
+    v.add_argument(
+        "--ignore", action="append", metavar="CODE|NAME|PREFIX", help="do not run these checks"
+    )
     v.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     v.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    v.add_argument("-v", "--verbose", action="store_true",
-                   help="print related locations and the tracebacks of internal errors")
+    v.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print related locations and the tracebacks of internal errors",
+    )
     _add_plugin_args(v)
 
     c = sub.add_parser("checks", help="list every available check")
@@ -156,7 +170,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise ConfigError(f"unknown output format {args.format!r} (available: {known})")
     out: TextIO
     if args.output:
-        out = open(args.output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        out = open(args.output, "w", encoding="utf-8", newline="\n")
     else:
         out = sys.stdout
     try:
@@ -217,7 +231,7 @@ def _report_load_errors(registry: Registry) -> None:
         sys.stderr.write(f"provlint: {f.code} {f.check}: {sanitize(f.message)}\n")
 
 
-def explain_text(cls: type, plugin: str) -> str:
+def explain_text(cls: type[Check], plugin: str) -> str:
     import inspect
 
     doc = inspect.cleandoc(cls.__doc__ or "")

@@ -35,6 +35,7 @@ class Config:
     blocked_plugins: tuple[str, ...] = ()
     load_entrypoints: bool = True
     check_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
 
     def with_overrides(self, **changes: Any) -> Config:
@@ -111,9 +112,56 @@ def config_from_mapping(data: Mapping[str, Any], source: Path) -> Config:
                 )
             kwargs["check_options"] = {str(k): dict(v) for k, v in value.items()}
         else:
-            known = ", ".join(sorted([*_LIST_KEYS, *_TABLE_KEYS]))
-            raise ConfigError(f"{source}: unknown configuration key '{key}' (known keys: {known})")
+            # Perhaps a key a plugin contributes: checked once plugins are loaded.
+            kwargs.setdefault("extra", {})[key] = value
     return Config(**kwargs)
+
+
+CORE_KEYS = (*_LIST_KEYS, *_TABLE_KEYS)
+
+
+def validate_plugin_config(
+    config: Config,
+    option_schemas: Mapping[str, Mapping[str, Any]],
+    check_options: Mapping[str, Mapping[str, Any]],
+) -> None:
+    """Check the keys plugins contribute and every per-check option table
+    against their JSON Schemas. Raises :class:`ConfigError` naming the key."""
+    where = f"{config.source}: " if config.source else ""
+    for key, value in config.extra.items():
+        schema = option_schemas.get(key)
+        if schema is None:
+            known = ", ".join(sorted([*CORE_KEYS, *option_schemas]))
+            raise ConfigError(f"{where}unknown configuration key '{key}' (known keys: {known})")
+        _validate(where, key, value, schema)
+    for name, opts in config.check_options.items():
+        props = check_options.get(name)
+        if props is None:
+            raise ConfigError(f"{where}[check.{name}]: no check is named '{name}'")
+        for key, value in opts.items():
+            if key == "severity":
+                if value not in ("error", "warning", "info"):
+                    raise ConfigError(
+                        f"{where}check.{name}.severity: expected error, warning or info, "
+                        f"found {value!r}"
+                    )
+                continue
+            if key not in props:
+                known = ", ".join(sorted(["severity", *props])) or "severity"
+                raise ConfigError(
+                    f"{where}check.{name}: unknown option '{key}' (options: {known})"
+                )
+            _validate(where, f"check.{name}.{key}", value, props[key])
+
+
+def _validate(where: str, key: str, value: Any, schema: Mapping[str, Any]) -> None:
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(
+        jsonschema.validators.validator_for(schema)(schema).iter_errors(value)
+    )
+    if error is not None:
+        raise ConfigError(f"{where}'{key}': {error.message}")
 
 
 def load_config(start: Path) -> Config:

@@ -109,8 +109,9 @@ class Registry:
     findings: list[Finding] = field(default_factory=list)
     tracebacks: list[str] = field(default_factory=list)
 
-    def internal_error(self, message: str, *, path: str = "", tb: str | None = None,
-                       plugin: str = "") -> Finding:
+    def internal_error(
+        self, message: str, *, path: str = "", tb: str | None = None, plugin: str = ""
+    ) -> Finding:
         f = Finding(
             path=path,
             line=0,
@@ -288,7 +289,9 @@ def _validate_check(cls: Any) -> str | None:
     if not (isinstance(cls, type) and issubclass(cls, (DocumentCheck, CorpusCheck))):
         return f"{cls!r} is not a DocumentCheck or CorpusCheck subclass"
     if not CODE_RE.match(cls.code or ""):
-        return f"check {cls.__name__} has code {cls.code!r}; expected letters then digits, e.g. XY101"
+        return (
+            f"check {cls.__name__} has code {cls.code!r}; expected letters then digits, e.g. XY101"
+        )
     if not NAME_RE.match(cls.name or ""):
         return f"check {cls.__name__} has name {cls.name!r}; expected kebab-case, e.g. title-length"
     try:
@@ -352,7 +355,7 @@ def _collect(reg: Registry) -> None:
                 continue
             reg.formats[name] = fmt
 
-    for info, result in _call_each(reg, "provlint_config_options"):
+    for _info, result in _call_each(reg, "provlint_config_options"):
         if not isinstance(result, dict):
             continue
         for key, schema in result.items():

@@ -260,7 +260,10 @@ def decode(raw: bytes) -> tuple[str | None, tuple[int, str] | None]:
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        return raw.decode("utf-8", "replace"), (exc.start, f"invalid UTF-8 byte 0x{raw[exc.start]:02x}")
+        return raw.decode("utf-8", "replace"), (
+            exc.start,
+            f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
+        )
 
 
 def _read_catalogue(root: Path) -> Catalogue:
@@ -273,7 +276,9 @@ def _read_catalogue(root: Path) -> Catalogue:
         return Catalogue(path=INDEX_NAME, exists=False, read_error=exc.strerror or str(exc))
     text, problem = decode(raw)
     if text is None:
-        return Catalogue(path=INDEX_NAME, exists=True, read_error=problem[1] if problem else "unreadable")
+        return Catalogue(
+            path=INDEX_NAME, exists=True, read_error=problem[1] if problem else "unreadable"
+        )
     cat = parse_catalogue(text, INDEX_NAME)
     if problem:
         line = raw[: problem[0]].count(b"\n") + 1
@@ -297,8 +302,11 @@ def _declare(doc: Document, catalogue: Catalogue) -> None:
             if name == "file":
                 continue
             declared.setdefault(name, []).append(
-                Declared(cell.value, "index", Location(catalogue.path, doc.row.line, cell.column,
-                                                       f"{catalogue.path} row"))
+                Declared(
+                    cell.value,
+                    "index",
+                    Location(catalogue.path, doc.row.line, cell.column, f"{catalogue.path} row"),
+                )
             )
     if doc.header is not None:
         for name, value in doc.header.fields.items():
@@ -343,8 +351,7 @@ class _Engine:
                     self.severity[spec.name] = Severity(sev)
                 except ValueError as exc:
                     raise ConfigError(
-                        f"check {spec.name}: severity must be error, warning or info, "
-                        f"found {sev!r}"
+                        f"check {spec.name}: severity must be error, warning or info, found {sev!r}"
                     ) from exc
             try:
                 instance = spec.cls(opts, plugin=spec.plugin.name)
@@ -421,7 +428,9 @@ class _Engine:
 
     def parse_header(self, path: str, text: str) -> Header | None:
         try:
-            header: Header | None = self.registry.pm.hook.provlint_parse_header(path=path, text=text)
+            header: Header | None = self.registry.pm.hook.provlint_parse_header(
+                path=path, text=text
+            )
         except Exception as exc:
             self.registry.internal_error(
                 f"a header parser raised {type(exc).__name__} on {path}: {exc}",
@@ -472,7 +481,7 @@ class _Engine:
 
 
 def _keep(f: Finding, only: frozenset[str], doc_paths_by_id: dict[str, set[str]]) -> bool:
-    if not f.path or f.code == InternalError.code and not f.path:
+    if not f.path or (f.code == InternalError.code and not f.path):
         return True
     if f.path in only:
         return True
@@ -527,6 +536,13 @@ def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -
     cfg = config if config is not None else load_config(target.root)
     registry = build_registry(
         cfg.plugins, cfg.blocked_plugins, cfg.load_entrypoints, objects=tuple(plugins)
+    )
+    from .config import validate_plugin_config
+
+    validate_plugin_config(
+        cfg,
+        registry.option_schemas,
+        {name: dict(spec.cls.options) for name, spec in registry.checks.items()},
     )
     engine = _Engine(target.root, cfg, registry)
     catalogue, docs = engine.run()

@@ -41,7 +41,7 @@ def _uri_ok(value: object) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(name: str) -> Any:
     import jsonschema
 
@@ -53,7 +53,7 @@ def validator(name: str) -> Any:
     return cls(schema, format_checker=checker)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _known_fields(name: str) -> frozenset[str]:
     return frozenset(load_schema(name).get("properties", {}))
 
@@ -71,7 +71,9 @@ def explain_error(error: Any) -> str:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"required field '{missing}' is missing"
     if kind == "format" and error.validator_value == "uri":
-        return f"'{field}': expected an absolute URL such as https://example.org/page, found {value!r}"
+        return (
+            f"'{field}': expected an absolute URL such as https://example.org/page, found {value!r}"
+        )
     if kind == "pattern":
         hints = {
             "id": "an id without spaces or commas",
@@ -88,7 +90,10 @@ def explain_error(error: Any) -> str:
             f"found {type(value).__name__} {_short(value)}"
         )
     if kind == "oneOf" and field == "derived_from":
-        return f"'derived_from': expected an id, comma-separated ids or a list of ids, found {_short(value)}"
+        return (
+            "'derived_from': expected an id, comma-separated ids or a list of ids, "
+            f"found {_short(value)}"
+        )
     where = "/".join(map(str, path))
     return f"'{where}': {error.message}" if where else error.message
 
@@ -102,6 +107,8 @@ def iter_errors(name: str, instance: Mapping[str, Any]) -> Iterator[tuple[tuple[
     """Validate ``instance`` against schema ``name``; yield (path, message)
     for each error, in a stable order."""
     v = validator(name)
-    errors = sorted(v.iter_errors(dict(instance)), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    errors = sorted(
+        v.iter_errors(dict(instance)), key=lambda e: (list(map(str, e.absolute_path)), e.message)
+    )
     for error in errors:
         yield tuple(error.absolute_path), explain_error(error)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
+from provlint import Document, DocumentCheck, Finding, Location, Severity, hookimpl
 from provlint.dates import parse_declared
 
 
-def _where(decl_path: str, line: int, doc_path: str) -> str:
-    return f"line {line}" if decl_path == doc_path else f"{decl_path}:{line}"
+def _where(loc: Location, doc_path: str) -> str:
+    return f"line {loc.line}" if loc.path == doc_path else f"{loc.path}:{loc.line}"
 
 
 class DateMismatch(DocumentCheck):
@@ -51,9 +51,9 @@ class DateMismatch(DocumentCheck):
                 here.location.path,
                 here.location.line,
                 here.location.column,
-                f"{name_here} date {here.value} ({_where(here.location.path, here.location.line, doc.path)}) "
+                f"{name_here} date {here.value} ({_where(here.location, doc.path)}) "
                 f"disagrees with {name_there} date {there.value} "
-                f"({_where(there.location.path, there.location.line, doc.path)}); "
+                f"({_where(there.location, doc.path)}); "
                 "expected the same date in both",
                 doc_id=doc.doc_id,
                 related=[there.location],

@@ -51,7 +51,11 @@ class DuplicateId(CorpusCheck):
             doc = docs_by_row.get(row.line)
             owner = doc.path if doc is not None else f"{cat.path}:{row.line}"
             claims.setdefault(rid, []).append(
-                _Claim(owner, row.location(cat.path, "id", "INDEX.md row"), f"{owner} ({cat.path}:{row.line})")
+                _Claim(
+                    owner,
+                    row.location(cat.path, "id", "INDEX.md row"),
+                    f"{owner} ({cat.path}:{row.line})",
+                )
             )
         for doc in corpus.documents:
             header = doc.header
@@ -71,7 +75,9 @@ class DuplicateId(CorpusCheck):
                     doc_id=row_id,
                     related=[doc.row.location(cat.path, "id", "INDEX.md row")] if doc.row else [],
                 )
-            claims.setdefault(hid, []).append(_Claim(doc.path, loc, f"{doc.path} (header, line {line})"))
+            claims.setdefault(hid, []).append(
+                _Claim(doc.path, loc, f"{doc.path} (header, line {line})")
+            )
         for ident, group in claims.items():
             first = group[0]
             for claim in group[1:]:

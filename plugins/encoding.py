@@ -37,7 +37,9 @@ class Encoding(DocumentCheck):
         offset, what = doc.decode_error
         if doc.text is None:
             yield self.finding(
-                doc.path, 1, 1,
+                doc.path,
+                1,
+                1,
                 f"{what} at byte offset {offset}; expected a UTF-8 text document, "
                 "so no text check ran on it",
                 doc_id=doc.doc_id,
@@ -45,7 +47,9 @@ class Encoding(DocumentCheck):
             return
         if what.startswith("UTF-16"):
             yield self.finding(
-                doc.path, 1, 1,
+                doc.path,
+                1,
+                1,
                 f"the file is {what}; it was decoded, but tools expect UTF-8",
                 doc_id=doc.doc_id,
                 severity=Severity.WARNING,
@@ -57,7 +61,9 @@ class Encoding(DocumentCheck):
         line = text.count("\n", 0, idx) + 1 if idx >= 0 else 1
         col = idx - (text.rfind("\n", 0, idx) + 1) + 1 if idx >= 0 else 1
         yield self.finding(
-            doc.path, line, col,
+            doc.path,
+            line,
+            col,
             f"{what} at byte offset {offset}; expected UTF-8 text (read with replacement "
             "characters so the other checks still ran)",
             doc_id=doc.doc_id,

@@ -76,7 +76,7 @@ class FieldMismatch(DocumentCheck):
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else repr(value)
+    text = repr(value)
     return text if len(text) <= 80 else text[:77] + "...'"
 
 

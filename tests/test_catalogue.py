@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from provlint.catalogue import parse_catalogue, split_row
 
 HEAD = "| id | file | title |\n|---|:---:|---:|\n"
@@ -24,7 +23,9 @@ def test_split_row(line: str, cells: list[tuple[str, int]] | None) -> None:
 
 
 def test_rows_keep_line_and_column_and_drop_empty_cells() -> None:
-    cat = parse_catalogue("# Title\n\nSome text.\n\n" + HEAD + "| a1 | a.txt | |\n| a2 | b.txt | T |\n")
+    cat = parse_catalogue(
+        "# Title\n\nSome text.\n\n" + HEAD + "| a1 | a.txt | |\n| a2 | b.txt | T |\n"
+    )
     assert cat.columns == ("id", "file", "title")
     assert cat.header_line == 5
     assert [r.line for r in cat.rows] == [7, 8]
@@ -62,7 +63,13 @@ def test_ragged_rows_are_problems_not_crashes() -> None:
 
 
 def test_table_in_code_fence_is_ignored_and_second_table_reported() -> None:
-    text = "```\n| id | file |\n|---|---|\n| x | x.txt |\n```\n\n" + HEAD + "| a | a.txt | A |\n\n" + HEAD + "| b | b.txt | B |\n"
+    text = (
+        "```\n| id | file |\n|---|---|\n| x | x.txt |\n```\n\n"
+        + HEAD
+        + "| a | a.txt | A |\n\n"
+        + HEAD
+        + "| b | b.txt | B |\n"
+    )
     cat = parse_catalogue(text)
     assert [r.id for r in cat.rows] == ["a"]
     assert len(cat.problems) == 1
@@ -70,7 +77,9 @@ def test_table_in_code_fence_is_ignored_and_second_table_reported() -> None:
 
 
 def test_other_tables_are_not_the_catalogue() -> None:
-    cat = parse_catalogue("| name | value |\n|---|---|\n| x | y |\n\n" + HEAD + "| a | a.txt | A |\n")
+    cat = parse_catalogue(
+        "| name | value |\n|---|---|\n| x | y |\n\n" + HEAD + "| a | a.txt | A |\n"
+    )
     assert [r.id for r in cat.rows] == ["a"]
     assert cat.problems == ()
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import provlint
 import pytest
 from conftest import FIXTURES, copy_fixture
-
-import provlint
 
 CASES = sorted(p for p in (FIXTURES / "checks").glob("*/*") if p.is_dir())
 

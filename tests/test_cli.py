@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-
 from provlint.cli import main
 
 GOOD = {
@@ -47,7 +46,9 @@ def test_clean_corpus_exit_0(good: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "All checks passed: 2 documents" in out
 
 
-def test_error_exit_1_and_text_format(good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_error_exit_1_and_text_format(
+    good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (good / "b.md").write_text("---\nid: b2\ndate: 2021-12-09\n---\nBody.\n")
     monkeypatch.chdir(good)
     code, out, _ = cli(capsys, "--color", "never")
@@ -69,7 +70,9 @@ def test_warning_only_exit_0(good: Path, capsys: pytest.CaptureFixture[str]) -> 
 NO_DATE_ROW = GOOD["INDEX.md"].replace("| A | Wire | 2021-12-05 |", "| A | Wire | |")
 
 
-def test_json_format(good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_format(
+    good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (good / "a.txt").write_text("no header\n")
     (good / "INDEX.md").write_text(NO_DATE_ROW)
     monkeypatch.chdir(good)
@@ -78,8 +81,13 @@ def test_json_format(good: Path, capsys: pytest.CaptureFixture[str], monkeypatch
     assert code == 1
     (f,) = data["findings"]
     assert {k: f[k] for k in ("code", "check", "severity", "path", "line", "column", "doc_id")} == {
-        "code": "PV107", "check": "missing-date", "severity": "error", "path": "a.txt",
-        "line": 1, "column": 1, "doc_id": "a1",
+        "code": "PV107",
+        "check": "missing-date",
+        "severity": "error",
+        "path": "a.txt",
+        "line": 1,
+        "column": 1,
+        "doc_id": "a1",
     }
     assert f["related"][0]["path"] == "INDEX.md" and f["related"][0]["line"] == 5
     assert data["summary"]["errors"] == 1 and data["summary"]["exit_code"] == 1
@@ -92,7 +100,9 @@ def test_json_is_deterministic(good: Path, capsys: pytest.CaptureFixture[str]) -
     assert first == second
 
 
-def test_document_paths_report_only_those_files(good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_document_paths_report_only_those_files(
+    good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (good / "a.txt").write_text("no header\n")
     (good / "INDEX.md").write_text(NO_DATE_ROW)
     (good / "b.md").write_text("---\nid: a1\n---\nBody.\n")  # duplicate id with a.txt's row
@@ -111,11 +121,13 @@ def test_document_paths_report_only_those_files(good: Path, capsys: pytest.Captu
 def test_select_and_ignore_flags(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (good / "a.txt").write_text("no header\n")
     (good / "INDEX.md").write_text("| id | file |\n|---|---|\n| a1 | a.txt |\n")
-    code, out, _ = cli(capsys, str(good), "--select", "PV106,PV107", "--ignore", "missing-date")
+    _, out, _ = cli(capsys, str(good), "--select", "PV106,PV107", "--ignore", "missing-date")
     assert "missing-source" in out and "missing-date" not in out
 
 
-def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_usage_errors_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, _, err = cli(capsys, str(tmp_path / "nope"))
     assert code == 2 and "no such file or folder" in err
     monkeypatch.chdir(tmp_path)
@@ -138,10 +150,10 @@ def test_bad_config_exit_2(good: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_config_documents_globs(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     make(good, {"notes/todo.md": "a note\n"})
     code, out, _ = cli(capsys, str(good))
-    assert "notes/todo.md" in out
+    assert code == 1 and "notes/todo.md" in out
     (good / "provlint.toml").write_text('documents = ["*.txt", "*.md"]\n')
     code, out, _ = cli(capsys, str(good))
-    assert "notes/todo.md" not in out
+    assert code == 0 and "notes/todo.md" not in out
 
 
 def test_folder_without_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -158,8 +170,11 @@ def test_output_file(good: Path, tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_terminal_output_is_sanitised(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (good / "b.md").write_text("---\nid: b2\ndate: 2021-12-06\nsource: \"\\e[31mRED\\e[0m\"\n---\nBody.\n")
+    (good / "b.md").write_text(
+        '---\nid: b2\ndate: 2021-12-06\nsource: "\\e[31mRED\\e[0m"\n---\nBody.\n'
+    )
     code, out, _ = cli(capsys, str(good), "--color", "never")
+    assert code == 1  # field-mismatch quotes the header's source
     assert "\x1b" not in out and "RED" in out
 
 
@@ -178,8 +193,13 @@ def test_checks_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_python_dash_m_and_console_script(good: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
-    proc = subprocess.run([sys.executable, "-m", "provlint", "validate", str(good)],
-                          capture_output=True, text=True, env=env, cwd=good)
+    proc = subprocess.run(
+        [sys.executable, "-m", "provlint", "validate", str(good)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=good,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "All checks passed" in proc.stdout
 
@@ -187,8 +207,12 @@ def test_python_dash_m_and_console_script(good: Path) -> None:
 def test_python_dash_m_does_not_import_from_the_checked_folder(good: Path) -> None:
     (good / "yaml.py").write_text("raise SystemExit('imported from the corpus!')\n")
     (good / "provlint_evil.py").write_text("raise SystemExit('imported from the corpus!')\n")
-    proc = subprocess.run([sys.executable, "-m", "provlint", "validate", "-p", "provlint_evil"],
-                          capture_output=True, text=True, cwd=good)
+    proc = subprocess.run(
+        [sys.executable, "-m", "provlint", "validate", "-p", "provlint_evil"],
+        capture_output=True,
+        text=True,
+        cwd=good,
+    )
     assert "imported from the corpus" not in proc.stdout + proc.stderr
     assert proc.returncode == 3  # the -p module was not found: an internal-error finding
     assert "provlint_evil" in proc.stdout
@@ -196,8 +220,25 @@ def test_python_dash_m_does_not_import_from_the_checked_folder(good: Path) -> No
 
 def test_repository_main_command() -> None:
     """README's main command: `provlint validate` in the repository root."""
-    proc = subprocess.run([sys.executable, "-m", "provlint", "validate"], capture_output=True,
-                          text=True, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "provlint", "validate"], capture_output=True, text=True, cwd=REPO
+    )
     assert proc.returncode == 1, proc.stderr  # the example corpus has deliberate defects
     assert "seeds/forum-repost.txt" in proc.stdout or "seeds/clean-copy.txt" in proc.stdout
     assert "in 7 documents" in proc.stdout
+
+
+def test_check_options_and_severity_override_validated(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make(good, {"c.md": "---\ndate: 2021-12-07\nsource: Wire\n---\nunlisted\n"})
+    (good / "provlint.toml").write_text('[check.unindexed-file]\nseverity = "error"\n')
+    code, out, _ = cli(capsys, str(good))
+    assert code == 1 and "PV105 unindexed-file: no INDEX.md row" in out
+    (good / "provlint.toml").write_text('[check.unindexed-file]\nseverity = "fatal"\n')
+    code, _, err = cli(capsys, str(good))
+    assert code == 2 and "check.unindexed-file.severity" in err
+    (good / "provlint.toml").write_text("[check.no-such-check]\nx = 1\n")
+    code, _, err = cli(capsys, str(good))
+    assert code == 2 and "no check is named 'no-such-check'" in err
+    (good / "provlint.toml").write_text("[check.missing-date]\nx = 1\n")
+    code, _, err = cli(capsys, str(good))
+    assert code == 2 and "unknown option 'x'" in err

@@ -6,7 +6,9 @@ from provlint.headers import MAX_NODES, parse_front_matter, parse_legacy
 
 
 def test_front_matter_keeps_scalars_as_strings_and_positions() -> None:
-    h = parse_front_matter("---\nid: a1\ndate: 2021-12-05\ncount: 3\ntags: [x, y]\n---\nBody line\n")
+    h = parse_front_matter(
+        "---\nid: a1\ndate: 2021-12-05\ncount: 3\ntags: [x, y]\n---\nBody line\n"
+    )
     assert h is not None
     assert h.fields == {"id": "a1", "date": "2021-12-05", "count": "3", "tags": ["x", "y"]}
     assert h.position("date") == (3, 7)
@@ -34,7 +36,7 @@ def test_invalid_calendar_date_is_kept_for_the_schema() -> None:
 def test_yaml_error_reports_line_inside_file() -> None:
     h = parse_front_matter("---\nid: a\ntitle: [unclosed\n---\n")
     assert h is not None
-    (line, col, msg), = h.errors
+    ((line, _col, msg),) = h.errors
     assert line == 4 and "YAML error" in msg
 
 

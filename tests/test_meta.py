@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from conftest import FIXTURES, REPO
-
 from provlint.registry import BUILTIN_PLUGINS, build_registry
 
 SECTIONS = ("What it does.", "Why it matters.", "Example.", "Options.")
@@ -54,7 +53,9 @@ def test_every_check_has_pass_and_fail_fixtures() -> None:
 def test_readme_lists_every_check() -> None:
     readme = (REPO / "README.md").read_text()
     for name, cls in _builtin_checks().items():
-        assert re.search(rf"\|\s*`?{cls.code}`?\s*\|\s*`?{name}`?\s*\|", readme), f"README lacks {cls.code} {name}"
+        assert re.search(rf"\|\s*`?{cls.code}`?\s*\|\s*`?{name}`?\s*\|", readme), (
+            f"README lacks {cls.code} {name}"
+        )
 
 
 def test_readme_states_the_exit_codes_the_cli_uses() -> None:

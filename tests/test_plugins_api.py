@@ -7,9 +7,8 @@ import textwrap
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 import provlint
+import pytest
 from provlint import DocumentCheck, Severity, hookimpl
 from provlint.registry import build_registry
 
@@ -79,8 +78,13 @@ def test_crashing_and_garbage_checks_become_internal_errors(corpus: Path) -> Non
     report = provlint.run(corpus, _cfg(), plugins=[_plugin("tplug", Boom, Garbage, Fine)])
     internal = [f for f in report.findings if f.check == "internal-error"]
     assert len(internal) == 2
-    assert any("'boom'" in f.message and "ValueError" in f.message and "kaboom" in f.message for f in internal)
-    assert any("'garbage'" in f.message and "str instead of a Finding" in f.message for f in internal)
+    assert any(
+        "'boom'" in f.message and "ValueError" in f.message and "kaboom" in f.message
+        for f in internal
+    )
+    assert any(
+        "'garbage'" in f.message and "str instead of a Finding" in f.message for f in internal
+    )
     assert all(f.plugin == "tplug" for f in internal)
     assert any(f.check == "fine" for f in report.findings)  # the others still ran
     assert report.exit_code == 3
@@ -127,7 +131,11 @@ def test_invalid_check_declarations_are_refused() -> None:
 
     reg = build_registry(load_entrypoints=False, objects=[_plugin("bad", BadName, NoDoc, 42)])
     messages = " | ".join(f.message for f in reg.findings)
-    assert "kebab-case" in messages and "no docstring" in messages and "not a DocumentCheck" in messages
+    assert (
+        "kebab-case" in messages
+        and "no docstring" in messages
+        and "not a DocumentCheck" in messages
+    )
     assert "Bad_Name" not in reg.checks
 
 
@@ -139,7 +147,9 @@ def test_plugin_module_that_fails_to_import(corpus: Path) -> None:
     assert report.exit_code == 3
 
 
-def test_p_module_loads_and_no_blocks(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_p_module_loads_and_no_blocks(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "tt_plugin_mod.py").write_text(
@@ -162,11 +172,15 @@ def test_p_module_loads_and_no_blocks(corpus: Path, tmp_path: Path, monkeypatch:
         )
     )
     monkeypatch.syspath_prepend(str(site))
-    report = provlint.run(corpus, provlint.Config(load_entrypoints=False, plugins=("tt_plugin_mod",)))
+    report = provlint.run(
+        corpus, provlint.Config(load_entrypoints=False, plugins=("tt_plugin_mod",))
+    )
     assert [f.check for f in report.findings] == ["hello"]
     report = provlint.run(
         corpus,
-        provlint.Config(load_entrypoints=False, plugins=("tt_plugin_mod",), blocked_plugins=("tt_plugin_mod",)),
+        provlint.Config(
+            load_entrypoints=False, plugins=("tt_plugin_mod",), blocked_plugins=("tt_plugin_mod",)
+        ),
     )
     assert report.findings == ()
     sys.modules.pop("tt_plugin_mod", None)
@@ -175,8 +189,13 @@ def test_p_module_loads_and_no_blocks(corpus: Path, tmp_path: Path, monkeypatch:
 def test_builtin_plugin_can_be_blocked(corpus: Path) -> None:
     (corpus / "a.txt").write_text("no header\n")
     report = provlint.run(corpus, provlint.Config(load_entrypoints=False))
-    assert any(f.check == "date-mismatch" or f.check == "missing-date" for f in report.findings) is False
-    report = provlint.run(corpus, provlint.Config(load_entrypoints=False, blocked_plugins=("missing_source",)))
+    assert (
+        any(f.check == "date-mismatch" or f.check == "missing-date" for f in report.findings)
+        is False
+    )
+    report = provlint.run(
+        corpus, provlint.Config(load_entrypoints=False, blocked_plugins=("missing_source",))
+    )
     assert "missing-source" not in {s.name for s in report.checks}
 
 
@@ -197,8 +216,9 @@ def test_third_party_header_parser_goes_first(corpus: Path) -> None:
             return None
         end = text.index("+++\n", 4)
         fields = dict(line.split(" = ", 1) for line in text[4:end].splitlines())
-        return provlint.Header(format="toml", fields={k: v.strip('"') for k, v in fields.items()},
-                               body=text[end + 4 :])
+        return provlint.Header(
+            format="toml", fields={k: v.strip('"') for k, v in fields.items()}, body=text[end + 4 :]
+        )
 
     mod.provlint_parse_header = provlint_parse_header  # type: ignore[attr-defined]
     (corpus / "a.txt").write_text('+++\ndate = "2021-12-04"\n+++\nBody\n')
@@ -209,11 +229,18 @@ def test_third_party_header_parser_goes_first(corpus: Path) -> None:
 def test_selection_by_code_name_and_prefix(corpus: Path) -> None:
     (corpus / "a.txt").write_text("no header\n")
     (corpus / "INDEX.md").write_text("| id | file |\n|---|---|\n| a1 | a.txt |\n")
+
     def names(**kw: tuple[str, ...]) -> set[str]:
-        return {f.check for f in provlint.run(corpus, provlint.Config(load_entrypoints=False, **kw)).findings}
+        return {
+            f.check
+            for f in provlint.run(corpus, provlint.Config(load_entrypoints=False, **kw)).findings
+        }
 
     assert names() == {"missing-source", "missing-date"}
     assert names(select=("PV107",)) == {"missing-date"}
     assert names(select=("missing-source",)) == {"missing-source"}
     assert names(select=("PV1",), ignore=("PV106",)) == {"missing-date"}
-    assert names(select=("PV107",), extend_select=("missing-source",)) == {"missing-source", "missing-date"}
+    assert names(select=("PV107",), extend_select=("missing-source",)) == {
+        "missing-source",
+        "missing-date",
+    }

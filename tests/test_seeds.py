@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from conftest import REPO
-
 import provlint
+from conftest import REPO
 from provlint.runner import INDEX_NAME
 
 DATE_CHECKS = {"date-mismatch", "date-inconsistent", "missing-date"}
@@ -35,8 +34,11 @@ def test_real_seeds(shared_seeds: Path) -> None:
 def test_real_seed_legacy_headers_are_read(shared_seeds: Path) -> None:
     from provlint.headers import parse_legacy
 
-    for name, date in [("000_225db761ba281c06.txt", "2021-12-05"), ("003_c954086afcf18a2f.txt", "2021-12-06"),
-                       ("004_a5f4e6bad3abff13.txt", "2021-12-06")]:
+    for name, date in [
+        ("000_225db761ba281c06.txt", "2021-12-05"),
+        ("003_c954086afcf18a2f.txt", "2021-12-06"),
+        ("004_a5f4e6bad3abff13.txt", "2021-12-06"),
+    ]:
         text = (shared_seeds / name).read_text(encoding="utf-8")
         header = parse_legacy(text)
         assert header is not None and header.fields["date"] == date
@@ -54,7 +56,9 @@ def test_validate_leaves_real_seeds_untouched(shared_seeds: Path) -> None:
 
 def test_bundled_example_corpus() -> None:
     assert (REPO / INDEX_NAME).is_file()
-    report = provlint.run(REPO, provlint.Config(load_entrypoints=False, documents=("seeds/*.txt", "seeds/*.md")))
+    report = provlint.run(
+        REPO, provlint.Config(load_entrypoints=False, documents=("seeds/*.txt", "seeds/*.md"))
+    )
     checks = _by_doc(report)
     assert "missing-date" in checks["clean-copy"]
     assert "missing-source" in checks["argument-report"]
@@ -62,7 +66,9 @@ def test_bundled_example_corpus() -> None:
     for doc in ("raw-scrape", "argument-report", "osce-dinner", "ministerial-summary"):
         assert not checks[doc] & DATE_CHECKS, (doc, checks[doc])
     assert not checks["ministerial-summary"]
-    assert not any(f.check in ("index-schema", "header-schema", "internal-error") for f in report.findings)
+    assert not any(
+        f.check in ("index-schema", "header-schema", "internal-error") for f in report.findings
+    )
     assert report.stats["documents"] == 7
 
 
