@@ -228,7 +228,9 @@ def test_repository_main_command() -> None:
     assert "in 7 documents" in proc.stdout
 
 
-def test_check_options_and_severity_override_validated(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_options_and_severity_override_validated(
+    good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     make(good, {"c.md": "---\ndate: 2021-12-07\nsource: Wire\n---\nunlisted\n"})
     (good / "provlint.toml").write_text('[check.unindexed-file]\nseverity = "error"\n')
     code, out, _ = cli(capsys, str(good))
