@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--ignore", action="append", metavar="CODE|NAME|PREFIX", help="do not run these checks"
     )
+    v.add_argument(
+        "--skip-outside-corpus",
+        action="store_true",
+        help="ignore document files that have no INDEX.md above them (for pre-commit)",
+    )
     v.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     v.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     v.add_argument(
@@ -148,9 +153,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     from .config import ConfigError, load_config
     from .output import FormatOptions
-    from .runner import locate, run_many
+    from .runner import locate, run_targets
 
-    targets = locate(args.paths)
+    targets = locate(args.paths, skip_outside=args.skip_outside_corpus)
+    if not targets:
+        return EXIT_OK  # every file named lies outside any corpus: nothing to check
     base_cfg: Config = load_config(targets[0].root)
     extra, blocked = _plugin_flags(args)
     cfg = base_cfg.with_overrides(
@@ -161,7 +168,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         blocked_plugins=(*base_cfg.blocked_plugins, *blocked),
         load_entrypoints=False if args.no_entry_points else None,
     )
-    reports = run_many(args.paths, cfg)
+    reports = run_targets(targets, cfg)
     registry = reports[0].registry if reports else None
     formats: dict[str, Any] = registry.formats if registry else {}
     fmt_cls = formats.get(args.format)

@@ -106,7 +106,12 @@ def _find_index_upwards(start: Path) -> Path | None:
     return None
 
 
-def locate(paths: Sequence[str | os.PathLike[str]], cwd: Path | None = None) -> list[Target]:
+def locate(
+    paths: Sequence[str | os.PathLike[str]],
+    cwd: Path | None = None,
+    *,
+    skip_outside: bool = False,
+) -> list[Target]:
     """Turn command-line paths into corpora to check.
 
     A folder is a corpus (its INDEX.md may be missing: that is a finding);
@@ -114,6 +119,8 @@ def locate(paths: Sequence[str | os.PathLike[str]], cwd: Path | None = None) -> 
     folder above it that has an INDEX.md, and only findings on the named
     files (and the rows that name them) are reported. With no paths, the
     corpus is the nearest folder at or above ``cwd`` with an INDEX.md.
+    With ``skip_outside``, document files that belong to no corpus are
+    skipped instead of being an error (what a pre-commit hook wants).
     """
     cwd = (cwd or Path.cwd()).resolve()
     if not paths:
@@ -141,6 +148,8 @@ def locate(paths: Sequence[str | os.PathLike[str]], cwd: Path | None = None) -> 
             continue
         root = _find_index_upwards(parent)
         if root is None:
+            if skip_outside:
+                continue
             raise ConfigError(f"{raw}: no {INDEX_NAME} found in its folder or any folder above it")
         rel = Path(os.path.relpath(parent / p.name, root)).as_posix()
         partial.setdefault(root, set()).add(rel)
@@ -528,7 +537,14 @@ def run_many(
     cwd: Path | None = None,
 ) -> list[Report]:
     """Like :func:`run`, for paths that may span several corpora."""
-    return [_run_target(t, config, plugins) for t in locate(paths, cwd)]
+    return run_targets(locate(paths, cwd), config, plugins=plugins)
+
+
+def run_targets(
+    targets: Sequence[Target], config: Config | None = None, *, plugins: Iterable[Any] = ()
+) -> list[Report]:
+    """Check corpora already found by :func:`locate`."""
+    return [_run_target(t, config, plugins) for t in targets]
 
 
 def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -> Report:

@@ -244,3 +244,16 @@ def test_check_options_and_severity_override_validated(
     (good / "provlint.toml").write_text("[check.missing-date]\nx = 1\n")
     code, _, err = cli(capsys, str(good))
     assert code == 2 and "unknown option 'x'" in err
+
+
+def test_skip_outside_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make(tmp_path / "repo", {"requirements.txt": "x\n", "corpus/INDEX.md": GOOD["INDEX.md"]})
+    make(tmp_path / "repo" / "corpus", {k: v for k, v in GOOD.items() if k != "INDEX.md"})
+    outside = str(tmp_path / "repo" / "requirements.txt")
+    code, _, err = cli(capsys, outside)
+    assert code == 2 and "no INDEX.md found" in err
+    code, out, _ = cli(capsys, "--skip-outside-corpus", outside)
+    assert code == 0 and out == ""
+    inside = str(tmp_path / "repo" / "corpus" / "a.txt")
+    code, out, _ = cli(capsys, "--skip-outside-corpus", outside, inside)
+    assert code == 0 and "All checks passed" in out
