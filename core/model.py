@@ -240,6 +240,9 @@ class Document:
     header: Header | None = None
     declared: dict[str, list[Declared]] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Per-document memo for work several checks share (dropped before the
+    corpus phase)."""
 
     @property
     def doc_id(self) -> str | None:

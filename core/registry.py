@@ -33,6 +33,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "provlint.plugins.missing_source",
     "provlint.plugins.missing_date",
     "provlint.plugins.date_mismatch",
+    "provlint.plugins.date_inconsistent",
     "provlint.plugins.field_mismatch",
     "provlint.plugins.checksum_mismatch",
     "provlint.plugins.encoding",

@@ -372,9 +372,10 @@ class _Engine:
                     plugin=spec.plugin.name,
                 )
                 continue
+            # A check may be both: evidence per document, findings at the end.
             if isinstance(instance, DocumentCheck):
                 self.doc_checks.append((spec, instance))
-            elif isinstance(instance, CorpusCheck):
+            if isinstance(instance, CorpusCheck):
                 self.corpus_checks.append((spec, instance))
 
     def _collect(self, spec: CheckSpec, where: str, produce: Any) -> None:

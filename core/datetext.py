@@ -1,0 +1,436 @@
+"""Finding dates in text: one module, compiled regular expressions, no
+guessing library.
+
+:func:`extract` returns every date-like :class:`Mention` in a text with its
+line, column and phrase: ISO dates and date-times, ``dd.mm.yyyy``, US/EU
+numeric dates (with the ambiguity kept), English, German, French and Spanish
+month names, weekdays, ``today``/``yesterday``/``tomorrow`` and
+``last``/``next week``. :func:`context` says whether the sentence around a
+mention reports the past, looks forward, or is page furniture. The rules
+that turn mentions into findings live in the date checks; this module only
+reads.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# --------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------
+
+_MONTHS: dict[str, int] = {}
+for _num, _names in enumerate(
+    [
+        "january jan januar jänner jaenner janvier janv enero",
+        "february feb februar février fevrier févr fevr febrero",
+        "march mar märz maerz mär mars marzo",
+        "april apr avril avr abril",
+        "may mai mayo",
+        "june jun juni juin junio",
+        "july jul juli juillet juil julio",
+        "august aug août aout agosto",
+        "september sep sept septembre septiembre setiembre",
+        "october oct oktober okt octobre octubre",
+        "november nov novembre noviembre",
+        "december dec dezember dez décembre decembre déc diciembre",
+    ],
+    start=1,
+):
+    for _n in _names.split():
+        _MONTHS[_n] = _num
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_NUM = {name: i for i, name in enumerate(WEEKDAYS)}
+for _i, _abbr in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")):
+    _WEEKDAY_NUM[_abbr] = _i
+_WEEKDAY_NUM["tues"] = 1
+_WEEKDAY_NUM["thur"] = _WEEKDAY_NUM["thurs"] = 3
+
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_WD_LONG = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_WD_ALT = _WD_LONG + "|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun"
+_ORD = r"(?:st|nd|rd|th|er|e|º|\.)?"
+
+# Month name, day, optional year: "December 1", "Dec. 1, 2021", "Wednesday, Nov 16".
+_MDY = re.compile(
+    rf"(?:\b(?P<wd>{_WD_ALT})\.?,?\s+)?\b(?P<mon>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}}){_ORD}(?!\d)"
+    rf"(?:(?:,\s*|\s+)(?P<year>(?:19|20)\d\d)(?!\d))?",
+    re.IGNORECASE,
+)
+# Day, month name, optional year: "1 December 2021", "1. Dezember", "1er décembre",
+# "1 de diciembre de 2021", "Wednesday 1 December".
+_DMY = re.compile(
+    rf"(?:\b(?P<wd>{_WD_ALT})\.?,?\s+(?:the\s+)?)?\b(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+|de\s+)?"
+    rf"(?P<mon>{_MONTH_ALT})\b\.?(?:,?\s+(?:de\s+)?(?P<year>(?:19|20)\d\d)(?!\d))?",
+    re.IGNORECASE,
+)
+# Month name and year only: "in December 2021".
+_MY = re.compile(rf"\b(?P<mon>{_MONTH_ALT})\.?,?\s+(?P<year>(?:19|20)\d\d)(?!\d)", re.IGNORECASE)
+# ISO date or date-time; also 2021/12/05.
+_ISO = re.compile(
+    r"(?<![\d/.-])(?P<year>(?:19|20)\d\d)(?P<sep>[-/])(?P<mon>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
+    r"(?:[T ](?P<hh>\d\d):(?P<mm>\d\d)(?::\d\d(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d\d:?\d\d|UTC|GMT)?)?"
+    r"(?![\d/])"
+)
+# dd.mm.yyyy, optionally after a time: "13:24 GMT 05.12.2021".
+_DOTTED = re.compile(
+    r"(?:(?P<hh>\d{1,2}):(?P<mm>\d\d)\s*(?P<tz>GMT|UTC|CET|CEST|MSK|MEZ|MESZ)?,?\s+)?"
+    r"(?<![\d.])(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>(?:19|20)\d\d)(?![\d])"
+)
+# 12/05/2021: month/day or day/month.
+_SLASH = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>(?:19|20)\d\d)(?![\d/])")
+_WEEKDAY = re.compile(rf"\b(?P<wd>{_WD_LONG})\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(?P<rel>today|tonight|yesterday|tomorrow)\b"
+    r"|\b(?P<which>last|next|this|past|coming)\s+(?P<unit>week|weekend|month|year)\b",
+    re.IGNORECASE,
+)
+# "tomorrow, Tuesday" / "tomorrow (Tuesday)" / "Tuesday (tomorrow)" / "yesterday, Monday,"
+_REL_WD = re.compile(
+    rf"\b(?P<rel>today|tonight|yesterday|tomorrow)\s*(?:,|\(|—|–|-)\s*(?:on\s+)?(?P<wd>{_WD_LONG})\b"
+    rf"|\b(?P<wd2>{_WD_LONG})\s*(?:,|\(|—|–|-)\s*(?P<rel2>today|tonight|yesterday|tomorrow)\b",
+    re.IGNORECASE,
+)
+_RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A date-like phrase in a text.
+
+    ``kind`` is one of ``iso``, ``datetime`` (a date with a time: a machine
+    timestamp), ``dotted``, ``numeric`` (slash date, maybe ambiguous),
+    ``month-day`` (no year), ``full`` (month name with year), ``month-year``,
+    ``weekday``, ``relative`` or ``relative-weekday``. ``candidates`` holds
+    the calendar dates the phrase can mean when it is complete (two for an
+    ambiguous ``05/12/2021``). ``month``/``day``/``weekday`` are set when
+    given; ``offset`` is the relative day (-1 yesterday) for relative
+    mentions.
+    """
+
+    start: int
+    end: int
+    line: int
+    column: int
+    text: str
+    kind: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    offset: int | None = None
+    candidates: tuple[date, ...] = ()
+
+    @property
+    def date(self) -> date | None:
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+
+class _Lines:
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        pos = text.find("\n")
+        while pos >= 0:
+            self.starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i + 1, offset - self.starts[i] + 1
+
+
+def _mk(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month(name: str) -> int | None:
+    return _MONTHS.get(name.lower().rstrip("."))
+
+
+def extract(text: str, line_offset: int = 0, limit: int | None = None) -> list[Mention]:
+    """Every date mention in ``text``, in order, overlapping matches
+    resolved in favour of the longer one. Line numbers start at
+    ``line_offset + 1``. ``limit`` bounds how many characters are read."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit]
+    lines = _Lines(text)
+    found: list[Mention] = []
+
+    def add(m: re.Match[str], kind: str, **kw: object) -> None:
+        line, col = lines.locate(m.start())
+        found.append(
+            Mention(m.start(), m.end(), line + line_offset, col, m.group(0), kind, **kw)  # type: ignore[arg-type]
+        )
+
+    has_digit = any(c.isdigit() for c in text)
+    if has_digit:
+        for m in _ISO.finditer(text):
+            y, mo, d = int(m["year"]), int(m["mon"]), int(m["day"])
+            when = _mk(y, mo, d)
+            if when:
+                add(m, "datetime" if m["hh"] else "iso", year=y, month=mo, day=d, candidates=(when,))
+        for m in _DOTTED.finditer(text):
+            y, mo, d = int(m["year"]), int(m["mon"]), int(m["day"])
+            when = _mk(y, mo, d)
+            if when:
+                add(m, "datetime" if m["hh"] else "dotted", year=y, month=mo, day=d, candidates=(when,))
+        for m in _SLASH.finditer(text):
+            a, b, y = int(m["a"]), int(m["b"]), int(m["year"])
+            cands = {c for c in (_mk(y, a, b), _mk(y, b, a)) if c}
+            if cands:
+                ordered = tuple(sorted(cands))
+                add(m, "numeric", year=y, candidates=ordered)
+        for rx in (_MDY, _DMY):
+            for m in rx.finditer(text):
+                mo = _month(m["mon"])
+                if mo is None:
+                    continue
+                d = int(m["day"])
+                wd = _WEEKDAY_NUM.get(m["wd"].lower().rstrip(".")) if m["wd"] else None
+                if m["year"]:
+                    y = int(m["year"])
+                    when = _mk(y, mo, d)
+                    if when:
+                        add(m, "full", year=y, month=mo, day=d, weekday=wd, candidates=(when,))
+                elif 1 <= d <= 31 and _mk(2000, mo, d):  # 2000 is a leap year
+                    add(m, "month-day", month=mo, day=d, weekday=wd)
+        for m in _MY.finditer(text):
+            mo = _month(m["mon"])
+            if mo is not None:
+                add(m, "month-year", year=int(m["year"]), month=mo)
+    for m in _REL_WD.finditer(text):
+        rel = (m["rel"] or m["rel2"]).lower()
+        wd = _WEEKDAY_NUM[(m["wd"] or m["wd2"]).lower()]
+        add(m, "relative-weekday", weekday=wd, offset=_RELATIVE_DAYS[rel])
+    for m in _RELATIVE.finditer(text):
+        if m["rel"]:
+            add(m, "relative", offset=_RELATIVE_DAYS[m["rel"].lower()])
+        else:
+            add(m, "relative", offset=None)
+    for m in _WEEKDAY.finditer(text):
+        add(m, "weekday", weekday=_WEEKDAY_NUM[m["wd"].lower()])
+    return _prefer_longest(found)
+
+
+def _prefer_longest(found: list[Mention]) -> list[Mention]:
+    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    out: list[Mention] = []
+    last_end = -1
+    for m in found:
+        if m.start >= last_end:
+            out.append(m)
+            last_end = m.end
+    return out
+
+
+# --------------------------------------------------------------------------
+# Resolution rules
+# --------------------------------------------------------------------------
+
+
+def nearest_year(month: int, day: int, anchor: date, weekday: int | None = None) -> date | None:
+    """Resolve a month-day without a year: the nearest such date to
+    ``anchor``. With a weekday, only years where the pair exists count
+    (searched up to 6 years either side); None when none does."""
+    best: date | None = None
+    for y in range(anchor.year - 6, anchor.year + 7):
+        cand = _mk(y, month, day)
+        if cand is None or (weekday is not None and cand.weekday() != weekday):
+            continue
+        if best is None or abs((cand - anchor).days) < abs((best - anchor).days):
+            best = cand
+    if weekday is None and best is not None and abs((best - anchor).days) > 190:
+        return None  # only reachable for 29 February
+    return best
+
+
+def last_weekday(weekday: int, anchor: date) -> date:
+    """A bare weekday: the most recent such day on or before ``anchor``."""
+    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+# --------------------------------------------------------------------------
+# Context: tense, forward references, page furniture
+# --------------------------------------------------------------------------
+
+_SENT_END = re.compile(r"[.!?;]\s|\n\s*\n|\n(?=\s*[-*•>])")
+_FORWARD = re.compile(
+    r"\b(?:will|won't|shall|would|'ll|going to|is to|are to|set to|due(?: to| on| by|\s+in)?|"
+    r"scheduled|schedule|plans?(?: to)?|planned|planning|expected|expects?|expecting|"
+    r"intends?|aims?|hopes?|upcoming|forthcoming|ahead of|next|coming|deadline|until|till|"
+    r"by the end|no later than|starting|starts|begins|opens|from|through|to be held|"
+    r"to take place|may|might|could|should|must|forecast|predicted|projected|"
+    r"anticipated|proposed|tentative|pending|postponed to|delayed to|"
+    r"wird|werden|soll|sollen|geplant|bis zum|ab dem|"
+    r"sera|seront|prévu|prévue|doit|devra|"
+    r"será|serán|prevista|previsto)\b",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|said|told|held|met|took place|took|happened|occurred|began|"
+    r"ended|came|went|saw|made|gave|left|won|lost|fell|rose|died|killed|arrived|announced|"
+    r"reported|released|published|signed|launched|opened|closed|passed|ruled|voted|agreed|"
+    r"decided|attended|visited|spoke|wrote|argued|clashed|erupted|hosted|occurred|"
+    r"last|ago|earlier|previously|already|recently|"
+    r"\w{3,}ed)\b",
+    re.IGNORECASE,
+)
+_FURNITURE = re.compile(
+    r"\b(?:member since|joined|registered|last edited|last updated|last modified|updated|"
+    r"modified|edited|copyright|all rights reserved|accessed|retrieved|archived|"
+    r"posted by|reply|replies|quote|report post|permalink|comments?|subscribe|newsletter|"
+    r"cookies?|privacy|terms of|log ?in|sign ?up|sign ?in|mitglied seit|dabei seit|"
+    r"aktualisiert|zuletzt|mis à jour|actualizado|stand:|letzte änderung)\b|©|\(c\)",
+    re.IGNORECASE,
+)
+_FURNITURE_LINE = 160
+
+
+def sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Span of the sentence (or clause) around ``text[start:end]``."""
+    left = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start),
+               text.rfind("; ", 0, start), text.rfind("\n", 0, start))
+    left = 0 if left < 0 else left + 1
+    m = _SENT_END.search(text, end)
+    right = m.start() + 1 if m else len(text)
+    return left, right
+
+
+def line_text(text: str, start: int) -> str:
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", start)
+    return text[a : b if b >= 0 else len(text)]
+
+
+def is_furniture(text: str, start: int) -> bool:
+    """True when the line holding ``start`` looks like page furniture:
+    forum user data, edit stamps, copyright, comment chrome. In a long line
+    (a paragraph) only the words just before the date count."""
+    line = line_text(text, start)
+    if len(line) > _FURNITURE_LINE:
+        line = text[max(0, start - 40) : start]
+    return _FURNITURE.search(line) is not None
+
+
+def is_forward(clause: str) -> bool:
+    return _FORWARD.search(clause) is not None
+
+
+def is_past(clause: str) -> bool:
+    return _PAST.search(clause) is not None
+
+
+# --------------------------------------------------------------------------
+# Dates in URLs, datelines, inferred dates
+# --------------------------------------------------------------------------
+
+_URL_YMD = re.compile(
+    r"(?<![\d])((?:19|20)\d\d)([/_-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?![\d])"
+)
+_URL_COMPACT = re.compile(r"(?<=[/_-])((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+_URL_YM = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/")
+
+
+@dataclass(frozen=True)
+class UrlDate:
+    """A date read from a URL. ``precision`` is ``day`` or ``month``
+    (``/2021/12/``: any day of that month)."""
+
+    when: date
+    precision: str
+    text: str
+
+
+def url_date(url: str) -> UrlDate | None:
+    """The date a URL's path carries: ``/2021/12/05/``, ``/20211205/``,
+    ``2021-12-05`` in a slug, or ``/2021/12/`` (month precision)."""
+    start = url.find("://")
+    path = url[url.find("/", start + 3) :] if start >= 0 else url
+    if not path or path == url and start >= 0:
+        return None
+    for rx in (_URL_YMD,):
+        m = rx.search(path)
+        if m:
+            when = _mk(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+            if when:
+                return UrlDate(when, "day", m.group(0))
+    m = _URL_COMPACT.search(path)
+    if m:
+        when = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if when:
+            return UrlDate(when, "day", m.group(0))
+    m = _URL_YM.search(path)
+    if m:
+        when = _mk(int(m.group(1)), int(m.group(2)), 1)
+        if when:
+            return UrlDate(when, "month", m.group(0))
+    return None
+
+
+_DATELINE = re.compile(
+    r"^\s*[A-ZÀ-Ý][A-Za-zÀ-ÿ.'’\- ]{1,40}(?:,\s*[A-Za-zÀ-ÿ.'’ ]{2,30})?,?\s*$"
+)
+_AFTER_DATELINE = re.compile(r"^\s*(?:\((?:[A-Za-z][\w .&'-]{1,30})\)\s*)?[-–—]")
+
+
+def is_dateline(text: str, mention: Mention) -> bool:
+    """A news dateline: ``CAPE CANAVERAL, Nov 16 (Reuters) -`` at the start
+    of a line (the place, the date, an optional agency, then a dash)."""
+    a = text.rfind("\n", 0, mention.start) + 1
+    before = text[a : mention.start]
+    if not before.strip() or not before.rstrip().endswith(","):
+        return False
+    if not _DATELINE.match(before.rstrip()[:-1]):
+        return False
+    return _AFTER_DATELINE.match(text, mention.end) is not None
+
+
+def standalone_date(text: str, mentions: list[Mention], max_line: int = 12) -> Mention | None:
+    """A complete date standing alone on one of the first lines (as a forum
+    thread or blog post shows its date), not in page furniture."""
+    for m in mentions:
+        if m.line > max_line:
+            break
+        if m.date is None or m.kind not in ("full", "iso", "dotted", "datetime"):
+            continue
+        line = line_text(text, m.start).strip()
+        rest = line.replace(m.text, "", 1).strip(" ,.-–—|·:()")
+        if len(rest) <= 12 and not is_furniture(text, m.start):
+            return m
+    return None
+
+
+MAX_SCAN_CHARS = 200_000
+
+
+def body_mentions(doc: object) -> tuple[str, list[Mention]]:
+    """The body of a :class:`~provlint.model.Document` and its mentions, with
+    lines and columns as they are in the file. Computed once per document
+    and shared by the date checks."""
+    cache = getattr(doc, "cache", None)
+    if cache is not None and "datetext" in cache:
+        return cache["datetext"]  # type: ignore[no-any-return]
+    header = getattr(doc, "header", None)
+    body: str = getattr(doc, "body", "") or ""
+    body = body[:MAX_SCAN_CHARS]
+    first_line = header.body_line if header is not None else 1
+    first_col = header.body_column if header is not None else 1
+    mentions = extract(body, line_offset=first_line - 1)
+    if first_col > 1:
+        mentions = [
+            Mention(m.start, m.end, m.line, m.column + first_col - 1, m.text, m.kind, m.year,
+                    m.month, m.day, m.weekday, m.offset, m.candidates)
+            if m.line == first_line else m
+            for m in mentions
+        ]
+    result = (body, mentions)
+    if cache is not None:
+        cache["datetext"] = result
+    return result

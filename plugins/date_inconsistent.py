@@ -1,0 +1,308 @@
+"""The ``date-inconsistent`` check."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from provlint import CorpusCheck, Document, DocumentCheck, Finding, Location, Severity, hookimpl
+from provlint.dates import parse_declared
+from provlint.model import Corpus
+
+KEY = "date-inconsistent"
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+_NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,6})\b")
+_STOP = frozenset(
+    """The This That These Those There Then When Where What Which Who Why How And But For
+    With From Into Over After Before During About Under Since Until While Although Because
+    Also Some Many Most More Other Such Each Every Both All Any One Two Three Four Five Ten
+    First Second Third Last Next New Old Our Your Their His Her Its They She He We You It
+    Mr Mrs Ms Dr In On At By Of To As An If Or No Not So Yes Here Now Today Yesterday
+    Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
+    March April May June July August September October November December Jan Feb Mar Apr
+    Jun Jul Aug Sep Sept Oct Nov Dec Der Die Das Und Ein Eine Le La Les Des Un Une El Los
+    Las Del Read More Share Click Home News Image Photo Video Copyright Reuters AP AFP
+    US UK EU UN TV PM AM GMT UTC""".split()
+)
+
+
+def story_names(text: str, keep: int = 24) -> tuple[str, ...]:
+    """The names (capitalised words and acronyms) a text mentions most:
+    what a story is about, for grouping documents into stories."""
+    counts = Counter(m.group(0) for m in _NAME.finditer(text) if m.group(0) not in _STOP)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(name for name, _ in ranked[:keep])
+
+
+def _phrase(body: str, start: int, end: int, clause_start: int, words: int = 4) -> str:
+    """The mention with up to ``words`` words before it from its clause."""
+    left = start
+    for _ in range(words):
+        j = body.rfind(" ", clause_start, max(left - 1, clause_start))
+        if j < 0:
+            left = clause_start
+            break
+        left = j + 1
+    text = " ".join(body[left:end].split())
+    return text.strip(" ,;:.(\"'“”")
+
+
+class DateInconsistent(DocumentCheck, CorpusCheck):
+    """The text contradicts the declared date: past events after it, impossible weekdays, or a story dated months away.
+
+    **What it does.** Reads every date the text mentions and tests it
+    against the document's declared date (INDEX.md or header; for a document
+    with neither, a standalone date line near the top, reported as
+    *inferred*). Four rules fire, each quoting its evidence with its line:
+
+    1. *Anachronism*: the text reports a date after the declared date as a
+       past event. Full dates count directly (`on December 1, 2021`,
+       `1. Dezember 2021`, `2021-12-01`); a date without a year is resolved
+       to the year nearest the declared date, or, with a weekday
+       (`Wednesday, November 16`), to the nearest year where that pair
+       exists. Sentences that look forward (`will`, `is scheduled`,
+       `plans to`, `expected to`, `due`, `next week`, a deadline) and page
+       furniture (`Member since`, `Joined`, `©`, `Last edited`, footers)
+       are never evidence.
+    2. *Relative days*: `tomorrow, Tuesday` means the text was written on a
+       Monday; `yesterday (Monday)` on a Tuesday. A declared date on
+       another weekday contradicts it.
+    3. *Story outliers*: documents on the same story (linked by
+       `derived_from`, or sharing many names and places) are dated within
+       days of each other; one declared months away from all the others is
+       flagged with their dates.
+
+    **Why it matters.** A repost dated by the forum's thread date, or a
+    catalogue date typed from the wrong field, silently puts a December
+    event in July. The text usually knows better.
+
+    **Severity.** An anachronism with an explicit year, or a relative-day
+    contradiction, is an error: the text states a fact the date cannot
+    allow. A yearless date, a weekday-resolved year or a story outlier alone
+    rests on a rule that is right most but not all of the time (a bare
+    month-day resolves to the nearest year correctly about 94% of the time
+    in news text), so it is a warning.
+
+    **Example.** `forum.txt:14:26: PV202 date-inconsistent: declared
+    2021-07-18 (INDEX.md:13) but "tomorrow, Tuesday" (line 18) needs a
+    Monday, 2021-07-18 is a Sunday; "in Stockholm on December 1" (line 14)
+    is reported as past but resolves to 2021-12-01 (nearest year); the 4
+    other documents on this story are dated 2021-12-05..2021-12-06`
+
+    **Options.** `anachronism-days` (integer, default 2): how far after the
+    declared date a past event must be. `outlier-days` (default 45): how
+    far a story member must be from every other member. `story-days`
+    (default 14): how tight the other members' dates must be.
+    `story-min-names` (default 6) and `story-min-overlap` (default 0.3):
+    how many of the top names two documents must share, and what share of
+    them, to be the same story. `min-story-size` (default 2): how many other
+    dated members a story needs.
+    """
+
+    code = "PV202"
+    name = "date-inconsistent"
+    severity = Severity.ERROR
+    scope = "corpus"
+    options = {
+        "anachronism-days": {"type": "integer", "minimum": 0},
+        "outlier-days": {"type": "integer", "minimum": 1},
+        "story-days": {"type": "integer", "minimum": 0},
+        "story-min-names": {"type": "integer", "minimum": 1},
+        "story-min-overlap": {"type": "number", "minimum": 0, "maximum": 1},
+        "min-story-size": {"type": "integer", "minimum": 1},
+    }
+    defaults = {
+        "anachronism-days": 2,
+        "outlier-days": 45,
+        "story-days": 14,
+        "story-min-names": 6,
+        "story-min-overlap": 0.3,
+        "min-story-size": 2,
+    }
+
+    # ------------------------------------------------------------------
+    # Document phase: evidence from the text, kept in the summary
+    # ------------------------------------------------------------------
+
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        from provlint.datetext import body_mentions, standalone_date
+
+        declared = doc.first("date")
+        when = parse_declared(declared.value) if declared else None
+        label = ""
+        loc: Location | None = declared.location if declared else None
+        body, mentions = body_mentions(doc) if doc.text is not None else ("", [])
+        if declared is None and mentions:
+            inferred = standalone_date(body, mentions)
+            if inferred is not None:
+                when = inferred.date
+                loc = Location(doc.path, inferred.line, inferred.column, "inferred date")
+                label = f"date inferred from line {inferred.line}"
+        info: dict[str, Any] = {
+            "date": when.isoformat() if when else None,
+            "where": (loc.path, loc.line, loc.column) if loc else None,
+            "inferred": label,
+            "evidence": self._evidence(body, mentions, when) if when else [],
+            "names": story_names(body) if body else (),
+        }
+        doc.summary[KEY] = info
+        return iter(())
+
+    def _evidence(self, body: str, mentions: list[Any], when: date) -> list[tuple[Any, ...]]:
+        from provlint.datetext import is_forward, is_furniture, is_past, nearest_year, sentence
+
+        tol = int(self.config["anachronism-days"])
+        out: list[tuple[Any, ...]] = []
+        for m in mentions:
+            if m.kind == "relative-weekday":
+                writing = (m.weekday - m.offset) % 7
+                if when.weekday() != writing:
+                    phrase = " ".join(m.text.split())
+                    out.append(
+                        (m.line, m.column, phrase, None,
+                         f"needs a {WEEKDAY_NAMES[writing]}, {when.isoformat()} is a "
+                         f"{WEEKDAY_NAMES[when.weekday()]}", "error")
+                    )
+                continue
+            if m.kind in ("datetime", "weekday", "relative"):
+                continue
+            yearless = m.kind == "month-day"
+            if m.kind == "month-year":
+                resolved: date | None = date(m.year, m.month, 1)
+            elif yearless:
+                resolved = nearest_year(m.month, m.day, when, m.weekday)
+            elif m.kind == "numeric" and len(m.candidates) > 1:
+                resolved = min(m.candidates)  # both readings must be late
+            else:
+                resolved = m.date
+            if resolved is None or (resolved - when).days <= tol:
+                continue
+            if is_furniture(body, m.start):
+                continue
+            a, b = sentence(body, m.start, m.end)
+            clause = body[a:b]
+            if is_forward(clause) or not is_past(clause):
+                continue
+            how = "nearest year" if yearless and m.weekday is None else (
+                f"the year where {WEEKDAY_NAMES[m.weekday]} fits" if yearless else "")
+            rule = f"is reported as past but resolves to {resolved.isoformat()}"
+            if how:
+                rule += f" ({how})"
+            elif m.kind != "month-year":
+                rule = f"is reported as past but is after the declared date ({resolved.isoformat()})"
+            else:
+                rule = f"is reported as past but {resolved:%B %Y} is after the declared date"
+            severity = "warning" if yearless else "error"
+            out.append((m.line, m.column, _phrase(body, m.start, m.end, a), resolved.isoformat(),
+                        rule, severity))
+        return out
+
+    # ------------------------------------------------------------------
+    # Corpus phase: stories, then one finding per document
+    # ------------------------------------------------------------------
+
+    def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
+        infos = {d.path: d.summary.get(KEY) for d in corpus.documents if d.summary.get(KEY)}
+        docs = {d.path: d for d in corpus.documents if d.path in infos}
+        outliers = self._outliers(corpus, infos)
+        for path in sorted(docs):
+            info = infos[path]
+            evidence = info["evidence"]
+            story = outliers.get(path)
+            if not evidence and not story:
+                continue
+            doc = docs[path]
+            where = info["where"]
+            decl_loc = Location(where[0], where[1], where[2], "declared date") if where else None
+            if info["inferred"]:
+                head = f"{info['inferred']} ({info['date']})"
+            else:
+                origin = f"{where[0]}:{where[1]}" if where else "?"
+                head = f"declared {info['date']} ({origin})"
+            parts = [
+                f'"{phrase}" (line {line}) {rule}' for line, _col, phrase, _iso, rule, _sev in evidence
+            ]
+            related = [decl_loc] if decl_loc else []
+            if story:
+                others, lo, hi = story
+                span = lo if lo == hi else f"{lo}..{hi}"
+                parts.append(
+                    f"the {len(others)} other document{'s' if len(others) != 1 else ''} on this "
+                    f"story {'are' if len(others) != 1 else 'is'} dated {span}"
+                )
+                related.extend(Location(p, 1, 1, "same story") for p in others[:10])
+            severities = {sev for *_, sev in evidence}
+            severity = Severity.ERROR if "error" in severities else Severity.WARNING
+            line, col = (evidence[0][0], evidence[0][1]) if evidence else (1, 1)
+            yield self.finding(
+                path,
+                line,
+                col,
+                f"{head} but " + "; ".join(parts),
+                doc_id=doc.doc_id,
+                related=related,
+                severity=severity,
+            )
+
+    def _outliers(
+        self, corpus: Corpus, infos: dict[str, Any]
+    ) -> dict[str, tuple[list[str], str, str]]:
+        dated = {p: date.fromisoformat(i["date"]) for p, i in infos.items() if i.get("date")}
+        if len(dated) < 3:
+            return {}
+        neighbours: dict[str, set[str]] = defaultdict(set)
+        # derived_from links
+        by_id = {d.doc_id: d.path for d in corpus.documents if d.doc_id}
+        for d in corpus.documents:
+            for decl in d.declared.get("derived_from", []):
+                vals = decl.value if isinstance(decl.value, list) else re.split(r"[\s,]+", str(decl.value))
+                for v in vals:
+                    other = by_id.get(str(v).strip())
+                    if other and other != d.path:
+                        neighbours[d.path].add(other)
+                        neighbours[other].add(d.path)
+        # shared names, through an inverted index of names that are not everywhere
+        min_names = int(self.config["story-min-names"])
+        min_overlap = float(self.config["story-min-overlap"])
+        names = {p: set(infos[p].get("names") or ()) for p in dated}
+        index: dict[str, list[str]] = defaultdict(list)
+        for p, ns in names.items():
+            for n in ns:
+                index[n].append(p)
+        common = max(50, len(dated) // 20)
+        for p, ns in names.items():
+            if len(ns) < min_names:
+                continue
+            shared: Counter[str] = Counter()
+            for n in ns:
+                posting = index[n]
+                if len(posting) <= common:
+                    shared.update(q for q in posting if q != p)
+            for q, k in shared.items():
+                if k >= min_names and k / min(len(ns), len(names[q])) >= min_overlap:
+                    neighbours[p].add(q)
+        out: dict[str, tuple[list[str], str, str]] = {}
+        far = timedelta(days=int(self.config["outlier-days"]))
+        tight = int(self.config["story-days"])
+        need = int(self.config["min-story-size"])
+        for p, group in neighbours.items():
+            if p not in dated:
+                continue
+            others = sorted(q for q in group if q in dated)
+            if len(others) < need:
+                continue
+            when = [dated[q] for q in others]
+            if (max(when) - min(when)).days > tight:
+                continue
+            if all(abs(dated[p] - w) > far for w in when):
+                out[p] = (others, min(when).isoformat(), max(when).isoformat())
+        return out
+
+
+@hookimpl
+def provlint_register_checks() -> Sequence[type[DocumentCheck]]:
+    return [DateInconsistent]
