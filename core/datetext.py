@@ -17,6 +17,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 # --------------------------------------------------------------------------
 # Vocabulary
@@ -55,45 +56,70 @@ _WD_LONG = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _WD_ALT = _WD_LONG + "|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun"
 _ORD = r"(?:st|nd|rd|th|er|e|º|\.)?"
 
-# Month name, day, optional year: "December 1", "Dec. 1, 2021", "Wednesday, Nov 16".
-_MDY = re.compile(
-    rf"(?:\b(?P<wd>{_WD_ALT})\.?,?\s+)?\b(?P<mon>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}}){_ORD}(?!\d)"
-    rf"(?:(?:,\s*|\s+)(?P<year>(?:19|20)\d\d)(?!\d))?",
-    re.IGNORECASE,
+def _trie(words: set[str]) -> str:
+    """A regular expression matching exactly ``words``, factored as a trie
+    so that the engine tries one branch per character, not one per word."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(alts) + ")?"
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
+_REL_WORDS = ("today", "tonight", "yesterday", "tomorrow")
+_UNIT_WORDS = ("last", "next", "this", "past", "coming")
+# Anchors: where a date could start. Words are found in the lower-cased text
+# with a trie-shaped pattern; numbers with \d+. Everything else is matched
+# only at those positions, which keeps a 3 KB text to a few hundred µs.
+_ANCHOR_WORD = re.compile(
+    r"\b" + _trie({*_MONTHS, *_WEEKDAY_NUM, *_REL_WORDS, *_UNIT_WORDS}) + r"\b"
 )
-# Day, month name, optional year: "1 December 2021", "1. Dezember", "1er décembre",
-# "1 de diciembre de 2021", "Wednesday 1 December".
-_DMY = re.compile(
-    rf"(?:\b(?P<wd>{_WD_ALT})\.?,?\s+(?:the\s+)?)?\b(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+|de\s+)?"
-    rf"(?P<mon>{_MONTH_ALT})\b\.?(?:,?\s+(?:de\s+)?(?P<year>(?:19|20)\d\d)(?!\d))?",
-    re.IGNORECASE,
-)
-# Month name and year only: "in December 2021".
-_MY = re.compile(rf"\b(?P<mon>{_MONTH_ALT})\.?,?\s+(?P<year>(?:19|20)\d\d)(?!\d)", re.IGNORECASE)
-# ISO date or date-time; also 2021/12/05.
+_ANCHOR_NUM = re.compile(r"\d+")
+_YEAR = r"(?:19|20)\d\d"
+_TIME = r"(?P<hh>\d{1,2}):(?P<mm>\d\d)"
 _ISO = re.compile(
-    r"(?<![\d/.-])(?P<year>(?:19|20)\d\d)(?P<sep>[-/])(?P<mon>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
+    rf"(?P<year>{_YEAR})(?P<sep>[-/])(?P<mon>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}})"
     r"(?:[T ](?P<hh>\d\d):(?P<mm>\d\d)(?::\d\d(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d\d:?\d\d|UTC|GMT)?)?"
     r"(?![\d/])"
 )
-# dd.mm.yyyy, optionally after a time: "13:24 GMT 05.12.2021".
 _DOTTED = re.compile(
-    r"(?:(?P<hh>\d{1,2}):(?P<mm>\d\d)\s*(?P<tz>GMT|UTC|CET|CEST|MSK|MEZ|MESZ)?,?\s+)?"
-    r"(?<![\d.])(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>(?:19|20)\d\d)(?![\d])"
+    rf"(?:{_TIME}\s*(?P<tz>GMT|UTC|CET|CEST|MSK|MEZ|MESZ)?,?\s+)?"
+    rf"(?P<day>\d{{1,2}})\.(?P<mon>\d{{1,2}})\.(?P<year>{_YEAR})(?!\d)"
 )
-# 12/05/2021: month/day or day/month.
-_SLASH = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>(?:19|20)\d\d)(?![\d/])")
-_WEEKDAY = re.compile(rf"\b(?P<wd>{_WD_LONG})\b", re.IGNORECASE)
-_RELATIVE = re.compile(
-    r"\b(?P<rel>today|tonight|yesterday|tomorrow)\b"
-    r"|\b(?P<which>last|next|this|past|coming)\s+(?P<unit>week|weekend|month|year)\b",
+_SLASH = re.compile(rf"(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>{_YEAR})(?![\d/])")
+_DMY = re.compile(
+    rf"(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+|de\s+)?(?P<mon>{_MONTH_ALT})\b\.?"
+    rf"(?:,?\s+(?:de\s+)?(?P<year>{_YEAR})(?!\d))?",
     re.IGNORECASE,
 )
-# "tomorrow, Tuesday" / "tomorrow (Tuesday)" / "Tuesday (tomorrow)" / "yesterday, Monday,"
+_MDY = re.compile(
+    rf"(?P<mon>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}}){_ORD}(?!\d)"
+    rf"(?:(?:,\s*|\s+)(?P<year>{_YEAR})(?!\d))?",
+    re.IGNORECASE,
+)
+_MY = re.compile(rf"(?P<mon>{_MONTH_ALT})\.?,?\s+(?P<year>{_YEAR})(?!\d)", re.IGNORECASE)
+_WD_BEFORE = re.compile(rf"\b(?P<wd>{_WD_ALT})\.?,?\s+(?:the\s+)?$", re.IGNORECASE)
+_WD_REL = re.compile(
+    rf"(?P<wd>{_WD_LONG})\s*(?:,|\(|—|–|-)\s*(?P<rel>today|tonight|yesterday|tomorrow)\b",
+    re.IGNORECASE,
+)
 _REL_WD = re.compile(
-    rf"\b(?P<rel>today|tonight|yesterday|tomorrow)\s*(?:,|\(|—|–|-)\s*(?:on\s+)?(?P<wd>{_WD_LONG})\b"
-    rf"|\b(?P<wd2>{_WD_LONG})\s*(?:,|\(|—|–|-)\s*(?P<rel2>today|tonight|yesterday|tomorrow)\b",
+    rf"(?P<rel>today|tonight|yesterday|tomorrow)\s*(?:,|\(|—|–|-)\s*(?:on\s+)?(?P<wd>{_WD_LONG})\b",
     re.IGNORECASE,
+)
+_REL_UNIT = re.compile(
+    r"(?:last|next|this|past|coming)\s+(?:week|weekend|month|year)\b", re.IGNORECASE
 )
 _RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 
@@ -163,60 +189,102 @@ def extract(text: str, line_offset: int = 0, limit: int | None = None) -> list[M
     lines = _Lines(text)
     found: list[Mention] = []
 
-    def add(m: re.Match[str], kind: str, **kw: object) -> None:
-        line, col = lines.locate(m.start())
+    def add(start: int, end: int, kind: str, **kw: object) -> None:
+        line, col = lines.locate(start)
         found.append(
-            Mention(m.start(), m.end(), line + line_offset, col, m.group(0), kind, **kw)  # type: ignore[arg-type]
+            Mention(start, end, line + line_offset, col, text[start:end], kind, **kw)  # type: ignore[arg-type]
         )
 
-    has_digit = any(c.isdigit() for c in text)
-    if has_digit:
-        for m in _ISO.finditer(text):
+    def weekday_before(pos: int) -> tuple[int, int | None]:
+        w = _WD_BEFORE.search(text, max(0, pos - 20), pos)
+        if w is None:
+            return pos, None
+        return w.start(), _WEEKDAY_NUM[w["wd"].lower()]
+
+    for n in _ANCHOR_NUM.finditer(text):
+        p = n.start()
+        prev = text[p - 1] if p else " "
+        if prev in "-/.:" or prev.isalpha():
+            continue
+        m = _ISO.match(text, p)
+        if m:
             y, mo, d = int(m["year"]), int(m["mon"]), int(m["day"])
             when = _mk(y, mo, d)
             if when:
-                add(m, "datetime" if m["hh"] else "iso", year=y, month=mo, day=d, candidates=(when,))
-        for m in _DOTTED.finditer(text):
+                add(p, m.end(), "datetime" if m["hh"] else "iso", year=y, month=mo, day=d,
+                    candidates=(when,))
+            continue
+        m = _DOTTED.match(text, p)
+        if m:
             y, mo, d = int(m["year"]), int(m["mon"]), int(m["day"])
             when = _mk(y, mo, d)
             if when:
-                add(m, "datetime" if m["hh"] else "dotted", year=y, month=mo, day=d, candidates=(when,))
-        for m in _SLASH.finditer(text):
+                add(p, m.end(), "datetime" if m["hh"] else "dotted", year=y, month=mo, day=d,
+                    candidates=(when,))
+            continue
+        m = _SLASH.match(text, p)
+        if m:
             a, b, y = int(m["a"]), int(m["b"]), int(m["year"])
-            cands = {c for c in (_mk(y, a, b), _mk(y, b, a)) if c}
+            cands = tuple(sorted({c for c in (_mk(y, a, b), _mk(y, b, a)) if c}))
             if cands:
-                ordered = tuple(sorted(cands))
-                add(m, "numeric", year=y, candidates=ordered)
-        for rx in (_MDY, _DMY):
-            for m in rx.finditer(text):
-                mo = _month(m["mon"])
-                if mo is None:
-                    continue
-                d = int(m["day"])
-                wd = _WEEKDAY_NUM.get(m["wd"].lower().rstrip(".")) if m["wd"] else None
-                if m["year"]:
-                    y = int(m["year"])
-                    when = _mk(y, mo, d)
-                    if when:
-                        add(m, "full", year=y, month=mo, day=d, weekday=wd, candidates=(when,))
-                elif 1 <= d <= 31 and _mk(2000, mo, d):  # 2000 is a leap year
-                    add(m, "month-day", month=mo, day=d, weekday=wd)
-        for m in _MY.finditer(text):
-            mo = _month(m["mon"])
-            if mo is not None:
-                add(m, "month-year", year=int(m["year"]), month=mo)
-    for m in _REL_WD.finditer(text):
-        rel = (m["rel"] or m["rel2"]).lower()
-        wd = _WEEKDAY_NUM[(m["wd"] or m["wd2"]).lower()]
-        add(m, "relative-weekday", weekday=wd, offset=_RELATIVE_DAYS[rel])
-    for m in _RELATIVE.finditer(text):
-        if m["rel"]:
-            add(m, "relative", offset=_RELATIVE_DAYS[m["rel"].lower()])
-        else:
-            add(m, "relative", offset=None)
-    for m in _WEEKDAY.finditer(text):
-        add(m, "weekday", weekday=_WEEKDAY_NUM[m["wd"].lower()])
+                add(p, m.end(), "numeric", year=y, candidates=cands)
+            continue
+        m = _DMY.match(text, p)
+        if m:
+            _month_mention(add, m, *weekday_before(p))
+
+    low = text.lower()
+    if len(low) != len(text):  # a few letters (İ) change length when lowered
+        low = text.replace("\u0130", "I").lower()
+        if len(low) != len(text):
+            low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    for w in _ANCHOR_WORD.finditer(low):
+        p = w.start()
+        word = w.group(0)
+        if word in _MONTHS:
+            m = _MDY.match(text, p)
+            if m:
+                _month_mention(add, m, *weekday_before(p))
+                continue
+            m = _MY.match(text, p)
+            if m:
+                add(p, m.end(), "month-year", year=int(m["year"]), month=_month(m["mon"]))
+            continue
+        if word in WEEKDAYS:
+            m = _WD_REL.match(text, p)
+            if m:
+                add(p, m.end(), "relative-weekday", weekday=_WEEKDAY_NUM[m["wd"].lower()],
+                    offset=_RELATIVE_DAYS[m["rel"].lower()])
+            else:
+                add(p, w.end(), "weekday", weekday=_WEEKDAY_NUM[word])
+            continue
+        if word in _RELATIVE_DAYS:
+            m = _REL_WD.match(text, p)
+            if m:
+                add(p, m.end(), "relative-weekday", weekday=_WEEKDAY_NUM[m["wd"].lower()],
+                    offset=_RELATIVE_DAYS[m["rel"].lower()])
+            else:
+                add(p, w.end(), "relative", offset=_RELATIVE_DAYS[word])
+            continue
+        if word in _UNIT_WORDS:
+            m = _REL_UNIT.match(text, p)
+            if m:
+                add(p, m.end(), "relative", offset=None)
     return _prefer_longest(found)
+
+
+def _month_mention(add: Any, m: re.Match[str], start: int, weekday: int | None) -> None:
+    mo = _month(m["mon"])
+    if mo is None:
+        return
+    d = int(m["day"])
+    if m["year"]:
+        y = int(m["year"])
+        when = _mk(y, mo, d)
+        if when:
+            add(start, m.end(), "full", year=y, month=mo, day=d, weekday=weekday, candidates=(when,))
+    elif 1 <= d <= 31 and _mk(2000, mo, d):  # 2000 is a leap year
+        add(start, m.end(), "month-day", month=mo, day=d, weekday=weekday)
 
 
 def _prefer_longest(found: list[Mention]) -> list[Mention]:
