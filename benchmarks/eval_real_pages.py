@@ -60,7 +60,7 @@ def evaluate(pages: list[dict[str, str]], shift: int) -> dict[str, object]:
     touched: dict[str, set[str]] = {}
     for f in report.findings:
         if f.check in DATE_CHECKS and f.severity.value in ("error", "warning"):
-            touched.setdefault(f.path, set()).add(f.check)
+            touched.setdefault(f.doc_id or f.path, set()).add(f.check)
     by_check = Counter(c for checks in touched.values() for c in checks)
     return {
         "shift": shift,

@@ -330,24 +330,36 @@ def last_weekday(weekday: int, anchor: date) -> date:
 
 _SENT_END = re.compile(r"[.!?;]\s|\n\s*\n|\n(?=\s*[-*•>])")
 _FORWARD = re.compile(
-    r"\b(?:will|won't|shall|would|'ll|going to|is to|are to|set to|due(?: to| on| by|\s+in)?|"
+    r"\b(?:will|won't|shall|would|'ll|going to|is to|are to|set to|set for|due(?: to| on| by|\s+in)?|"
     r"scheduled|schedule|plans?(?: to)?|planned|planning|expected|expects?|expecting|"
     r"intends?|aims?|hopes?|upcoming|forthcoming|ahead of|next|coming|deadline|until|till|"
     r"by the end|no later than|starting|starts|begins|opens|from|through|to be held|"
     r"to take place|may|might|could|should|must|forecast|predicted|projected|"
-    r"anticipated|proposed|tentative|pending|postponed to|delayed to|"
-    r"wird|werden|soll|sollen|geplant|bis zum|ab dem|"
-    r"sera|seront|prévu|prévue|doit|devra|"
-    r"será|serán|prevista|previsto)\b",
+    r"anticipated|proposed|tentative|pending|postponed to|delayed to|effective|valid|"
+    r"available|registration|register|apply|applications?|tickets?|"
+    # German: future, and the present tense announcements use
+    r"wird|werden|soll|sollen|geplant|bis|ab|zum|findet|finden|statt|kommenden?|nächsten?|"
+    r"künftig|voraussichtlich|termin|anmeld\w*|einsendeschluss|frist|gültig|verfügbar|"
+    r"tritt|treten|beginnt|startet|öffnet|läuft|dauert|verschoben|vertagt|postponed|"
+    r"moved to|rescheduled|"
+    # French and Spanish
+    r"sera|seront|prévu|prévue|prévus|doit|devra|dès|à partir|jusqu'au|jusqu’au|prochain|"
+    r"prochaine|aura lieu|será|serán|prevista|previsto|próximo|próxima|hasta|a partir)\b",
     re.IGNORECASE,
 )
 _PAST = re.compile(
     r"\b(?:was|were|had|did|said|told|held|met|took place|took|happened|occurred|began|"
     r"ended|came|went|saw|made|gave|left|won|lost|fell|rose|died|killed|arrived|announced|"
     r"reported|released|published|signed|launched|opened|closed|passed|ruled|voted|agreed|"
-    r"decided|attended|visited|spoke|wrote|argued|clashed|erupted|hosted|occurred|"
-    r"last|ago|earlier|previously|already|recently|"
-    r"\w{3,}ed)\b",
+    r"decided|attended|visited|spoke|wrote|argued|clashed|erupted|hosted|"
+    r"ago|earlier|previously|already|recently|"
+    r"(?!(?:need|speed|feed|seed|indeed|bed|red|shed|hundred|based|related|limited|united|"
+    r"detailed|advanced|interested|expected|scheduled|planned|proposed|anticipated|"
+    r"registered|required|needed|supposed|concerned|involved|used)\b)\w{3,}ed|"
+    # German, French, Spanish past tenses
+    r"war|waren|wurde|wurden|hatte|hatten|fand|fanden|kam|kamen|sagte|erklärte|"
+    r"était|étaient|avait|avaient|a eu lieu|ont eu lieu|a été|ont été|"
+    r"fue|fueron|había|habían|se celebró)\b",
     re.IGNORECASE,
 )
 _FURNITURE = re.compile(
@@ -359,6 +371,10 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _FURNITURE_LINE = 160
+# A link list or feed entry: "Some headline - October 10, 2020", "… | 3 Nov 2023".
+_LISTING = re.compile(
+    r"(?:\s(?:-|–|—|\|)|:)\s*(?:\w+,?\s+)?(?:\d{1,2}\.?\s+)?[A-Za-zäé]+\.?\s+\d{1,4},?(?:\s+\d{4})?\s*$"
+)
 
 
 def sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -382,6 +398,8 @@ def is_furniture(text: str, start: int) -> bool:
     forum user data, edit stamps, copyright, comment chrome. In a long line
     (a paragraph) only the words just before the date count."""
     line = line_text(text, start)
+    if _LISTING.search(line) and len(line) <= _FURNITURE_LINE:
+        return True
     if len(line) > _FURNITURE_LINE:
         line = text[max(0, start - 40) : start]
     return _FURNITURE.search(line) is not None
@@ -391,8 +409,26 @@ def is_forward(clause: str) -> bool:
     return _FORWARD.search(clause) is not None
 
 
-def is_past(clause: str) -> bool:
-    return _PAST.search(clause) is not None
+_PRESENT = re.compile(
+    r"\b(?:is|are|ends|begins|runs|remains|lasts|falls|closes|opens|ist|sind|endet|est|sont)\b",
+    re.IGNORECASE,
+)
+
+
+def is_past(clause: str, at: int | None = None) -> bool:
+    """True when the clause reports the past. With ``at`` (the mention's
+    offset in the clause), the tense marker nearest to it decides, so
+    "her last day is April 1" is present even if a past verb is further
+    away."""
+    past = [m.start() for m in _PAST.finditer(clause)]
+    if not past:
+        return False
+    if at is None:
+        return True
+    present = [m.start() for m in _PRESENT.finditer(clause)]
+    if not present:
+        return True
+    return min(abs(p - at) for p in past) < min(abs(p - at) for p in present)
 
 
 # --------------------------------------------------------------------------

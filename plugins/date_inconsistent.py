@@ -109,6 +109,8 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
     scope = "corpus"
     options = {
         "anachronism-days": {"type": "integer", "minimum": 0},
+        "unmarked-days": {"type": "integer", "minimum": 0},
+        "yearless-days": {"type": "integer", "minimum": 0},
         "outlier-days": {"type": "integer", "minimum": 1},
         "story-days": {"type": "integer", "minimum": 0},
         "story-min-names": {"type": "integer", "minimum": 1},
@@ -117,6 +119,8 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
     }
     defaults = {
         "anachronism-days": 2,
+        "unmarked-days": 180,
+        "yearless-days": 14,
         "outlier-days": 45,
         "story-days": 14,
         "story-min-names": 6,
@@ -156,11 +160,13 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
         from provlint.datetext import is_forward, is_furniture, is_past, nearest_year, sentence
 
         tol = int(self.config["anachronism-days"])
+        unmarked = int(self.config["unmarked-days"])
         out: list[tuple[Any, ...]] = []
         for m in mentions:
             if m.kind == "relative-weekday":
                 writing = (m.weekday - m.offset) % 7
-                if when.weekday() != writing:
+                # Published on the day it was written or the day after, never before.
+                if (when.weekday() - writing) % 7 not in (0, 1):
                     phrase = " ".join(m.text.split())
                     out.append(
                         (m.line, m.column, phrase, None,
@@ -181,11 +187,19 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
                 resolved = m.date
             if resolved is None or (resolved - when).days <= tol:
                 continue
+            if yearless and m.text.rstrip(".").split()[-1].startswith("0"):
+                continue  # "Februar 08" is more likely a year than a day
             if is_furniture(body, m.start):
                 continue
+            if yearless and (resolved - when).days < int(self.config["yearless-days"]):
+                continue
             a, b = sentence(body, m.start, m.end)
-            clause = body[a:b]
-            if is_forward(clause) or not is_past(clause):
+            left = max(a, m.start - 100)
+            clause = body[left : min(b, m.end + 100)]
+            if is_forward(clause):
+                continue
+            past = is_past(clause, m.start - left)
+            if not past and (yearless or (resolved - when).days <= unmarked):
                 continue
             how = "nearest year" if yearless and m.weekday is None else (
                 f"the year where {WEEKDAY_NAMES[m.weekday]} fits" if yearless else "")
@@ -196,7 +210,7 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
                 rule = f"is reported as past but is after the declared date ({resolved.isoformat()})"
             else:
                 rule = f"is reported as past but {resolved:%B %Y} is after the declared date"
-            severity = "warning" if yearless else "error"
+            severity = "error" if past and not yearless else "warning"
             out.append((m.line, m.column, _phrase(body, m.start, m.end, a), resolved.isoformat(),
                         rule, severity))
         return out

@@ -58,9 +58,10 @@ class DateMismatch(DocumentCheck):
     severity = Severity.ERROR
     options = {
         "tolerance-days": {"type": "integer", "minimum": 0},
+        "url-tolerance-days": {"type": "integer", "minimum": 0},
         "timestamp-lines": {"type": "integer", "minimum": 0},
     }
-    defaults = {"tolerance-days": 1, "timestamp-lines": 60}
+    defaults = {"tolerance-days": 1, "url-tolerance-days": 7, "timestamp-lines": 60}
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
         yield from self._declared_pairs(doc)
@@ -98,10 +99,14 @@ class DateMismatch(DocumentCheck):
     def _url(self, doc: Document, declared: Declared, when: date) -> Iterator[Finding]:
         from provlint.datetext import url_date
 
-        tol = int(self.config["tolerance-days"])
-        for decl in doc.declared.get("url", []):
-            if not isinstance(decl.value, str):
+        tol = int(self.config["url-tolerance-days"])
+        seen: set[str] = set()
+        # The document's own declaration first, so the finding lands on it.
+        urls = sorted(doc.declared.get("url", []), key=lambda d: d.location.path != doc.path)
+        for decl in urls:
+            if not isinstance(decl.value, str) or decl.value in seen:
                 continue
+            seen.add(decl.value)
             found = url_date(decl.value)
             if found is None:
                 continue
