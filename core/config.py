@@ -148,9 +148,7 @@ def validate_plugin_config(
                 continue
             if key not in props:
                 known = ", ".join(sorted(["severity", *props])) or "severity"
-                raise ConfigError(
-                    f"{where}check.{name}: unknown option '{key}' (options: {known})"
-                )
+                raise ConfigError(f"{where}check.{name}: unknown option '{key}' (options: {known})")
             _validate(where, f"check.{name}.{key}", value, props[key])
 
 

@@ -56,6 +56,7 @@ _WD_LONG = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _WD_ALT = _WD_LONG + "|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun"
 _ORD = r"(?:st|nd|rd|th|er|e|º|\.)?"
 
+
 def _trie(words: set[str]) -> str:
     """A regular expression matching exactly ``words``, factored as a trie
     so that the engine tries one branch per character, not one per word."""
@@ -211,16 +212,30 @@ def extract(text: str, line_offset: int = 0, limit: int | None = None) -> list[M
             y, mo, d = int(m["year"]), int(m["mon"]), int(m["day"])
             when = _mk(y, mo, d)
             if when:
-                add(p, m.end(), "datetime" if m["hh"] else "iso", year=y, month=mo, day=d,
-                    candidates=(when,))
+                add(
+                    p,
+                    m.end(),
+                    "datetime" if m["hh"] else "iso",
+                    year=y,
+                    month=mo,
+                    day=d,
+                    candidates=(when,),
+                )
             continue
         m = _DOTTED.match(text, p)
         if m:
             y, mo, d = int(m["year"]), int(m["mon"]), int(m["day"])
             when = _mk(y, mo, d)
             if when:
-                add(p, m.end(), "datetime" if m["hh"] else "dotted", year=y, month=mo, day=d,
-                    candidates=(when,))
+                add(
+                    p,
+                    m.end(),
+                    "datetime" if m["hh"] else "dotted",
+                    year=y,
+                    month=mo,
+                    day=d,
+                    candidates=(when,),
+                )
             continue
         m = _SLASH.match(text, p)
         if m:
@@ -253,16 +268,26 @@ def extract(text: str, line_offset: int = 0, limit: int | None = None) -> list[M
         if word in WEEKDAYS:
             m = _WD_REL.match(text, p)
             if m:
-                add(p, m.end(), "relative-weekday", weekday=_WEEKDAY_NUM[m["wd"].lower()],
-                    offset=_RELATIVE_DAYS[m["rel"].lower()])
+                add(
+                    p,
+                    m.end(),
+                    "relative-weekday",
+                    weekday=_WEEKDAY_NUM[m["wd"].lower()],
+                    offset=_RELATIVE_DAYS[m["rel"].lower()],
+                )
             else:
                 add(p, w.end(), "weekday", weekday=_WEEKDAY_NUM[word])
             continue
         if word in _RELATIVE_DAYS:
             m = _REL_WD.match(text, p)
             if m:
-                add(p, m.end(), "relative-weekday", weekday=_WEEKDAY_NUM[m["wd"].lower()],
-                    offset=_RELATIVE_DAYS[m["rel"].lower()])
+                add(
+                    p,
+                    m.end(),
+                    "relative-weekday",
+                    weekday=_WEEKDAY_NUM[m["wd"].lower()],
+                    offset=_RELATIVE_DAYS[m["rel"].lower()],
+                )
             else:
                 add(p, w.end(), "relative", offset=_RELATIVE_DAYS[word])
             continue
@@ -282,7 +307,9 @@ def _month_mention(add: Any, m: re.Match[str], start: int, weekday: int | None) 
         y = int(m["year"])
         when = _mk(y, mo, d)
         if when:
-            add(start, m.end(), "full", year=y, month=mo, day=d, weekday=weekday, candidates=(when,))
+            add(
+                start, m.end(), "full", year=y, month=mo, day=d, weekday=weekday, candidates=(when,)
+            )
     elif 1 <= d <= 31 and _mk(2000, mo, d):  # 2000 is a leap year
         add(start, m.end(), "month-day", month=mo, day=d, weekday=weekday)
 
@@ -330,7 +357,8 @@ def last_weekday(weekday: int, anchor: date) -> date:
 
 _SENT_END = re.compile(r"[.!?;]\s|\n\s*\n|\n(?=\s*[-*•>])")
 _FORWARD = re.compile(
-    r"\b(?:will|won't|shall|would|'ll|going to|is to|are to|set to|set for|due(?: to| on| by|\s+in)?|"
+    r"\b(?:will|won't|shall|would|'ll|going to|is to|are to|set to|set for|"
+    r"due(?: to| on| by|\s+in)?|"
     r"scheduled|schedule|plans?(?: to)?|planned|planning|expected|expects?|expecting|"
     r"intends?|aims?|hopes?|upcoming|forthcoming|ahead of|next|coming|deadline|until|till|"
     r"by the end|no later than|starting|starts|begins|opens|from|through|to be held|"
@@ -379,10 +407,15 @@ _LISTING = re.compile(
 
 def sentence(text: str, start: int, end: int) -> tuple[int, int]:
     """Span of the sentence (or clause) around ``text[start:end]``."""
-    left = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start),
-               text.rfind("; ", 0, start), text.rfind("\n", 0, start))
+    left = max(
+        text.rfind(". ", 0, start),
+        text.rfind("? ", 0, start),
+        text.rfind("! ", 0, start),
+        text.rfind("; ", 0, start),
+        text.rfind("\n", 0, start),
+    )
     left = 0 if left < 0 else left + 1
-    m = _SENT_END.search(text, end)
+    m = _SENT_END.search(text, max(start, end - 1))  # a mention may end with "1."
     right = m.start() + 1 if m else len(text)
     return left, right
 
@@ -438,7 +471,9 @@ def is_past(clause: str, at: int | None = None) -> bool:
 _URL_YMD = re.compile(
     r"(?<![\d])((?:19|20)\d\d)([/_-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?![\d])"
 )
-_URL_COMPACT = re.compile(r"(?<=[/_-])((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+_URL_COMPACT = re.compile(
+    r"(?<=[/_-])((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+)
 _URL_YM = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/")
 
 
@@ -457,7 +492,7 @@ def url_date(url: str) -> UrlDate | None:
     ``2021-12-05`` in a slug, or ``/2021/12/`` (month precision)."""
     start = url.find("://")
     path = url[url.find("/", start + 3) :] if start >= 0 else url
-    if not path or path == url and start >= 0:
+    if not path or (path == url and start >= 0):
         return None
     for rx in (_URL_YMD,):
         m = rx.search(path)
@@ -478,10 +513,8 @@ def url_date(url: str) -> UrlDate | None:
     return None
 
 
-_DATELINE = re.compile(
-    r"^\s*[A-ZÀ-Ý][A-Za-zÀ-ÿ.'’\- ]{1,40}(?:,\s*[A-Za-zÀ-ÿ.'’ ]{2,30})?,?\s*$"
-)
-_AFTER_DATELINE = re.compile(r"^\s*(?:\((?:[A-Za-z][\w .&'-]{1,30})\)\s*)?[-–—]")
+_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][A-Za-zÀ-ÿ.'’\- ]{1,40}(?:,\s*[A-Za-zÀ-ÿ.'’ ]{2,30})?,?\s*$")
+_AFTER_DATELINE = re.compile(r"\s*(?:\((?:[A-Za-z][\w .&'-]{1,30})\)\s*)?[-–—]")
 
 
 def is_dateline(text: str, mention: Mention) -> bool:
@@ -529,9 +562,22 @@ def body_mentions(doc: object) -> tuple[str, list[Mention]]:
     mentions = extract(body, line_offset=first_line - 1)
     if first_col > 1:
         mentions = [
-            Mention(m.start, m.end, m.line, m.column + first_col - 1, m.text, m.kind, m.year,
-                    m.month, m.day, m.weekday, m.offset, m.candidates)
-            if m.line == first_line else m
+            Mention(
+                m.start,
+                m.end,
+                m.line,
+                m.column + first_col - 1,
+                m.text,
+                m.kind,
+                m.year,
+                m.month,
+                m.day,
+                m.weekday,
+                m.offset,
+                m.candidates,
+            )
+            if m.line == first_line
+            else m
             for m in mentions
         ]
     result = (body, mentions)

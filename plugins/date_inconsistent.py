@@ -52,7 +52,7 @@ def _phrase(body: str, start: int, end: int, clause_start: int, words: int = 4) 
 
 
 class DateInconsistent(DocumentCheck, CorpusCheck):
-    """The text contradicts the declared date: past events after it, impossible weekdays, or a story dated months away.
+    """The text contradicts the declared date: later events told as past, wrong weekdays, outliers.
 
     **What it does.** Reads every date the text mentions and tests it
     against the document's declared date (INDEX.md or header; for a document
@@ -169,9 +169,15 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
                 if (when.weekday() - writing) % 7 not in (0, 1):
                     phrase = " ".join(m.text.split())
                     out.append(
-                        (m.line, m.column, phrase, None,
-                         f"needs a {WEEKDAY_NAMES[writing]}, {when.isoformat()} is a "
-                         f"{WEEKDAY_NAMES[when.weekday()]}", "error")
+                        (
+                            m.line,
+                            m.column,
+                            phrase,
+                            None,
+                            f"needs a {WEEKDAY_NAMES[writing]}, {when.isoformat()} is a "
+                            f"{WEEKDAY_NAMES[when.weekday()]}",
+                            "error",
+                        )
                     )
                 continue
             if m.kind in ("datetime", "weekday", "relative"):
@@ -201,18 +207,31 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
             past = is_past(clause, m.start - left)
             if not past and (yearless or (resolved - when).days <= unmarked):
                 continue
-            how = "nearest year" if yearless and m.weekday is None else (
-                f"the year where {WEEKDAY_NAMES[m.weekday]} fits" if yearless else "")
+            how = (
+                "nearest year"
+                if yearless and m.weekday is None
+                else (f"the year where {WEEKDAY_NAMES[m.weekday]} fits" if yearless else "")
+            )
             rule = f"is reported as past but resolves to {resolved.isoformat()}"
             if how:
                 rule += f" ({how})"
             elif m.kind != "month-year":
-                rule = f"is reported as past but is after the declared date ({resolved.isoformat()})"
+                rule = (
+                    f"is reported as past but is after the declared date ({resolved.isoformat()})"
+                )
             else:
                 rule = f"is reported as past but {resolved:%B %Y} is after the declared date"
             severity = "error" if past and not yearless else "warning"
-            out.append((m.line, m.column, _phrase(body, m.start, m.end, a), resolved.isoformat(),
-                        rule, severity))
+            out.append(
+                (
+                    m.line,
+                    m.column,
+                    _phrase(body, m.start, m.end, a),
+                    resolved.isoformat(),
+                    rule,
+                    severity,
+                )
+            )
         return out
 
     # ------------------------------------------------------------------
@@ -220,7 +239,9 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
     # ------------------------------------------------------------------
 
     def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
-        infos = {d.path: d.summary.get(KEY) for d in corpus.documents if d.summary.get(KEY)}
+        infos: dict[str, dict[str, Any]] = {
+            d.path: d.summary[KEY] for d in corpus.documents if d.summary.get(KEY)
+        }
         docs = {d.path: d for d in corpus.documents if d.path in infos}
         outliers = self._outliers(corpus, infos)
         for path in sorted(docs):
@@ -238,7 +259,8 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
                 origin = f"{where[0]}:{where[1]}" if where else "?"
                 head = f"declared {info['date']} ({origin})"
             parts = [
-                f'"{phrase}" (line {line}) {rule}' for line, _col, phrase, _iso, rule, _sev in evidence
+                f'"{phrase}" (line {line}) {rule}'
+                for line, _col, phrase, _iso, rule, _sev in evidence
             ]
             related = [decl_loc] if decl_loc else []
             if story:
@@ -273,7 +295,11 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
         by_id = {d.doc_id: d.path for d in corpus.documents if d.doc_id}
         for d in corpus.documents:
             for decl in d.declared.get("derived_from", []):
-                vals = decl.value if isinstance(decl.value, list) else re.split(r"[\s,]+", str(decl.value))
+                vals = (
+                    decl.value
+                    if isinstance(decl.value, list)
+                    else re.split(r"[\s,]+", str(decl.value))
+                )
                 for v in vals:
                     other = by_id.get(str(v).strip())
                     if other and other != d.path:

@@ -20,7 +20,7 @@ def _origin(decl: Declared) -> str:
 
 
 class DateMismatch(DocumentCheck):
-    """Two declared dates for one document disagree: INDEX.md, the header, the source URL, a timestamp or dateline in the text.
+    """Two declared dates disagree: INDEX.md, header, source URL, a timestamp or dateline.
 
     **What it does.** Collects every date that *declares* when the document
     was published and compares them:
@@ -146,7 +146,9 @@ class DateMismatch(DocumentCheck):
                     continue
                 stamps.append((m, m.date, "timestamp"))
             elif m.kind in ("month-day", "full") and is_dateline(body, m):
-                resolved = m.date if m.kind == "full" else nearest_year(m.month or 1, m.day or 1, when)
+                resolved = (
+                    m.date if m.kind == "full" else nearest_year(m.month or 1, m.day or 1, when)
+                )
                 if resolved is not None:
                     stamps.append((m, resolved, "dateline"))
         if not stamps or any(abs((d - when).days) <= tol for _, d, _ in stamps):

@@ -20,6 +20,10 @@ class MissingDate(DocumentCheck):
     **Example.** `seeds/c.txt:1:1: PV107 missing-date: no publication date
     declared; expected 'date' in its INDEX.md row (line 8) or the header`
 
+    When a standalone date line near the top of the text suggests the date
+    (as a forum thread shows it), the message names it; `date-inconsistent`
+    then uses it as the document's date, reported as *inferred*.
+
     **Options.** None.
     """
 
@@ -32,11 +36,20 @@ class MissingDate(DocumentCheck):
             return
         where, related = doc.anchor()
         row = f"its INDEX.md row (line {doc.row.line})" if doc.row else "an INDEX.md row"
+        hint = ""
+        if doc.text is not None:
+            from provlint.datetext import body_mentions, standalone_date
+
+            body, mentions = body_mentions(doc)
+            found = standalone_date(body, mentions)
+            if found is not None and found.date is not None:
+                hint = f" (the text shows {found.date.isoformat()} on line {found.line})"
         yield self.finding(
             where.path,
             where.line,
             where.column,
-            f"no publication date declared; expected 'date' (YYYY-MM-DD) in {row} or the header",
+            f"no publication date declared; expected 'date' (YYYY-MM-DD) in {row} or the "
+            f"header{hint}",
             doc_id=doc.doc_id,
             related=related,
         )

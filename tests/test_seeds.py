@@ -31,6 +31,16 @@ def test_real_seeds(shared_seeds: Path) -> None:
     assert not any(f.check == "internal-error" for f in report.findings)
 
 
+def test_real_seed_forum_repost_is_dated_wrong(shared_seeds: Path) -> None:
+    report = provlint.run(shared_seeds, provlint.Config(load_entrypoints=False))
+    (f,) = [f for f in report.findings if f.check == "date-inconsistent"]
+    assert f.doc_id == "002_b3c2f43a44ebecce"
+    assert "on December 1" in f.message and "tomorrow, Tuesday" in f.message
+    assert "needs a Monday" in f.message and "2021-12-05..2021-12-06" in f.message
+    assert f.severity.value == "error"
+    assert any(r.path == "INDEX.md" and r.line == 13 for r in f.related)
+
+
 def test_real_seed_legacy_headers_are_read(shared_seeds: Path) -> None:
     from provlint.headers import parse_legacy
 
@@ -66,6 +76,9 @@ def test_bundled_example_corpus() -> None:
     for doc in ("raw-scrape", "argument-report", "osce-dinner", "ministerial-summary"):
         assert not checks[doc] & DATE_CHECKS, (doc, checks[doc])
     assert not checks["ministerial-summary"]
+    (f,) = [f for f in report.findings if f.check == "date-inconsistent"]
+    assert f.doc_id == "forum-repost"
+    assert "on December 1" in f.message and "tomorrow, Tuesday" in f.message
     assert not any(
         f.check in ("index-schema", "header-schema", "internal-error") for f in report.findings
     )
