@@ -43,7 +43,9 @@ def build(pages: list[dict[str, str]], shift: int, root: Path) -> None:
         rows.append(f"| {pid} | pages/{pid}.txt | {host} | {url} | {when} |")
         header = f"---\nid: {pid}\nurl: {json.dumps(page['url'])}\ndate: {when}\n---\n"
         (root / "pages" / f"{pid}.txt").write_text(header + page["text"], encoding="utf-8")
-    (root / "INDEX.md").write_text("# Evaluation corpus\n\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (root / "INDEX.md").write_text(
+        "# Evaluation corpus\n\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
 
 
 def evaluate(pages: list[dict[str, str]], shift: int) -> dict[str, object]:
@@ -92,14 +94,18 @@ def main(argv: list[str] | None = None) -> int:
             for f in res["findings"][: args.show]:  # type: ignore[index]
                 print(f"  {f['path']}:{f['line']}: {f['check']}: {f['message'][:300]}")
     if args.json:
-        print(json.dumps([{k: v for k, v in r.items() if k != "findings"} for r in results], indent=2))
+        print(
+            json.dumps([{k: v for k, v in r.items() if k != "findings"} for r in results], indent=2)
+        )
         return 0
     print(f"{'shift (days)':>12}  {'pages touched':>13}  {'share':>7}  by check")
     for r in results:
         label = "0 (true)" if r["shift"] == 0 else f"-{r['shift']}"
         print(f"{label:>12}  {r['touched']:>13}  {r['share']:>7.1%}  {r['by_check']}")
     secs = [r["seconds"] for r in results]
-    print(f"\n{len(pages)} pages per run; provlint.run took {min(secs):.2f}-{max(secs):.2f} s a run")
+    print(
+        f"\n{len(pages)} pages per run; provlint.run took {min(secs):.2f}-{max(secs):.2f} s a run"
+    )
     return 0
 
 

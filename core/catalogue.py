@@ -30,6 +30,14 @@ def split_row(line: str) -> list[tuple[str, int]] | None:
     Returns None when the line has no unescaped pipe (not a table row).
     """
     cells: list[tuple[str, int]] = []
+    if "|" not in line:
+        return None
+    if "\\" not in line:  # fast path: no escapes
+        start = 0
+        for piece in line.split("|"):
+            cells.append((piece, start))
+            start += len(piece) + 1
+        return _trim(line, cells)
     buf: list[str] = []
     start = 0
     i = 0
@@ -53,6 +61,10 @@ def split_row(line: str) -> list[tuple[str, int]] | None:
     if not saw_pipe:
         return None
     cells.append(("".join(buf), start))
+    return _trim(line, cells)
+
+
+def _trim(line: str, cells: list[tuple[str, int]]) -> list[tuple[str, int]]:
     # A leading pipe makes an empty first piece; a trailing one an empty last.
     if cells and not cells[0][0].strip() and line.lstrip().startswith("|"):
         cells = cells[1:]
@@ -126,7 +138,7 @@ def parse_catalogue(text: str, path: str = "INDEX.md") -> Catalogue:
         is_catalogue = all(c in names for c in REQUIRED_COLUMNS)
         body_start = i + 2
         body_end = body_start
-        while body_end < n and lines[body_end].strip() and split_row(lines[body_end]) is not None:
+        while body_end < n and "|" in lines[body_end] and lines[body_end].strip():
             body_end += 1
         if is_catalogue and not found:
             found = True

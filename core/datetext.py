@@ -202,10 +202,20 @@ def extract(text: str, line_offset: int = 0, limit: int | None = None) -> list[M
             return pos, None
         return w.start(), _WEEKDAY_NUM[w["wd"].lower()]
 
+    size = len(text)
     for n in _ANCHOR_NUM.finditer(text):
-        p = n.start()
+        p, e = n.span()
         prev = text[p - 1] if p else " "
         if prev in "-/.:" or prev.isalpha():
+            continue
+        after = text[e] if e < size else " "
+        digits = e - p
+        # Only a 4-digit year followed by - or /, or a 1-2 digit day, month
+        # or hour can start a date: skip the rest without trying patterns.
+        if digits == 4:
+            if after not in "-/":
+                continue
+        elif digits > 2 or after in ",;)%":
             continue
         m = _ISO.match(text, p)
         if m:

@@ -6,6 +6,7 @@ prints or exits; only the CLI does.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import posixpath
@@ -476,14 +477,16 @@ class _Engine:
                 seen.add(rel)
                 docs.append(Document(path=rel, index_path=catalogue.path))
 
+        # One document in full at a time: the text, body and per-document
+        # memo are dropped as soon as its document checks have run.
         light: list[Document] = []
-        for doc in docs:
+        for i, doc in enumerate(docs):
             self.read_document(doc)
             _declare(doc, catalogue)
             for spec, check in self.doc_checks:
                 self._collect(spec, doc.path, lambda c=check, d=doc: c.check_document(d))
             light.append(doc.lightweight())
-            doc.text = None
+            docs[i] = light[-1]
         corpus = Corpus(root=str(self.root), catalogue=catalogue, documents=tuple(light))
         for spec, ccheck in self.corpus_checks:
             self._collect(spec, "", lambda c=ccheck: c.check_corpus(corpus))
@@ -562,7 +565,14 @@ def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -
         {name: dict(spec.cls.options) for name, spec in registry.checks.items()},
     )
     engine = _Engine(target.root, cfg, registry)
-    catalogue, docs = engine.run()
+    # Many small long-lived objects: full collections would rescan them all
+    # again and again for no garbage. Collect less often during the run.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 50), max(thresholds[2], 100))
+    try:
+        catalogue, docs = engine.run()
+    finally:
+        gc.set_threshold(*thresholds)
     findings = engine.findings + registry.findings
     if target.only is not None:
         by_id: dict[str, set[str]] = {}

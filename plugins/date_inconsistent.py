@@ -6,6 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
+from itertools import combinations
 from typing import Any
 
 from provlint import CorpusCheck, Document, DocumentCheck, Finding, Location, Severity, hookimpl
@@ -13,9 +14,14 @@ from provlint.dates import parse_declared
 from provlint.model import Corpus
 
 KEY = "date-inconsistent"
+_RARE = 6  # rarest names per document that key the story buckets
+_BUCKET_CAP = 64  # a pair of names shared by more documents is not a story
+_EXACT_UP_TO = 1000  # corpora up to this size compare every pair sharing a name
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-_NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,6})\b")
+# Capitalised words and short acronyms; the filter in story_names is faster
+# in Python than in the pattern.
+_NAME = re.compile(r"[A-Z]\w+")
 _STOP = frozenset(
     """The This That These Those There Then When Where What Which Who Why How And But For
     With From Into Over After Before During About Under Since Until While Although Because
@@ -33,9 +39,15 @@ _STOP = frozenset(
 def story_names(text: str, keep: int = 24) -> tuple[str, ...]:
     """The names (capitalised words and acronyms) a text mentions most:
     what a story is about, for grouping documents into stories."""
-    counts = Counter(m.group(0) for m in _NAME.finditer(text) if m.group(0) not in _STOP)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return tuple(name for name, _ in ranked[:keep])
+    counts = Counter(
+        t
+        for t in _NAME.findall(text)
+        if t.isalpha() and (t[1:].islower() or (t.isupper() and len(t) <= 6))
+    )
+    for word in _STOP.intersection(counts):
+        del counts[word]
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
+    return tuple(name for name, _ in ranked)
 
 
 def _phrase(body: str, start: int, end: int, clause_start: int, words: int = 4) -> str:
@@ -305,26 +317,54 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
                     if other and other != d.path:
                         neighbours[d.path].add(other)
                         neighbours[other].add(d.path)
-        # shared names, through an inverted index of names that are not everywhere
+        # Shared names: every candidate pair is verified on the full name sets.
         min_names = int(self.config["story-min-names"])
         min_overlap = float(self.config["story-min-overlap"])
-        names = {p: set(infos[p].get("names") or ()) for p in dated}
-        index: dict[str, list[str]] = defaultdict(list)
-        for p, ns in names.items():
-            for n in ns:
-                index[n].append(p)
-        common = max(50, len(dated) // 20)
-        for p, ns in names.items():
-            if len(ns) < min_names:
-                continue
-            shared: Counter[str] = Counter()
-            for n in ns:
-                posting = index[n]
-                if len(posting) <= common:
-                    shared.update(q for q in posting if q != p)
-            for q, k in shared.items():
-                if k >= min_names and k / min(len(ns), len(names[q])) >= min_overlap:
-                    neighbours[p].add(q)
+        names = {p: frozenset(infos[p].get("names") or ()) for p in dated}
+        for p, q in self._candidate_pairs(names, min_names):
+            k = len(names[p] & names[q])
+            if k >= min_names and k / min(len(names[p]), len(names[q])) >= min_overlap:
+                neighbours[p].add(q)
+                neighbours[q].add(p)
+        return self._flag(neighbours, dated)
+
+    @staticmethod
+    def _candidate_pairs(
+        names: dict[str, frozenset[str]], min_names: int
+    ) -> Iterator[tuple[str, str]]:
+        """Pairs of documents that may share enough names. Up to
+        ``_EXACT_UP_TO`` documents: every pair sharing a name (exact). Beyond:
+        documents meet in buckets keyed by a pair of their rarest names, so
+        the work stays near-linear in the corpus size."""
+        df: Counter[str] = Counter()
+        for ns in names.values():
+            df.update(ns)
+        seen: set[tuple[str, str]] = set()
+        if len(names) <= _EXACT_UP_TO:
+            index: dict[str, list[str]] = defaultdict(list)
+            for p, ns in names.items():
+                for n in ns:
+                    index[n].append(p)
+            common = max(50, len(names) // 20)  # a name this common is no story marker
+            groups: Iterator[list[str]] = (m for m in index.values() if len(m) <= common)
+        else:
+            buckets: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for p, ns in names.items():
+                if len(ns) < min_names:
+                    continue
+                rare = sorted((n for n in ns if df[n] > 1), key=lambda n: (df[n], n))[:_RARE]
+                for key in combinations(rare, 2):
+                    buckets[key].append(p)
+            groups = (m for m in buckets.values() if len(m) <= _BUCKET_CAP)
+        for members in groups:
+            for p, q in combinations(sorted(members), 2):
+                if (p, q) not in seen:
+                    seen.add((p, q))
+                    yield p, q
+
+    def _flag(
+        self, neighbours: dict[str, set[str]], dated: dict[str, date]
+    ) -> dict[str, tuple[list[str], str, str]]:
         out: dict[str, tuple[list[str], str, str]] = {}
         far = timedelta(days=int(self.config["outlier-days"]))
         tight = int(self.config["story-days"])
