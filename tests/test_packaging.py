@@ -1,0 +1,63 @@
+"""The wheel maps core/, plugins/ and schemas/ onto one import package."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+
+@pytest.mark.slow
+def test_wheel_contents(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=False
+    ).stdout.split()
+    if not files:
+        pytest.skip("not a git checkout")
+    for name in files:
+        if (REPO / name).is_file():
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, src / name)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0 and "No module named" in proc.stderr:
+        pytest.skip(f"cannot build a wheel here: {proc.stderr[-200:]}")
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = (tmp_path / "dist").glob("provlint-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/")[0] for n in names}
+    assert tops == {"provlint", "provlint-0.1.0.dist-info"}, tops
+    assert "provlint/schemas/index-row.schema.json" in names
+    assert "provlint/schemas/header.schema.json" in names
+    assert "provlint/plugins/date_inconsistent.py" in names
+    assert "provlint/py.typed" in names
+    entry_points = zipfile.ZipFile(wheel).read("provlint-0.1.0.dist-info/entry_points.txt").decode()
+    assert "provlint = provlint.cli:main" in entry_points
+    assert "provlint = provlint.testing" in entry_points
+
+
+def test_schemas_load_from_the_package() -> None:
+    from provlint.schema import load_schema
+
+    assert load_schema("index-row")["required"] == ["id", "file"]
+    assert "date" in load_schema("header")["properties"]
