@@ -240,6 +240,8 @@ class Document:
     header: Header | None = None
     declared: dict[str, list[Declared]] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    corpus_size: int = 0
+    """How many documents the run holds (so a check can choose its method)."""
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Per-document memo for work several checks share (dropped before the
     corpus phase)."""
@@ -319,6 +321,7 @@ class Document:
             header=header,
             declared=self.declared,
             summary=self.summary,
+            corpus_size=self.corpus_size,
         )
 
 

@@ -37,6 +37,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "provlint.plugins.field_mismatch",
     "provlint.plugins.checksum_mismatch",
     "provlint.plugins.encoding",
+    "provlint.plugins.duplicate_content",
+    "provlint.plugins.derived_from",
 )
 ENTRY_POINT_GROUP = "provlint"
 CODE_RE = re.compile(r"^[A-Z]{1,5}[0-9]{2,4}$")

@@ -481,6 +481,7 @@ class _Engine:
         # memo are dropped as soon as its document checks have run.
         light: list[Document] = []
         for i, doc in enumerate(docs):
+            doc.corpus_size = len(docs)
             self.read_document(doc)
             _declare(doc, catalogue)
             for spec, check in self.doc_checks:

@@ -41,6 +41,15 @@ def test_real_seed_forum_repost_is_dated_wrong(shared_seeds: Path) -> None:
     assert any(r.path == "INDEX.md" and r.line == 13 for r in f.related)
 
 
+def test_real_seed_copies(shared_seeds: Path) -> None:
+    report = provlint.run(shared_seeds, provlint.Config(load_entrypoints=False))
+    dups = [f for f in report.findings if f.check == "duplicate-content"]
+    assert [(f.doc_id, f.related[0].path) for f in dups] == [
+        ("001_e8c08d27b7ec2fba", "000_225db761ba281c06.txt")
+    ]
+    assert "containment 0.9" in dups[0].message
+
+
 def test_real_seed_legacy_headers_are_read(shared_seeds: Path) -> None:
     from provlint.headers import parse_legacy
 

@@ -1,0 +1,160 @@
+"""Text signatures for finding duplicated documents.
+
+Per document: the words of the text with case, punctuation and digits
+folded; a hash of them (exact duplicates); the set of word 5-gram shingles,
+hashed to 32 bits; and a one-permutation MinHash signature of that set
+(``SIG_BINS`` values, 512 bytes). Corpus checks see signatures, never texts.
+
+Two ways to compare:
+
+- :func:`exact_pairs`: every pair of documents that share a shingle, scored
+  exactly from the shingle sets (an inverted index; for corpora up to a few
+  thousand documents);
+- :func:`lsh_pairs`: candidates from LSH banding over the signatures,
+  scored from the signatures (for large corpora: memory and time linear in
+  the number of documents).
+
+Both score a pair by Jaccard (shared / union) and by containment (the share
+of the smaller text found in the other): a raw page scrape and its cleaned
+copy have a low Jaccard but a containment near 1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+import zlib
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import combinations
+
+SHINGLE = 5
+SIG_BINS = 128
+BAND_ROWS = 3
+EMPTY = 0xFFFFFFFF
+_PUNCT = string.punctuation + string.digits + "\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2013\u2014\u2026\u00b7\u2022\u00a9\u00ae\u2122"
+_MIX = 0x9E3779B1
+
+
+def words(text: str) -> list[str]:
+    """The text's words, lower-cased, punctuation and digits folded away."""
+    return [w for w in (x.strip(_PUNCT) for x in text.lower().split()) if w]
+
+
+def text_hash(tokens: list[str]) -> str:
+    """A hash of the normalised text: equal for exact duplicates that differ
+    only in case, whitespace, punctuation or digits."""
+    return hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def shingles(tokens: list[str]) -> set[int]:
+    """Word 5-gram shingles, each hashed to 32 bits."""
+    w = tokens
+    return {
+        (zlib.crc32(" ".join(t).encode("utf-8")) * _MIX) & 0xFFFFFFFF
+        for t in zip(w, w[1:], w[2:], w[3:], w[4:], strict=False)
+    }
+
+
+def signature(hashes: Iterable[int]) -> array:  # type: ignore[type-arg]
+    """One-permutation MinHash: the low bits of a shingle's hash pick a bin,
+    the high bits compete for its minimum. Empty bins hold ``EMPTY``."""
+    sig = [EMPTY] * SIG_BINS
+    mask = SIG_BINS - 1
+    shift = SIG_BINS.bit_length() - 1
+    for h in hashes:
+        b = h & mask
+        v = h >> shift
+        if v < sig[b]:
+            sig[b] = v
+    return array("I", sig)
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    b: str
+    jaccard: float
+    containment: float
+
+
+def _containment(shared: float, size_a: int, size_b: int) -> float:
+    smaller = min(size_a, size_b)
+    return min(1.0, shared / smaller) if smaller else 0.0
+
+
+def exact_pairs(
+    sets: Mapping[str, array],  # type: ignore[type-arg]
+    threshold: float,
+    common: int = 50,
+) -> Iterator[Pair]:
+    """Pairs whose exact Jaccard or containment reaches ``threshold``.
+    Shingles found in more than ``common`` documents (boilerplate) still
+    count in the scores but do not generate candidates."""
+    postings: dict[int, list[str]] = defaultdict(list)
+    for key in sorted(sets):
+        for h in sets[key]:
+            postings[h].append(key)
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for docs in postings.values():
+        if 1 < len(docs) <= common:
+            for p in combinations(docs, 2):
+                shared[p] += 1
+    for (a, b), _ in sorted(shared.items()):
+        sa, sb = set(sets[a]), set(sets[b])
+        inter = len(sa & sb)
+        union = len(sa) + len(sb) - inter
+        jac = inter / union if union else 0.0
+        con = _containment(inter, len(sa), len(sb))
+        if jac >= threshold or con >= threshold:
+            yield Pair(a, b, jac, con)
+
+
+def estimate(sig_a: array, sig_b: array, size_a: int, size_b: int) -> tuple[float, float]:  # type: ignore[type-arg]
+    """Jaccard and containment estimated from two signatures and the two
+    shingle-set sizes (|A∩B| = J(|A|+|B|)/(1+J))."""
+    same = both_empty = 0
+    for x, y in zip(sig_a, sig_b, strict=True):
+        if x == y:
+            if x == EMPTY:
+                both_empty += 1
+            else:
+                same += 1
+    used = SIG_BINS - both_empty
+    jac = same / used if used else 0.0
+    inter = jac * (size_a + size_b) / (1 + jac) if jac else 0.0
+    return jac, _containment(inter, size_a, size_b)
+
+
+def lsh_pairs(
+    sigs: Mapping[str, tuple[array, int]],  # type: ignore[type-arg]
+    threshold: float,
+    bucket_cap: int = 100,
+) -> Iterator[Pair]:
+    """Candidates from LSH banding (``SIG_BINS / BAND_ROWS`` bands of
+    ``BAND_ROWS`` rows), scored from the signatures."""
+    bands = SIG_BINS // BAND_ROWS
+    seen: set[tuple[str, str]] = set()
+    keys = sorted(sigs)
+    for band in range(bands):
+        lo = band * BAND_ROWS
+        buckets: dict[bytes, list[str]] = defaultdict(list)
+        for key in keys:
+            sig = sigs[key][0]
+            rows = sig[lo : lo + BAND_ROWS]
+            if all(v == EMPTY for v in rows):
+                continue
+            buckets[rows.tobytes()].append(key)
+        for members in buckets.values():
+            if len(members) < 2 or len(members) > bucket_cap:
+                continue
+            for a, b in combinations(members, 2):
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                (sa, na), (sb, nb) = sigs[a], sigs[b]
+                jac, con = estimate(sa, sb, na, nb)
+                if jac >= threshold or con >= threshold:
+                    yield Pair(a, b, jac, con)
