@@ -34,7 +34,11 @@ SHINGLE = 5
 SIG_BINS = 128
 BAND_ROWS = 3
 EMPTY = 0xFFFFFFFF
-_PUNCT = string.punctuation + string.digits + "\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2013\u2014\u2026\u00b7\u2022\u00a9\u00ae\u2122"
+_PUNCT = (
+    string.punctuation
+    + string.digits
+    + "\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2013\u2014\u2026\u00b7\u2022\u00a9\u00ae\u2122"
+)
 _MIX = 0x9E3779B1
 
 
