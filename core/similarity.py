@@ -22,10 +22,11 @@ copy have a low Jaccard but a containment near 1.
 from __future__ import annotations
 
 import hashlib
+import math
 import string
 import zlib
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import combinations
@@ -92,28 +93,46 @@ def _containment(shared: float, size_a: int, size_b: int) -> float:
 def exact_pairs(
     sets: Mapping[str, array],  # type: ignore[type-arg]
     threshold: float,
-    common: int = 50,
 ) -> Iterator[Pair]:
-    """Pairs whose exact Jaccard or containment reaches ``threshold``.
-    Shingles found in more than ``common`` documents (boilerplate) still
-    count in the scores but do not generate candidates."""
-    postings: dict[int, list[str]] = defaultdict(list)
+    """Every pair whose exact Jaccard or containment reaches ``threshold``.
+
+    Prefix filtering keeps this fast without losing a pair: with shingles
+    ordered rarest first, if the smaller text A has containment >= t in B,
+    then B holds at least one of A's first ``|A| - ceil(t|A|) + 1`` shingles.
+    Only those prefixes are indexed; each document probes the index with all
+    of its shingles, and every candidate is scored exactly. (Jaccard >= t
+    implies containment >= t, so both scores are covered.)
+    """
+    df: Counter[int] = Counter()
+    for hashes in sets.values():
+        df.update(hashes)
+    order = {k: (len(v), k) for k, v in sets.items()}
+    index: dict[int, list[str]] = defaultdict(list)
     for key in sorted(sets):
-        for h in sets[key]:
-            postings[h].append(key)
-    shared: dict[tuple[str, str], int] = defaultdict(int)
-    for docs in postings.values():
-        if 1 < len(docs) <= common:
-            for p in combinations(docs, 2):
-                shared[p] += 1
-    for (a, b), _ in sorted(shared.items()):
-        sa, sb = set(sets[a]), set(sets[b])
-        inter = len(sa & sb)
-        union = len(sa) + len(sb) - inter
-        jac = inter / union if union else 0.0
-        con = _containment(inter, len(sa), len(sb))
-        if jac >= threshold or con >= threshold:
-            yield Pair(a, b, jac, con)
+        hashes = sets[key]
+        n = len(hashes)
+        if not n:
+            continue
+        keep = n - math.ceil(threshold * n) + 1
+        for h in sorted(hashes, key=lambda x: (df[x], x))[:keep]:
+            index[h].append(key)
+    for key_b in sorted(sets):
+        set_b = set(sets[key_b])
+        rank_b = order[key_b]
+        candidates: set[str] = set()
+        for h in set_b:
+            for key_a in index.get(h, ()):
+                if order[key_a] < rank_b:
+                    candidates.add(key_a)
+        for key_a in sorted(candidates):
+            set_a = set(sets[key_a])
+            inter = len(set_a & set_b)
+            union = len(set_a) + len(set_b) - inter
+            jac = inter / union if union else 0.0
+            con = _containment(inter, len(set_a), len(set_b))
+            if jac >= threshold or con >= threshold:
+                a, b = sorted((key_a, key_b))
+                yield Pair(a, b, jac, con)
 
 
 def estimate(sig_a: array, sig_b: array, size_a: int, size_b: int) -> tuple[float, float]:  # type: ignore[type-arg]

@@ -36,8 +36,8 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
       A raw page scrape and its cleaned copy share little page furniture, so
       their Jaccard is low (about 0.5) but their containment is near 1.
 
-    Up to `exact-limit` documents (5,000), every pair that shares a shingle
-    is scored exactly. Beyond, each document is reduced to a 128-value
+    Up to `exact-limit` documents (3,000), every pair is scored exactly
+    (prefix filtering finds every pair that can reach the threshold). Beyond, each document is reduced to a 128-value
     MinHash signature (512 bytes) and candidates come from LSH banding (42
     bands of 3 rows), scored from the signatures: time and memory grow
     linearly; pairs with a Jaccard below about 0.35 (a short excerpt inside a
@@ -54,7 +54,7 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
     0.46); expected a derived_from link between them`
 
     **Options.** `threshold` (0 to 1, default 0.8); `exact-limit` (default
-    5000); `min-words` (default 30): shorter texts are not compared.
+    3000); `min-words` (default 30): shorter texts are not compared.
     """
 
     code = "PV302"
@@ -66,7 +66,7 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
         "exact-limit": {"type": "integer", "minimum": 0},
         "min-words": {"type": "integer", "minimum": 1},
     }
-    defaults = {"threshold": 0.8, "exact-limit": 5000, "min-words": 30}
+    defaults = {"threshold": 0.8, "exact-limit": 3000, "min-words": 30}
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
         from provlint.similarity import shingles, signature, text_hash, words
