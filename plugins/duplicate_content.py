@@ -37,8 +37,8 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
       their Jaccard is low (about 0.5) but their containment is near 1.
 
     Up to `exact-limit` documents (3,000), every pair is scored exactly
-    (prefix filtering finds every pair that can reach the threshold). Beyond, each document is reduced to a 128-value
-    MinHash signature (512 bytes) and candidates come from LSH banding (42
+    (prefix filtering finds every pair that can reach the threshold).
+    Beyond, each document is reduced to a 128-value MinHash signature (512 bytes) and candidates come from LSH banding (42
     bands of 3 rows), scored from the signatures: time and memory grow
     linearly; pairs with a Jaccard below about 0.35 (a short excerpt inside a
     long text) can be missed there.
