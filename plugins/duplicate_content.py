@@ -40,8 +40,9 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
     (prefix filtering finds every pair that can reach the threshold).
     Beyond, each document is reduced to a 128-value MinHash signature
     (512 bytes) and candidates come from LSH banding (42 bands of 3 rows),
-    scored from the signatures: time and memory grow linearly; pairs with a Jaccard below about 0.35 (a short excerpt inside a
-    long text) can be missed there.
+    scored from the signatures: time and memory grow linearly; pairs with a
+    Jaccard below about 0.35 (a short excerpt inside a long text) can be
+    missed there.
 
     Pairs linked by `derived_from` (either way), or declaring the same
     origin, are not reported: the copy is documented.
