@@ -112,11 +112,12 @@ _MDY = re.compile(
 _MY = re.compile(rf"(?P<mon>{_MONTH_ALT})\.?,?\s+(?P<year>{_YEAR})(?!\d)", re.IGNORECASE)
 _WD_BEFORE = re.compile(rf"\b(?P<wd>{_WD_ALT})\.?,?\s+(?:the\s+)?$", re.IGNORECASE)
 _WD_REL = re.compile(
-    rf"(?P<wd>{_WD_LONG})\s*(?:,|\(|—|–|-)\s*(?P<rel>today|tonight|yesterday|tomorrow)\b",
+    rf"(?P<wd>{_WD_LONG})\s*(?:,|\(|—|–|-)\s*(?P<rel>today|tonight|yesterday|tomorrow)\b\)?",
     re.IGNORECASE,
 )
 _REL_WD = re.compile(
-    rf"(?P<rel>today|tonight|yesterday|tomorrow)\s*(?:,|\(|—|–|-)\s*(?:on\s+)?(?P<wd>{_WD_LONG})\b",
+    r"(?P<rel>today|tonight|yesterday|tomorrow)\s*(?:,|\(|—|–|-)\s*(?:on\s+)?"
+    rf"(?P<wd>{_WD_LONG})\b\)?",
     re.IGNORECASE,
 )
 _REL_UNIT = re.compile(
@@ -371,12 +372,13 @@ _FORWARD = re.compile(
     r"due(?: to| on| by|\s+in)?|"
     r"scheduled|schedule|plans?(?: to)?|planned|planning|expected|expects?|expecting|"
     r"intends?|aims?|hopes?|upcoming|forthcoming|ahead of|next|coming|deadline|until|till|"
-    r"by the end|no later than|starting|starts|begins|opens|from|through|to be held|"
+    r"by the end|no later than|starting|starts|begins|opens|to be held|into force|"
+    r"takes effect|take effect|comes into|"
     r"to take place|may|might|could|should|must|forecast|predicted|projected|"
     r"anticipated|proposed|tentative|pending|postponed to|delayed to|effective|valid|"
     r"available|registration|register|apply|applications?|tickets?|"
     # German: future, and the present tense announcements use
-    r"wird|werden|soll|sollen|geplant|bis|ab|zum|findet|finden|statt|kommenden?|nächsten?|"
+    r"wird|werden|soll|sollen|geplant|bis|ab|zum|findet|finden|kommenden?|nächsten?|"
     r"künftig|voraussichtlich|termin|anmeld\w*|einsendeschluss|frist|gültig|verfügbar|"
     r"tritt|treten|beginnt|startet|öffnet|läuft|dauert|verschoben|vertagt|postponed|"
     r"moved to|rescheduled|"
@@ -403,12 +405,14 @@ _PAST = re.compile(
 _FURNITURE = re.compile(
     r"\b(?:member since|joined|registered|last edited|last updated|last modified|updated|"
     r"modified|edited|copyright|all rights reserved|accessed|retrieved|archived|"
-    r"posted by|reply|replies|quote|report post|permalink|comments?|subscribe|newsletter|"
+    r"posted by|posted|reply|replies|replied|quote|report post|permalink|comments?|"
+    r"subscribe|newsletter|correction|corrected|clarification|editor's note|"
     r"cookies?|privacy|terms of|log ?in|sign ?up|sign ?in|mitglied seit|dabei seit|"
     r"aktualisiert|zuletzt|mis à jour|actualizado|stand:|letzte änderung)\b|©|\(c\)",
     re.IGNORECASE,
 )
 _FURNITURE_LINE = 160
+_SHORT_LINE = 80
 # A link list or feed entry: "Some headline - October 10, 2020", "… | 3 Nov 2023".
 _LISTING = re.compile(
     r"(?:\s(?:-|–|—|\|)|:)\s*(?:\w+,?\s+)?(?:\d{1,2}\.?\s+)?[A-Za-zäé]+\.?\s+\d{1,4},?(?:\s+\d{4})?\s*$"
@@ -443,19 +447,31 @@ def is_furniture(text: str, start: int) -> bool:
     line = line_text(text, start)
     if _LISTING.search(line) and len(line) <= _FURNITURE_LINE:
         return True
-    if len(line) > _FURNITURE_LINE:
-        line = text[max(0, start - 40) : start]
-    return _FURNITURE.search(line) is not None
+    if len(line) <= _SHORT_LINE and _FURNITURE.search(line):
+        return True
+    # In a sentence, only the words just before the date count (same line).
+    line_start = text.rfind("\n", 0, start) + 1
+    return _FURNITURE.search(text, max(line_start, start - 40), start) is not None
 
 
-def is_forward(clause: str) -> bool:
+def is_forward(clause: str, skip: tuple[int, int] | None = None) -> bool:
+    """True when the clause looks forward. ``skip`` is the mention's span in
+    the clause, left out so that the month "May" is not the verb "may"."""
+    if skip is not None:
+        clause = clause[: skip[0]] + " " * (skip[1] - skip[0]) + clause[skip[1] :]
     return _FORWARD.search(clause) is not None
 
 
 _PRESENT = re.compile(
-    r"\b(?:is|are|ends|begins|runs|remains|lasts|falls|closes|opens|ist|sind|endet|est|sont)\b",
+    r"\b(?:is|are|ends|begins|starts|runs|remains|lasts|falls|closes|opens|takes|expires|"
+    r"comes|resumes?|applies|holds|meets?|walk|walks|goes|becomes|"
+    r"ist|sind|endet|beginnt|est|sont)\b",
     re.IGNORECASE,
 )
+
+
+def has_present(clause: str) -> bool:
+    return _PRESENT.search(clause) is not None
 
 
 def is_past(clause: str, at: int | None = None) -> bool:

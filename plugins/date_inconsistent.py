@@ -22,6 +22,7 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 # Capitalised words and short acronyms; the filter in story_names is faster
 # in Python than in the pattern.
 _NAME = re.compile(r"[A-Z]\w+")
+_OPENER = re.compile(r"(?:^|[.!?:]\s+|\n\s*)([A-Z][a-z]+)\b")
 _STOP = frozenset(
     """The This That These Those There Then When Where What Which Who Why How And But For
     With From Into Over After Before During About Under Since Until While Although Because
@@ -44,6 +45,12 @@ def story_names(text: str, keep: int = 24) -> tuple[str, ...]:
         for t in _NAME.findall(text)
         if t.isalpha() and (t[1:].islower() or (t.isupper() and len(t) <= 6))
     )
+    # A capitalised word seen only at the start of sentences ("Talks",
+    # "According") is an ordinary word, not a name.
+    openers = Counter(_OPENER.findall(text))
+    for word, n in openers.items():
+        if counts.get(word, 0) <= n:
+            counts.pop(word, None)
     for word in _STOP.intersection(counts):
         del counts[word]
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
@@ -69,7 +76,7 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
     **What it does.** Reads every date the text mentions and tests it
     against the document's declared date (INDEX.md or header; for a document
     with neither, a standalone date line near the top, reported as
-    *inferred*). Four rules fire, each quoting its evidence with its line:
+    *inferred*). Three rules fire, each quoting its evidence with its line:
 
     1. *Anachronism*: the text reports a date after the declared date as a
        past event. Full dates count directly (`on December 1, 2021`,
@@ -106,7 +113,10 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
     other documents on this story are dated 2021-12-05..2021-12-06`
 
     **Options.** `anachronism-days` (integer, default 2): how far after the
-    declared date a past event must be. `outlier-days` (default 45): how
+    declared date a past event must be. `yearless-days` (default 14): how far
+    a date without a year must resolve after it. `unmarked-days` (default
+    180): a full date in a sentence with no tense marker at all counts (as a
+    warning) only this far after the declared date. `outlier-days` (default 45): how
     far a story member must be from every other member. `story-days`
     (default 14): how tight the other members' dates must be.
     `story-min-names` (default 6) and `story-min-overlap` (default 0.3):
@@ -169,7 +179,14 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
         return iter(())
 
     def _evidence(self, body: str, mentions: list[Any], when: date) -> list[tuple[Any, ...]]:
-        from provlint.datetext import is_forward, is_furniture, is_past, nearest_year, sentence
+        from provlint.datetext import (
+            has_present,
+            is_forward,
+            is_furniture,
+            is_past,
+            nearest_year,
+            sentence,
+        )
 
         tol = int(self.config["anachronism-days"])
         unmarked = int(self.config["unmarked-days"])
@@ -186,7 +203,8 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
                             m.column,
                             phrase,
                             None,
-                            f"needs a {WEEKDAY_NAMES[writing]}, {when.isoformat()} is a "
+                            f"needs a {WEEKDAY_NAMES[writing]} (or the day after, for a late "
+                            f"publication), but {when.isoformat()} is a "
                             f"{WEEKDAY_NAMES[when.weekday()]}",
                             "error",
                         )
@@ -214,25 +232,27 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
             a, b = sentence(body, m.start, m.end)
             left = max(a, m.start - 100)
             clause = body[left : min(b, m.end + 100)]
-            if is_forward(clause):
+            if is_forward(clause, (m.start - left, m.end - left)):
                 continue
             past = is_past(clause, m.start - left)
-            if not past and (yearless or (resolved - when).days <= unmarked):
+            if not past and (yearless or (resolved - when).days <= unmarked or has_present(clause)):
                 continue
             how = (
                 "nearest year"
                 if yearless and m.weekday is None
                 else (f"the year where {WEEKDAY_NAMES[m.weekday]} fits" if yearless else "")
             )
-            rule = f"is reported as past but resolves to {resolved.isoformat()}"
+            told = (
+                "is reported as past"
+                if past
+                else (f"is stated without a future marker {(resolved - when).days} days later")
+            )
             if how:
-                rule += f" ({how})"
+                rule = f"{told} but resolves to {resolved.isoformat()} ({how})"
             elif m.kind != "month-year":
-                rule = (
-                    f"is reported as past but is after the declared date ({resolved.isoformat()})"
-                )
+                rule = f"{told} but is after the declared date ({resolved.isoformat()})"
             else:
-                rule = f"is reported as past but {resolved:%B %Y} is after the declared date"
+                rule = f"{told} but {resolved:%B %Y} is after the declared date"
             severity = "error" if past and not yearless else "warning"
             out.append(
                 (
