@@ -14,7 +14,20 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DOCUMENTS = ("**/*.txt", "**/*.md")
-DEFAULT_EXCLUDE = ("INDEX.md", "**/INDEX.md", "README.md", "**/README.md")
+# Files that are about a folder, not documents in it.
+DEFAULT_EXCLUDE = (
+    "INDEX.md",
+    "README.md",
+    "README.txt",
+    "CHANGELOG.md",
+    "CHANGES.md",
+    "CONTRIBUTING.md",
+    "CODE_OF_CONDUCT.md",
+    "SECURITY.md",
+    "LICENSE.md",
+    "LICENSE.txt",
+    "requirements*.txt",
+)
 
 
 class ConfigError(Exception):

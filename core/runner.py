@@ -36,7 +36,18 @@ from .model import (
 from .registry import CheckSpec, InternalError, Registry, build_registry
 
 INDEX_NAME = "INDEX.md"
-_SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".provlint_cache"})
+_SKIP_DIRS = frozenset(
+    {
+        "node_modules",
+        "__pycache__",
+        "venv",
+        "env",
+        "site-packages",
+        "build",
+        "dist",
+        ".provlint_cache",
+    }
+)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -83,7 +94,8 @@ class Report:
             rel = os.path.relpath(full, base)
         except ValueError:  # pragma: no cover - other drive on Windows
             return str(full)
-        if rel.startswith(".."):
+        # Far outside the current folder an absolute path reads better.
+        if rel.count("../") > 3:
             return str(full)
         return Path(rel).as_posix()
 
@@ -138,8 +150,15 @@ def locate(
         p = Path(raw)
         p = p if p.is_absolute() else cwd / p
         if p.is_dir():
-            root = p.resolve()
-            whole.setdefault(root, Target(root, None, explicit=True))
+            folder = p.resolve()
+            if not (folder / INDEX_NAME).is_file():
+                # A folder inside a corpus: check the corpus, report on the folder.
+                above = _find_index_upwards(folder.parent)
+                if above is not None:
+                    rel = Path(os.path.relpath(folder, above)).as_posix()
+                    partial.setdefault(above, set()).add(rel + "/")
+                    continue
+            whole.setdefault(folder, Target(folder, None, explicit=True))
             continue
         if not p.exists() and not p.is_symlink():
             raise ConfigError(f"{raw}: no such file or folder")
@@ -189,10 +208,28 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(out) + "$")
 
 
+def _patterns(patterns: Iterable[str], folders: bool) -> list[re.Pattern[str]]:
+    """Compile globs the way gitignore reads them: a pattern without "/"
+    matches a name at any depth, a leading "/" anchors it at the root; with ``folders``, a pattern also matches
+    everything below a folder of that name ("drafts", "drafts/")."""
+    out = []
+    for raw in patterns:
+        p = raw.replace("\\", "/")
+        p = p[2:] if p.startswith("./") else p
+        if p.startswith("/"):
+            p = p[1:]  # anchored at the corpus root
+        elif "/" not in p.rstrip("/"):
+            p = "**/" + p
+        out.append(_glob_regex(p.rstrip("/")))
+        if folders:
+            out.append(_glob_regex(p.rstrip("/") + "/**"))
+    return out
+
+
 class PathMatcher:
     def __init__(self, include: Iterable[str], exclude: Iterable[str]) -> None:
-        self.include = [_glob_regex(p) for p in include]
-        self.exclude = [_glob_regex(p) for p in exclude]
+        self.include = _patterns(include, folders=False)
+        self.exclude = _patterns(exclude, folders=True)
 
     def __call__(self, rel: str) -> bool:
         return any(r.match(rel) for r in self.include) and not any(
@@ -337,6 +374,24 @@ def _selected(spec: CheckSpec, config: Config) -> bool:
         if not matches_selector(code, name, config.extend_select):
             return False
     return not matches_selector(code, name, config.ignore)
+
+
+def _check_selectors(config: Config, registry: Registry) -> None:
+    """A selector that names no loaded check is a usage error (a typo would
+    otherwise silently select or ignore nothing)."""
+    specs = list(registry.checks.values())
+    for key, selectors in (
+        ("select", config.select),
+        ("extend-select", config.extend_select),
+        ("ignore", config.ignore),
+    ):
+        for sel in selectors:
+            if sel.strip() and not any(matches_selector(s.code, s.name, [sel]) for s in specs):
+                known = ", ".join(sorted(s.name for s in specs))
+                raise ConfigError(
+                    f"{key}: {sel!r} matches no check (a code such as PV107, a prefix such as "
+                    f"PV1, a name, or ALL; checks: {known})"
+                )
 
 
 class _Engine:
@@ -494,14 +549,18 @@ class _Engine:
         return catalogue, light
 
 
+def _named(path: str, only: frozenset[str]) -> bool:
+    """True when ``path`` is one of the named files, or inside a named
+    folder (entries ending in "/")."""
+    return path in only or any(o.endswith("/") and path.startswith(o) for o in only)
+
+
 def _keep(f: Finding, only: frozenset[str], doc_paths_by_id: dict[str, set[str]]) -> bool:
-    if not f.path or (f.code == InternalError.code and not f.path):
+    if not f.path:
         return True
-    if f.path in only:
+    if _named(f.path, only) or any(_named(r.path, only) for r in f.related):
         return True
-    if any(r.path in only for r in f.related):
-        return True
-    return bool(f.doc_id and doc_paths_by_id.get(f.doc_id, set()) & only)
+    return any(_named(p, only) for p in doc_paths_by_id.get(f.doc_id or "", ()))
 
 
 def run(
@@ -565,6 +624,7 @@ def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -
         registry.option_schemas,
         {name: dict(spec.cls.options) for name, spec in registry.checks.items()},
     )
+    _check_selectors(cfg, registry)
     engine = _Engine(target.root, cfg, registry)
     # Many small long-lived objects: full collections would rescan them all
     # again and again for no garbage. Collect less often during the run.

@@ -34,6 +34,8 @@ class MissingDate(DocumentCheck):
     def check_document(self, doc: Document) -> Iterator[Finding]:
         if doc.get("date"):
             return
+        if doc.row is None and doc.header is None:
+            return  # a stray file: unindexed-file reports it, once
         where, related = doc.anchor()
         row = f"its INDEX.md row (line {doc.row.line})" if doc.row else "an INDEX.md row"
         hint = ""

@@ -31,6 +31,8 @@ class MissingSource(DocumentCheck):
     def check_document(self, doc: Document) -> Iterator[Finding]:
         if doc.get("source") or doc.get("url"):
             return
+        if doc.row is None and doc.header is None:
+            return  # a stray file: unindexed-file reports it, once
         where, related = doc.anchor()
         row = f"its INDEX.md row (line {doc.row.line})" if doc.row else "an INDEX.md row"
         yield self.finding(

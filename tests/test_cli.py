@@ -150,8 +150,8 @@ def test_bad_config_exit_2(good: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_config_documents_globs(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     make(good, {"notes/todo.md": "a note\n"})
     code, out, _ = cli(capsys, str(good))
-    assert code == 1 and "notes/todo.md" in out
-    (good / "provlint.toml").write_text('documents = ["*.txt", "*.md"]\n')
+    assert code == 0 and "notes/todo.md:1:1: PV105 unindexed-file" in out
+    (good / "provlint.toml").write_text('documents = ["/*.txt", "/*.md"]\n')
     code, out, _ = cli(capsys, str(good))
     assert code == 0 and "notes/todo.md" not in out
 
@@ -257,3 +257,22 @@ def test_skip_outside_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     inside = str(tmp_path / "repo" / "corpus" / "a.txt")
     code, out, _ = cli(capsys, "--skip-outside-corpus", outside, inside)
     assert code == 0 and "All checks passed" in out
+
+
+def test_exclude_folder_and_stray_files(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make(good, {"drafts/x.md": "draft\n", "requirements.txt": "x\n", "CHANGELOG.md": "log\n"})
+    (good / "provlint.toml").write_text('exclude = ["drafts"]\n')
+    code, out, _ = cli(capsys, str(good))
+    assert code == 0, out
+    assert "drafts" not in out and "requirements" not in out and "CHANGELOG" not in out
+
+
+def test_subfolder_path_checks_the_corpus_above(
+    good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(good, {"sub/c.md": "---\nid: c3\ndate: 2021-12-07\nsource: Wire\n---\nBody.\n"})
+    monkeypatch.chdir(good / "sub")
+    code, out, _ = cli(capsys, ".")
+    assert "no readable INDEX.md" not in out
+    assert "c.md:1:1: PV105 unindexed-file" in out
+    assert "a.txt" not in out  # outside the named folder

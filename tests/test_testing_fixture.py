@@ -125,7 +125,7 @@ def test_front_matter(provlint_corpus: CorpusBuilder) -> None:
         header={
             "date": "2021-12-05",
             "retrieved": datetime.date(2022, 1, 2),
-            "title": "Café | \"quoted\" " + " ".join(["long"] * 30),
+            "title": 'Café | "quoted" ' + " ".join(["long"] * 30),
             "draft": "yes",
             "tags": ["a", "b"],
         },
@@ -254,17 +254,13 @@ def test_entry_points_are_off_by_default(provlint_corpus: CorpusBuilder) -> None
 
 
 def test_select_and_ignore_take_a_string_or_a_list(provlint_corpus: CorpusBuilder) -> None:
-    provlint_corpus.doc("a.txt", "no header\n")
+    provlint_corpus.row("a1", "a.txt", source="Wire").doc("a.txt", "no header\n")
+    provlint_corpus.doc("b.txt", "no header\n")  # stray: not catalogued
     everything = provlint_corpus.names()
-    assert ("a.txt", "missing-date") in everything
-    assert ("a.txt", "unindexed-file") in everything
+    assert everything == [("a.txt", "missing-date"), ("b.txt", "unindexed-file")]
     assert provlint_corpus.names(select="missing-date") == [("a.txt", "missing-date")]
-    assert provlint_corpus.names(select=["missing-date", "PV105"]) == [
-        ("a.txt", "missing-date"),
-        ("a.txt", "unindexed-file"),
-    ]
-    remaining = provlint_corpus.names(ignore="missing-date")
-    assert remaining == [n for n in everything if n[1] != "missing-date"]
+    assert provlint_corpus.names(select=["missing-date", "PV105"]) == everything
+    assert provlint_corpus.names(ignore="missing-date") == [("b.txt", "unindexed-file")]
 
 
 def test_a_check_class_is_wrapped_in_a_plugin(provlint_corpus: CorpusBuilder) -> None:
@@ -307,11 +303,11 @@ def test_plugin_objects_and_module_names(
 
 def test_other_config_fields_are_passed_through(provlint_corpus: CorpusBuilder) -> None:
     provlint_corpus.doc("a.txt").doc("b.md").doc("skip/c.txt")
-    names = provlint_corpus.names(
-        select="unindexed-file", documents="**/*.txt", exclude=["skip/*"]
-    )
+    names = provlint_corpus.names(select="unindexed-file", documents="**/*.txt", exclude=["skip/*"])
     assert names == [("a.txt", "unindexed-file")]
-    assert provlint_corpus.names(select="unindexed-file", blocked_plugins=["unindexed_file"]) == []
+    # Selecting a check whose plugin is blocked selects nothing: a usage error.
+    with pytest.raises(provlint.ConfigError, match="matches no check"):
+        provlint_corpus.names(select="unindexed-file", blocked_plugins=["unindexed_file"])
 
 
 def test_only_keeps_findings_on_the_named_files(provlint_corpus: CorpusBuilder) -> None:
@@ -321,12 +317,10 @@ def test_only_keeps_findings_on_the_named_files(provlint_corpus: CorpusBuilder) 
     assert provlint_corpus.names(select=select) == [
         ("a.txt", "missing-date"),
         ("b.txt", "missing-date"),
-        ("c.txt", "missing-date"),
-        ("c.txt", "unindexed-file"),
+        ("c.txt", "unindexed-file"),  # a stray file: no row, no header
     ]
     assert provlint_corpus.names(select=select, only=["b.txt"]) == [("b.txt", "missing-date")]
     assert provlint_corpus.names(select=select, only="c.txt") == [
-        ("c.txt", "missing-date"),
         ("c.txt", "unindexed-file"),
     ]
 
