@@ -210,8 +210,9 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 
 def _patterns(patterns: Iterable[str], folders: bool) -> list[re.Pattern[str]]:
     """Compile globs the way gitignore reads them: a pattern without "/"
-    matches a name at any depth, a leading "/" anchors it at the root; with ``folders``, a pattern also matches
-    everything below a folder of that name ("drafts", "drafts/")."""
+    matches a name at any depth, a leading "/" anchors it at the root; with
+    ``folders``, a pattern also matches everything below a folder of that
+    name ("drafts", "drafts/")."""
     out = []
     for raw in patterns:
         p = raw.replace("\\", "/")
