@@ -19,7 +19,9 @@ from .model import Catalogue, Cell, IndexRow, TableProblem
 
 _DELIM_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_LINK = re.compile(r"^\[[^\]]*\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)$")
+_LINK = re.compile(r"^\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)$")
+# Columns whose cell holds a location: a link gives its target there, its text elsewhere.
+_TARGET_COLUMNS = frozenset({"url", "file"})
 REQUIRED_COLUMNS = ("id", "file")
 
 
@@ -90,9 +92,10 @@ def _is_delimiter(line: str) -> bool:
     return all(_DELIM_CELL.match(text) for text, _ in cells)
 
 
-def clean_cell(value: str) -> str:
+def clean_cell(value: str, column: str = "url") -> str:
     """Resolve the inline Markdown a curator commonly puts in a cell:
-    a code span, an autolink ``<…>`` or a ``[text](target)`` link."""
+    a code span, an autolink ``<…>`` or a ``[text](target)`` link (its
+    target in the ``url`` and ``file`` columns, its text in the others)."""
     v = value.strip()
     if len(v) >= 2 and v[0] == "`" and v[-1] == "`":
         v = v.strip("`").strip()
@@ -101,7 +104,7 @@ def clean_cell(value: str) -> str:
     else:
         m = _LINK.match(v)
         if m:
-            v = m.group(1)
+            v = m.group(2) if column in _TARGET_COLUMNS else m.group(1).strip()
     return v
 
 
@@ -122,9 +125,9 @@ def parse_catalogue(text: str, path: str = "INDEX.md") -> Catalogue:
         if fence:
             marker = fence.group(1)
             if in_fence is None:
-                in_fence = marker[0] * 3
-            elif marker.startswith(in_fence):
-                in_fence = None
+                in_fence = marker
+            elif marker[0] == in_fence[0] and len(marker) >= len(in_fence):
+                in_fence = None  # closed by the same character, at least as long
             i += 1
             continue
         if in_fence is not None or i + 1 >= n or "|" not in line:
@@ -179,6 +182,8 @@ def parse_catalogue(text: str, path: str = "INDEX.md") -> Catalogue:
                     "is read, so its rows are ignored",
                 )
             )
+        if is_catalogue and found and header_line == i + 1:
+            _stray_rows(lines, body_end, len(names), problems)
         i = body_end
     if not found:
         problems.append(
@@ -197,6 +202,27 @@ def parse_catalogue(text: str, path: str = "INDEX.md") -> Catalogue:
         rows=tuple(rows),
         problems=tuple(problems),
     )
+
+
+def _stray_rows(lines: list[str], end: int, width: int, problems: list[TableProblem]) -> None:
+    """A blank line ends a GFM table. When what follows still looks like
+    catalogue rows, say so instead of dropping them silently."""
+    j = end
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j == end or j >= len(lines) or not lines[j].lstrip().startswith("|"):
+        return
+    cells = split_row(lines[j]) or []
+    nxt = lines[j + 1] if j + 1 < len(lines) else ""
+    if len(cells) == width and not _is_delimiter(nxt):
+        problems.append(
+            TableProblem(
+                j + 1,
+                1,
+                f"this looks like a catalogue row, but the blank line {end + 1} ended the "
+                "table, so it is not read; remove the blank line",
+            )
+        )
 
 
 def _rows(
@@ -231,7 +257,7 @@ def _rows(
         for name, (value, col) in zip(names, cells, strict=False):
             if not name or name in mapping:
                 continue
-            v = clean_cell(value)
+            v = clean_cell(value, name)
             if v:
                 mapping[name] = Cell(v, col)
         yield IndexRow(line=lineno, cells=mapping, raw_cell_count=len(cells))

@@ -207,3 +207,28 @@ def parse_legacy(text: str) -> Header | None:
     header.body_line = 1
     header.body_column = m.end() + 1
     return header
+
+
+_NEAR_LEGACY = re.compile(r"[ \t]*date[ \t]*[:=]?[ \t]*\d{4}-\d{1,2}-\d{1,2}", re.IGNORECASE)
+
+
+def near_miss_legacy(text: str) -> Header | None:
+    """A first line that looks like the legacy header but is not in its form
+    (``Date 2021-12-05``, ``date: 2021-12-05``, `` date 2021-12-5``): a
+    header with an error saying so, so the date is not silently ignored."""
+    m = _NEAR_LEGACY.match(text)
+    if m is None or "\n" in text[: m.end()]:
+        return None
+    header = Header(format="legacy-date-line")
+    header.positions[()] = (1, 1)
+    header.body = text
+    header.errors.append(
+        (
+            1,
+            m.start() + 1 + (len(m.group(0)) - len(m.group(0).lstrip())),
+            f"line 1 looks like a legacy date header ({m.group(0).strip()!r}) but is not "
+            "in its form: optional spaces, the word 'date' in lower case, a space, then "
+            "YYYY-MM-DD; it was not read",
+        )
+    )
+    return header

@@ -35,7 +35,9 @@ class DateMismatch(DocumentCheck):
     - a news dateline (`CAPE CANAVERAL, Nov 16 (Reuters) -`), its year taken
       as the nearest to the declared date.
 
-    Plain dates from INDEX.md and the header must be equal. Everything
+    It also reports a publication date in the future, and a `retrieved`
+    date before the publication date (a capture cannot precede
+    publication). Plain dates from INDEX.md and the header must be equal. Everything
     else may differ by `tolerance-days` (one by default), for time zones.
     The message names both places, with their lines.
 
@@ -69,6 +71,7 @@ class DateMismatch(DocumentCheck):
         when = parse_declared(declared.value) if declared else None
         if declared is None or when is None:
             return
+        yield from self._order(doc, declared, when)
         yield from self._url(doc, declared, when)
         if doc.text is not None:
             yield from self._text(doc, declared, when)
@@ -92,6 +95,36 @@ class DateMismatch(DocumentCheck):
                 doc_id=doc.doc_id,
                 related=[there.location],
             )
+
+    def _order(self, doc: Document, declared: Declared, when: date) -> Iterator[Finding]:
+        """Publication cannot be in the future, nor after the capture."""
+        today = date.today()
+        if (when - today).days > 1:
+            yield self.finding(
+                declared.location.path,
+                declared.location.line,
+                declared.location.column,
+                f"the {self._declared_text(declared, doc)} is in the future (today is "
+                f"{today.isoformat()}); expected a date that has happened",
+                doc_id=doc.doc_id,
+            )
+        seen: set[str] = set()
+        for got in doc.declared.get("retrieved", []):
+            captured = parse_declared(got.value)
+            if captured is None or str(got.value) in seen:
+                continue
+            seen.add(str(got.value))
+            if (when - captured).days > 1:
+                yield self.finding(
+                    got.location.path,
+                    got.location.line,
+                    got.location.column,
+                    f"retrieved {got.value} ({_where(got.location, doc.path)}) is before the "
+                    f"{self._declared_text(declared, doc)}; a document cannot be captured "
+                    "before it is published",
+                    doc_id=doc.doc_id,
+                    related=[declared.location],
+                )
 
     def _declared_text(self, declared: Declared, doc: Document) -> str:
         return f"declared date {declared.value} ({_where(declared.location, doc.path)})"

@@ -106,3 +106,29 @@ def test_large_catalogue_parses() -> None:
     cat = parse_catalogue(HEAD + rows)
     assert len(cat.rows) == 20000
     assert cat.rows[-1].line == 20002
+
+
+def test_link_text_outside_url_columns() -> None:
+    cat = parse_catalogue(
+        "| id | file | source | url |\n|---|---|---|---|\n"
+        "| a | [a](a.txt) | [Site](https://site.example/x) | [here](https://site.example/a) |\n"
+    )
+    assert cat.rows[0].file == "a.txt"
+    assert cat.rows[0].get("source") == "Site"
+    assert cat.rows[0].get("url") == "https://site.example/a"
+
+
+def test_longer_fence_is_not_closed_by_a_shorter_one() -> None:
+    text = (
+        "````\n```\n| id | file |\n|---|---|\n| x | x.txt |\n````\n\n"
+        + HEAD
+        + "| a | a.txt | A |\n"
+    )
+    assert [r.id for r in parse_catalogue(text).rows] == ["a"]
+
+
+def test_row_after_a_blank_line_is_reported() -> None:
+    cat = parse_catalogue(HEAD + "| a | a.txt | A |\n\n| b | b.txt | B |\n")
+    assert [r.id for r in cat.rows] == ["a"]
+    (problem,) = cat.problems
+    assert problem.line == 5 and "blank line 4 ended the table" in problem.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from provlint.headers import MAX_NODES, parse_front_matter, parse_legacy
 
 
@@ -97,3 +98,13 @@ def test_legacy_header_needs_a_date_on_line_one() -> None:
     assert parse_legacy("dated 2021-12-05 x") is None
     h = parse_legacy("date 2021-12-05")
     assert h is not None and h.body == ""
+
+
+@pytest.mark.parametrize("first", ["Date 2021-12-05 Body", "date: 2021-12-05", " date 2021-12-5 x"])
+def test_near_miss_legacy_header_is_reported(first: str) -> None:
+    from provlint.headers import near_miss_legacy
+
+    assert parse_legacy(first) is None
+    h = near_miss_legacy(first + "\nmore\n")
+    assert h is not None and h.fields == {} and "legacy date header" in h.errors[0][2]
+    assert near_miss_legacy("The date 2021-12-05 was set\n") is None
