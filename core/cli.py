@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .config import Config
     from .model import Check
     from .registry import Registry
@@ -28,6 +30,23 @@ exit codes:
   1  at least one finding of error severity
   2  usage or configuration error (bad flag, no corpus found)
   3  internal or plugin error (see the internal-error findings)
+"""
+
+INDEX_EPILOG = """\
+exit codes:
+  0  INDEX.md written, or already up to date
+  1  with --check: INDEX.md would change (the diff is printed)
+  2  usage or configuration error, or INDEX.md cannot be read or written
+  3  internal error (nothing was written)
+"""
+
+FIX_EPILOG = """\
+exit codes:
+  0  nothing to fix, or (with --write) every change applied
+  1  without --write: something would change (the diffs are printed);
+     with --write: a file could not be rewritten
+  2  usage or configuration error (no corpus found, INDEX.md unreadable)
+  3  internal error
 """
 
 
@@ -118,6 +137,45 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("explain", help="print a check's documentation")
     e.add_argument("check", metavar="NAME|CODE")
     _add_plugin_args(e)
+
+    i = sub.add_parser(
+        "index",
+        help="create or update INDEX.md: add new files, fill empty cells, refresh digests",
+        description="Create INDEX.md for FOLDER, or update it in place: a row for every "
+        "document that has none, empty cells filled from the documents' headers, the sha256 "
+        "of every file. Free text, column order, hand-written cells and row positions are "
+        "kept; rows whose file is missing are kept and reported. FOLDER defaults to the "
+        "nearest folder at or above the current one with an INDEX.md, else the current one.",
+        epilog=INDEX_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    i.add_argument("folder", nargs="?", metavar="FOLDER")
+    i.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; print the diff and exit 1 if INDEX.md would change",
+    )
+    i.add_argument(
+        "--documents",
+        action="append",
+        metavar="GLOB",
+        help="which files are documents (comma-separated; repeatable); default: the "
+        "configuration's 'documents'",
+    )
+
+    f = sub.add_parser(
+        "fix",
+        help="rewrite legacy one-line date headers as YAML front matter",
+        description="Rewrite legacy one-line headers (' date 2021-12-05 Body...') as YAML "
+        "front matter, keeping the body byte for byte. PATH may be a corpus folder, its "
+        "INDEX.md, or document files inside one. Without --write, prints the diff and exits 1 "
+        "if anything would change. With --write, rewrites the files atomically and updates "
+        "their sha256 cells in INDEX.md.",
+        epilog=FIX_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    f.add_argument("paths", nargs="*", metavar="PATH")
+    f.add_argument("--write", action="store_true", help="apply the changes")
     return parser
 
 
@@ -257,7 +315,98 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "checks": cmd_checks, "explain": cmd_explain}
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when inside it."""
+    from pathlib import Path
+
+    try:
+        rel = os.path.relpath(path, Path.cwd())
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else Path(rel).as_posix()
+
+
+def _notes(root: Path, notes: Sequence[Any]) -> None:
+    from .output import sanitize
+
+    for note in notes:
+        where = _shown(root / note.path) if note.path else _shown(root)
+        sys.stderr.write(f"provlint: {sanitize(note.render(where))}\n")
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .indexer import plan_index, resolve_folder
+    from .writer import remove_stale_temps
+
+    root = resolve_folder(args.folder)
+    plan = plan_index(root, load_config(root), documents=_split(args.documents))
+    label = _shown(plan.index_file)
+    _notes(root, plan.notes)
+    if args.check:
+        if not plan.changed:
+            sys.stdout.write(plan.summary(label) + "\n")
+            return EXIT_OK
+        sys.stdout.write(plan.diff(label))
+        sys.stderr.write(f"provlint: {plan.summary(label, would=True)}\n")
+        return EXIT_FINDINGS
+    for tmp in remove_stale_temps(plan.index_file):
+        sys.stderr.write(f"provlint: removed {_shown(tmp)} (left behind by an interrupted write)\n")
+    try:
+        plan.write()
+    except OSError as exc:
+        sys.stderr.write(f"provlint: error: cannot write {label}: {exc.strerror or exc}\n")
+        return EXIT_USAGE
+    sys.stdout.write(plan.summary(label) + "\n")
+    return EXIT_OK
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .fixer import apply_fix, plan_fix
+    from .runner import locate
+
+    would = failed = 0
+    for target in locate(args.paths):
+        plan = plan_fix(target, load_config(target.root))
+        _notes(target.root, plan.notes)
+        index = plan.index
+        index_label = _shown(target.root / "INDEX.md")
+        if not args.write:
+            for fix in plan.fixes:
+                sys.stdout.write(fix.diff(_shown(target.root / fix.path)))
+            if index is not None and index.changed:
+                sys.stdout.write(index.diff(index_label))
+            would += len(plan.fixes)
+            continue
+        written, notes = apply_fix(plan)
+        _notes(target.root, notes)
+        failed += len(plan.fixes) - len(written) + bool(plan.index_error)
+        ok = plan.index is not None and written and not plan.index_error
+        digests = plan.index.digests_updated if plan.index is not None and ok else 0
+        sys.stdout.write(
+            f"{_shown(target.root)}: {len(written)} file{'s' if len(written) != 1 else ''} "
+            f"fixed; {index_label}: {digests} digest{'s' if digests != 1 else ''} updated\n"
+        )
+    if args.write:
+        return EXIT_FINDINGS if failed else EXIT_OK
+    if would:
+        sys.stderr.write(
+            f"provlint: {would} file{'s' if would != 1 else ''} would be fixed; "
+            "run 'provlint fix --write' to apply\n"
+        )
+        return EXIT_FINDINGS
+    sys.stdout.write("provlint: no legacy header to fix\n")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "checks": cmd_checks,
+    "explain": cmd_explain,
+    "index": cmd_index,
+    "fix": cmd_fix,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

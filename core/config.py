@@ -27,6 +27,7 @@ DEFAULT_EXCLUDE = (
     "LICENSE.md",
     "LICENSE.txt",
     "requirements*.txt",
+    ".*.provlint-tmp-*",  # provlint's own atomic-write temporary files
 )
 
 

@@ -13,7 +13,7 @@ _IDS = re.compile(r"[\s,]+")
 
 
 def _links(doc: Document) -> list[tuple[str, Declared]]:
-    out = []
+    out: list[tuple[str, Declared]] = []
     for decl in doc.declared.get("derived_from", []):
         values = decl.value if isinstance(decl.value, list) else _IDS.split(str(decl.value))
         out.extend((str(v).strip(), decl) for v in values if str(v).strip())
