@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -235,7 +236,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise ConfigError(f"unknown output format {args.format!r} (available: {known})")
     out: TextIO
     if args.output:
-        out = open(args.output, "w", encoding="utf-8", newline="\n")
+        try:
+            out = open(args.output, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise ConfigError(f"-o {args.output}: cannot write: {exc.strerror or exc}") from exc
     else:
         out = sys.stdout
     try:
@@ -296,12 +300,16 @@ def _report_load_errors(registry: Registry) -> None:
         sys.stderr.write(f"provlint: {f.code} {f.check}: {sanitize(f.message)}\n")
 
 
+_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+
+
 def explain_text(cls: type[Check], plugin: str) -> str:
     import inspect
 
     doc = inspect.cleandoc(cls.__doc__ or "")
     head = f"{cls.code} {cls.name} ({cls.severity} by default, {cls.scope} check, plugin {plugin})"
-    return f"{head}\n\n{doc.replace('**', '')}\n"
+    plain = _BOLD.sub(r"\1", doc)  # **What it does.** -> What it does.
+    return f"{head}\n\n{plain}\n"
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

@@ -421,6 +421,9 @@ class _Engine:
                     ) from exc
             try:
                 instance = spec.cls(opts, plugin=spec.plugin.name)
+            except (ValueError, TypeError) as exc:
+                # The options are wrong, not the plugin: a configuration error.
+                raise ConfigError(f"check {spec.name}: {exc}") from exc
             except Exception as exc:
                 registry.internal_error(
                     f"check {spec.name!r} (plugin {spec.plugin.label}) could not be created: "

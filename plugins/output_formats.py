@@ -53,8 +53,8 @@ class TextFormat(OutputFormat):
             if options.quiet and f.severity is not Severity.ERROR:
                 continue
             where = shown or "provlint"
-            if f.line:
-                where += f":{f.line}:{f.column}"
+            if shown:  # always path:line:col, for editors and CI problem matchers
+                where += f":{f.line or 1}:{f.column or 1}"
             code = f"{f.code} {f.check}"
             if color:
                 where = f"{_BOLD}{where}{_RESET}"

@@ -11,9 +11,11 @@ class UnindexedFile(DocumentCheck):
     """A document file that no INDEX.md row names.
 
     **What it does.** Every file matching the `documents` globs (default
-    `**/*.txt` and `**/*.md`, except INDEX.md and README.md files,
-    hidden folders and sub-folders with their own INDEX.md) must have a row
-    in INDEX.md.
+    `**/*.txt` and `**/*.md`, except files about the folder such as
+    INDEX.md, README.md, CHANGELOG.md or requirements.txt, hidden and tool
+    folders, and sub-folders with their own INDEX.md) must have a row in
+    INDEX.md. A file with neither a row nor a header gets only this warning,
+    not missing-source and missing-date as well.
 
     **Why it matters.** A file outside the catalogue has no recorded
     provenance: nobody said where it came from or when.

@@ -93,11 +93,12 @@ def test_severity_can_be_configured(provlint_corpus):
     assert provlint_corpus.report.exit_code == 1
 
 
-def test_bad_options_are_an_internal_error_not_a_crash(provlint_corpus):
+def test_inconsistent_options_are_a_configuration_error(provlint_corpus):
+    # The check raises ValueError from __init__: provlint reports it as a
+    # configuration error (exit 2), naming the check, not as a crash.
     provlint_corpus.doc("a.txt", header={"title": "Tiny"})
-    findings = run(provlint_corpus, check_options={"title-length": {"min": 50, "max": 10}})
-    assert [f.check for f in findings] == ["internal-error"]
-    assert "'min' (50) is larger than 'max' (10)" in findings[0].message
+    with pytest.raises(provlint.ConfigError, match=r"title-length: .*'min' \(50\) is larger"):
+        run(provlint_corpus, check_options={"title-length": {"min": 50, "max": 10}})
 
 
 @pytest.mark.parametrize("options", [{"max": 0}, {"min": "8"}, {"maximum": 80}])
