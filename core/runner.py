@@ -291,6 +291,18 @@ def _resolve_inside(root_real: Path, rel: str) -> tuple[Path | None, str | None]
     return real, None
 
 
+def _other_normalisation(path: Path) -> Path | None:
+    """The file as it exists under the other Unicode normalisation of its
+    name (macOS archives often carry decomposed names), if it does."""
+    import unicodedata
+
+    for form in ("NFC", "NFD"):
+        alt = path.with_name(unicodedata.normalize(form, path.name))
+        if alt.name != path.name and alt.exists():
+            return alt
+    return None
+
+
 def decode(raw: bytes) -> tuple[str | None, tuple[int, str] | None]:
     """Decode a document's bytes. Returns (text, problem): text is None for
     binary data; problem is (byte offset, what) for anything not clean
@@ -480,6 +492,13 @@ class _Engine:
             with open(real, "rb") as fh:
                 raw = fh.read()
         except FileNotFoundError:
+            other = _other_normalisation(real)
+            if other is not None:
+                doc.read_error = (
+                    f"is not on disk under that name, but {other.name!r} is: the same name "
+                    "in another Unicode normalisation (NFC/NFD); rename one to match"
+                )
+                doc.exists = True
             return
         except IsADirectoryError:
             doc.exists = True

@@ -277,3 +277,14 @@ def test_subfolder_path_checks_the_corpus_above(
     assert "no readable INDEX.md" not in out
     assert "c.md:1:1: PV105 unindexed-file" in out
     assert "a.txt" not in out  # outside the named folder
+
+
+def test_unicode_normalisation_mismatch_is_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import unicodedata
+
+    root = make(tmp_path / "c", {"INDEX.md": "| id | file |\n|---|---|\n| a1 | café.md |\n"})
+    (root / unicodedata.normalize("NFD", "café.md")).write_text("---\ndate: 2021-12-05\n---\nx\n")
+    code, out, _ = cli(capsys, str(root))
+    assert "another Unicode normalisation" in out
