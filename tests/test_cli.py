@@ -287,4 +287,5 @@ def test_unicode_normalisation_mismatch_is_explained(
     root = make(tmp_path / "c", {"INDEX.md": "| id | file |\n|---|---|\n| a1 | café.md |\n"})
     (root / unicodedata.normalize("NFD", "café.md")).write_text("---\ndate: 2021-12-05\n---\nx\n")
     code, out, _ = cli(capsys, str(root))
+    assert code == 1  # missing-file is an error
     assert "another Unicode normalisation" in out
