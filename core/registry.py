@@ -37,6 +37,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "provlint.plugins.field_mismatch",
     "provlint.plugins.checksum_mismatch",
     "provlint.plugins.encoding",
+    "provlint.plugins.scrape_residue",
     "provlint.plugins.duplicate_content",
     "provlint.plugins.derived_from",
 )

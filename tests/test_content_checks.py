@@ -1,0 +1,535 @@
+"""Content checks: ``scrape-residue`` (PV304) and the text side of
+``encoding`` (PV301): the line classifier, mojibake and control-character
+detection, the encoding guess, the checks end to end, and acceptance on
+the real seed corpus and the bundled example corpus."""
+
+# The test data is real typography and real mojibake: curly quotes, dashes,
+# and the look-alike characters that broken decoding produces.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import provlint
+import pytest
+from conftest import REPO
+from provlint import Severity
+from provlint.plugins import encoding as enc
+from provlint.plugins import scrape_residue as sr
+from provlint.testing import CorpusBuilder
+
+PROSE = (
+    "The harbour board approved the new ferry timetable on Monday after a long debate, "
+    "and the first crossings under it are due to run from the spring.\n"
+    "Councillors who had opposed the change said the evening service would be too thin "
+    "for shift workers, but the board said it would review the figures in a year.\n"
+)
+
+
+def kinds(text: str) -> list[str | None]:
+    return sr.classify(text.split("\n"))
+
+
+# --------------------------------------------------------------------------
+# scrape-residue: single lines
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("/html/head/meta[@name='og:title']/@content", sr.XPATH),
+        ("//div[@class='teaser']/a/@href", sr.XPATH),
+        ("https://cdn.example.test/img/2021/12/ferry_1920x1080.jpg", sr.IMAGE),
+        ("Registration was successful!", sr.SIGNUP),
+        ("Please follow the link from the email sent to", sr.SIGNUP),
+        ("Thanks for signing up!", sr.SIGNUP),
+        ("Check your inbox and click the confirmation link.", sr.SIGNUP),
+        ("Subscribe", sr.SIGNUP),
+        ("Sign up for our daily newsletter", sr.SIGNUP),
+        ("log in or register", sr.SIGNUP),
+        ("To participate in the discussion", sr.SIGNUP),
+        ("Jetzt registrieren", sr.SIGNUP),
+        ("Share this story", sr.SHARE),
+        ("Facebook Twitter Email", sr.SHARE),
+        ("Follow us on Mastodon", sr.SHARE),
+        ("We use cookies to improve your experience on our website.", sr.COOKIE),
+        ("Diese Website verwendet Cookies, um die Nutzung zu analysieren.", sr.COOKIE),
+        ("Accept all cookies", sr.COOKIE),
+        ("© 2021 Example Wire. All rights reserved.", sr.FOOTER),
+        ("Copyright (c) 2019 Example Ltd", sr.FOOTER),
+        ("Example Wire Ltd, all rights reserved", sr.FOOTER),
+        ("Privacy Policy", sr.FOOTER),
+        ("  • Terms of Use", sr.FOOTER),
+        ("Impressum", sr.FOOTER),
+        ("What's new", sr.FORUM),
+        ("Users Who Are Viewing This Thread (Total: 2, Members: 1, Guests: 1)", sr.FORUM),
+        ("Reply - Quote - Report", sr.FORUM),
+        ("Top Bottom", sr.FORUM),
+        ("Thread starter: harbourwatch", sr.FORUM),
+        ("Joined: Jun 2, 2019", sr.FORUM),
+        ("Messages: 219", sr.FORUM),
+        ("Newsfeed", sr.FEED),
+        ("Read more", sr.FEED),
+        ("Reposted from the wires, 35 minutes ago", sr.FEED),
+        ("vor 5 Minuten", sr.FEED),
+        ("Go to the photo bank", sr.FEED),
+        ("Edition:", sr.LANGUAGE),
+        ("newsroom@example.test", sr.CONTACT),
+        ("+1 555 0100", sr.CONTACT),
+        ("1920", sr.METADATA),
+        ("true", sr.METADATA),
+        ("en_EN", sr.METADATA),
+        ("2021-12-05T13:24+0000", sr.METADATA),
+        ("World Affairs > Europe > Sweden", sr.BREADCRUMB),
+        ("Home | World | Sport | Culture", sr.MENU),
+        ("© Photo Agency", sr.CREDIT),
+    ],
+)
+def test_furniture_lines(line: str, kind: str) -> None:
+    assert sr.match_line(line.strip()) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE.split("\n")[0],
+        "Ministers clash over fishing quotas at Stockholm dinner",
+        "Subscribers to the service rose by four percent last year, the company said.",
+        "The regulator said the site uses cookies without asking its readers first.",
+        "Sign language interpreters stood beside the stage.",
+        "Share prices fell sharply on Monday.",
+        "Live music returned to the harbour at the weekend.",
+        "Comments from the minister were not available.",
+        "Top officials met at the bottom of the hill.",
+        "Copyright law was reformed in 2019 after a long debate in parliament.",
+        "(c) the minister said in 2019 that the rules would change",
+        "14:05 GMT The first sailings of the afternoon were cancelled.",
+        "English",
+        "https://example.test/report.html",
+        "Dec 6, 2021",
+        "Bloomberg",
+    ],
+)
+def test_content_lines(line: str) -> None:
+    kind = sr.match_line(line)
+    # A lone ticker line, language name or bare URL is only a candidate.
+    assert kind in (None, sr.TICKER, sr.LANGNAME, sr.URL)
+    assert kinds(f"{PROSE}\n{line}\n\n{PROSE}")[3] is None
+
+
+def test_language_names_run_together() -> None:
+    line = "InternationalEnglishEnglishMundoEspañolSpanish"
+    assert kinds(f"{PROSE}{line}\n{PROSE}")[2] == sr.LANGUAGE
+    assert kinds(f"{PROSE}He speaks English and German fluently.\n")[2] is None
+
+
+def test_run_together_words() -> None:
+    assert kinds(f"{PROSE}All materialsWrite to the author\n")[2] == sr.GLUED
+    assert kinds(f"{PROSE}PlayStation sales rose\n")[2] is None
+
+
+# --------------------------------------------------------------------------
+# scrape-residue: runs and context
+# --------------------------------------------------------------------------
+
+
+def test_menu_run() -> None:
+    text = f"{PROSE}Home\nWorld\nMarkets\nScience\nVideo\n{PROSE}"
+    assert kinds(text)[2:7] == [sr.MENU] * 5
+    short = f"{PROSE}Home\nWorld\nMarkets\n{PROSE}"
+    assert kinds(short)[2:5] == [None] * 3
+
+
+def test_lists_and_tables_are_not_menus() -> None:
+    md = f"{PROSE}\n- Ana Ferreira\n- Tom Blake\n- Ines Moreau\n- Karl Weber\n- Sara Lind\n"
+    assert not any(kinds(md))
+    table = f"{PROSE}| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n"
+    assert not any(kinds(table))
+    cjk = f"{PROSE}港口\n渡轮\n时刻表\n冬季\n天气\n"
+    assert not any(kinds(cjk))
+
+
+def test_code_fences_are_content() -> None:
+    text = f"{PROSE}```\nHome\nWorld\nMarkets\nScience\nSubscribe\nShare\n```\n"
+    assert not any(kinds(text))
+
+
+def test_ticker_needs_a_run() -> None:
+    ticker = "09:02 GMT Rail strike called off\n08:47 GMT Museum reopens\n08:30 GMT Snow due\n"
+    assert kinds(PROSE + ticker)[2:5] == [sr.TICKER] * 3
+    blog = f"14:05 GMT The first sailings were cancelled\n\n{PROSE}\n13:40 GMT Winds rose\n"
+    assert not any(kinds(blog))
+
+
+def test_language_picker_needs_a_run() -> None:
+    text = f"{PROSE}Edition:\nEnglish\nDeutsch\nFrançais\nEspañol\n"
+    assert kinds(text)[2:7] == [sr.LANGUAGE] * 5
+    assert not any(kinds(f"{PROSE}English\n{PROSE}"))
+
+
+def test_context_labels_between_residue() -> None:
+    text = f"{PROSE}Subscribe\nInternational\nPrivacy Policy\n"
+    assert kinds(text)[3] == sr.CONTEXT
+    # A headline or a date between chrome lines stays content.
+    forum = (
+        "What's new\n\nFerry timetable approved after a long debate\n\nDec 6, 2021\nTop Bottom\n"
+    )
+    got = kinds(forum)
+    assert got[0] == sr.FORUM and got[2] is None and got[4] is None and got[5] == sr.FORUM
+
+
+def test_bare_url_counts_only_beside_residue() -> None:
+    assert not any(kinds(f"{PROSE}https://example.test/a-report.html\n{PROSE}"))
+    text = f"{PROSE}https://example.test/a-report.html\n/html/head/meta[@name='x']/@content\n"
+    assert kinds(text)[2] == sr.URL
+
+
+def test_summary_positions_follow_the_header() -> None:
+    body = "Thanks for signing up!\nHome\n" + PROSE
+    info = sr.residue_summary(body, first_line=1, first_column=18)
+    assert info["first"][sr.SIGNUP] == (1, 18, "Thanks for signing up!")
+    info = sr.residue_summary("\n  Subscribe\n" + PROSE, first_line=8)
+    assert info["first"][sr.SIGNUP] == (9, 3, "Subscribe")
+    assert info["strong"] == 1 and info["residue"] == 1 and info["lines"] == 3
+
+
+def test_excerpts_are_truncated() -> None:
+    long = "Thank you for subscribing to the harbour newsletter, the best in the region"
+    info = sr.residue_summary(long + "\n" + PROSE)
+    text = info["first"][sr.SIGNUP][2]
+    assert text.endswith("…") and len(text) <= 48
+
+
+# --------------------------------------------------------------------------
+# scrape-residue: the check
+# --------------------------------------------------------------------------
+
+
+def _residue(corpus: CorpusBuilder, **config: Any) -> list[provlint.Finding]:
+    return corpus.findings(select=["scrape-residue"], **config)
+
+
+def test_one_stray_line_is_not_reported(provlint_corpus: CorpusBuilder) -> None:
+    provlint_corpus.row("a", "a.txt").doc("a.txt", PROSE + "\nShare this story\n")
+    assert _residue(provlint_corpus) == []
+    got = _residue(provlint_corpus, check_options={"scrape-residue": {"min-strong-lines": 1}})
+    assert [(f.path, f.line, f.column) for f in got] == [("a.txt", 4, 1)]
+
+
+def test_two_strong_lines_are_reported(provlint_corpus: CorpusBuilder) -> None:
+    provlint_corpus.row("a", "a.txt").doc(
+        "a.txt",
+        "Thanks for signing up!\n" + PROSE + "© 2021 Example Wire\n",
+        legacy_date="2021-12-06",
+    )
+    (f,) = _residue(provlint_corpus)
+    assert (f.path, f.line, f.column, f.code, f.severity) == (
+        "a.txt",
+        1,
+        18,
+        "PV304",
+        Severity.WARNING,
+    )
+    assert re.fullmatch(
+        r'page residue: 2 of 4 lines \(\d+% of the text\): line 1 "Thanks for signing up!" '
+        r'\(sign-up prompt\), line 4 "© 2021 Example Wire" \(footer\)',
+        f.message,
+    ), f.message
+
+
+def test_weak_residue_needs_lines_and_share(provlint_corpus: CorpusBuilder) -> None:
+    menu = "Region\nHarbour\nIslands\nCoast\nWeekend\nArchive\nEvents\n1920\n1080\n"
+    provlint_corpus.row("a", "a.txt").doc("a.txt", PROSE + menu)
+    (f,) = _residue(provlint_corpus)
+    assert f.line == 3 and "(menu)" in f.message and "(metadata value)" in f.message
+    strict = {"scrape-residue": {"min-share": 0.5}}
+    assert _residue(provlint_corpus, check_options=strict) == []
+    provlint_corpus.doc("a.txt", PROSE * 8 + menu)  # the same menu in a long article
+    assert _residue(provlint_corpus) == []
+
+
+def test_lines_repeated_across_the_corpus(provlint_corpus: CorpusBuilder) -> None:
+    boiler = "Harbour Desk Live\nListen to this story\nAudio edition below\n"
+    tail = "Reader panel open now\nSend us your pictures\n"
+    for topic in ("ferry", "bridge", "library", "market"):
+        provlint_corpus.row(topic, f"{topic}.txt").doc(
+            f"{topic}.txt", f"{boiler}\nThe {topic} plan was approved on Monday.\n\n{tail}"
+        )
+    got = _residue(provlint_corpus)
+    assert sorted(f.path for f in got) == ["bridge.txt", "ferry.txt", "library.txt", "market.txt"]
+    assert all('line 1 "Harbour Desk Live" (repeated in 4 documents)' in f.message for f in got)
+    fewer = {"scrape-residue": {"repeat-min-docs": 5}}
+    assert _residue(provlint_corpus, check_options=fewer) == []
+
+
+@pytest.mark.parametrize("docs", [50, 10_000])
+def test_frequent_lines_exact(docs: int) -> None:
+    # 10,000 documents of 21 hashes take the count-min sketch path.
+    sets = [{(k * 7919 + j) * 0x9E3779B97F4A7C15 % 2**64 for j in range(20)} for k in range(docs)]
+    for k in range(0, docs, 10):
+        sets[k] |= {11, 22 << 32}
+    sets[1].add(33)
+    sets[2].add(33)
+    need = max(3, docs // 20)
+    assert sr.frequent_lines(sets, need) == {11: docs // 10, 22 << 32: docs // 10}
+
+
+def test_a_credit_on_two_documents_is_not_boilerplate(provlint_corpus: CorpusBuilder) -> None:
+    for i in range(6):
+        credit = "Bloomberg\n\n" if i < 2 else ""
+        provlint_corpus.row(f"d{i}", f"d{i}.txt").doc(
+            f"d{i}.txt", f"Story {i}\n\n{credit}{PROSE}Share this story\n"
+        )
+    assert _residue(provlint_corpus) == []
+    one = {"scrape-residue": {"repeat-min-docs": 2, "min-lines": 1, "min-share": 0.0}}
+    flagged = {f.path for f in _residue(provlint_corpus, check_options=one)}
+    assert flagged == {f"d{i}.txt" for i in range(6)}  # "Share this story" is residue anyway
+
+
+def test_front_matter_body_lines(provlint_corpus: CorpusBuilder) -> None:
+    provlint_corpus.row("a", "a.md").doc(
+        "a.md",
+        PROSE + "Privacy Policy\nCookie Policy\n",
+        header={"id": "a", "date": "2021-12-06"},
+    )
+    (f,) = _residue(provlint_corpus)
+    assert (f.line, f.column) == (7, 1)
+
+
+# --------------------------------------------------------------------------
+# encoding: mojibake
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "repaired"),
+    [
+        ("it wasnâ€™t over", "â€™", "\u2019"),
+        ("â€œFine,â€\x9d she said", "â€œ", "\u201c"),
+        ("le cafÃ© du port", "Ã©", "é"),
+        ("GrÃ¼ÃŸe aus MÃ¼nchen", "Ã¼", "ü"),
+        ("StraÃŸe", "ÃŸ", "ß"),
+        ("Ã–sterreich", "Ã–", "Ö"),
+        ("10Â°C", "Â°", "°"),
+        ("costsÂ more", "Â", "\u00a0"),
+        ("voilÃ  tout", "Ã", "à"),
+        ("ZaÅ‚oÅ¼enia", "Å‚", "ł"),
+        ("ÐŸÑ€Ð¸Ð²ÐµÑ‚", "ÐŸ", "П"),
+        ("nice ðŸ˜€", "ðŸ˜€", "\U0001f600"),
+        ("ï»¿Title", "ï»¿", "\ufeff"),
+        ("caf\u00c3\u0083\u00c2\u00a9", "\u00c3\u0083", "\u00c3"),  # twice encoded
+    ],
+)
+def test_mojibake_found(text: str, found: str, repaired: str) -> None:
+    hits = enc.find_mojibake(text)
+    assert hits and hits[0][1] == found
+    assert text[hits[0][0] :].startswith(found)
+    assert enc._repair(found) == repaired
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le château, l’âge, la pâte, un bâtiment : ÇA VA ? À bientôt, Noël, naïf.",
+        "« C’est une difficulté\u00a0», a-t-elle dit ; «\u00a0ÉTÉ\u00a0», «ÉTÉ», L’ÎLE, Ô rage !",
+        "Grüße aus München: »ÜBER DIE BRÜCKE«, Straße, Ärger, Öl, ÄRGER – „so nicht“.",
+        "SÃO PAULO — A população não gostou: “IRMÔ, “AMANHÃ…”, “MAÇÔ. NÃO HÁ VOLTA.",
+        "a irmã, as ações, o coração, São João, Ã maiúsculo",
+        "España, AÑO, ¿Qué? ¡Olé! «DURO», Ñandú, niño.",
+        "Zażółć gęślą jaźń. Łódź, Świętokrzyskie, ŻÓŁW.",
+        "Åre, Øresund, Ærø, ÅR 2021, Ísland, Þórður, Ðakovo, 3×4 cm, 20 °C, © 2021.",
+        "Smart quotes ‘single’ and “double” – dashes — and an ellipsis…",
+    ],
+)
+def test_real_accents_are_not_mojibake(text: str) -> None:
+    assert enc.find_mojibake(text) == []
+
+
+# --------------------------------------------------------------------------
+# encoding: control and invisible characters
+# --------------------------------------------------------------------------
+
+
+def test_controls_found() -> None:
+    text = "a\u200bb\tc\r\n\x07d\ufeffe\u202ef\u2066g\x0ch\x7fi\x92j\u200dk"
+    got = [ch for _, ch in enc.find_controls(text)]
+    assert got == ["\u200b", "\x07", "\ufeff", "\u202e", "\u2066", "\x0c", "\x7f", "\x92", "\u200d"]
+    assert enc.find_controls("Plain text,\ttabs\r\nand lines.\n") == []
+    assert enc.find_controls("Accents é, quotes “x”, NBSP\u00a0and LRM\u200e.") == []
+    assert enc.find_controls("x\x92y", skip=[(1, 2)]) == []
+
+
+def test_control_names() -> None:
+    assert enc.char_name("\u200b") == "U+200B ZERO WIDTH SPACE"
+    assert enc.char_name("\x92") == "U+0092 C1 control"
+    assert enc.char_name("\x07") == "U+0007 BEL"
+    assert enc.char_name("\u202e") == "U+202E RIGHT-TO-LEFT OVERRIDE"
+
+
+# --------------------------------------------------------------------------
+# encoding: which encoding are undecodable bytes in?
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "expected"),
+    [
+        ("Café crème brûlée, à bientôt.", "cp1252", "cp1252"),
+        ("don’t stop “quoting” – ever", "cp1252", "cp1252"),
+        ("Grüße aus München, Straße.", "cp1252", "cp1252"),
+        ("Der Ausschuss hat den Fahrplan für den Winter beschlossen.", "mac_roman", "mac_roman"),
+        ("Café and don’t", "mac_roman", "mac_roman"),
+        ("Привет, как дела? Это тест.", "cp1251", None),
+    ],
+)
+def test_heuristic_encoding(text: str, codec: str, expected: str | None) -> None:
+    assert enc.heuristic_encoding(text.encode(codec)) == expected
+
+
+class _Match:
+    def __init__(self, encoding: str, chaos: float, could_be: list[str]) -> None:
+        self.encoding = encoding
+        self.chaos = chaos
+        self.could_be_from_charset = could_be
+
+
+def _fake_charset_normalizer(monkeypatch: pytest.MonkeyPatch, matches: list[_Match]) -> None:
+    module = types.ModuleType("charset_normalizer")
+    module.from_bytes = lambda raw: list(matches)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "charset_normalizer", module)
+
+
+def test_guess_without_charset_normalizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "charset_normalizer", None)
+    assert enc.guess_encoding("Café crème".encode("cp1252")) == ("cp1252", "heuristic")
+    assert enc.guess_encoding("Привет, как дела?".encode("cp1251")) is None
+    msg = enc.describe_bytes("Привет, как дела?".encode("cp1251"), 0)
+    assert "installing charset-normalizer" in msg
+
+
+def test_guess_with_charset_normalizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = "Café crème brûlée".encode("cp1252")
+    _fake_charset_normalizer(monkeypatch, [_Match("cp1250", 0.0, ["cp1250", "cp1252"])])
+    assert enc.guess_encoding(raw) == ("cp1252", "heuristic, charset_normalizer agreeing")
+    cyrillic = "Привет, как дела? Это тест.".encode("cp1251")
+    _fake_charset_normalizer(monkeypatch, [_Match("cp1251", 0.0, ["cp1251"])])
+    assert enc.guess_encoding(cyrillic) == ("cp1251", "charset_normalizer")
+    # A cousin that reads "für" as "f¤r" loses to the heuristic.
+    mac = "Der Fahrplan für den Winter.".encode("mac_roman")
+    _fake_charset_normalizer(monkeypatch, [_Match("cp775", 0.0, ["cp775"])])
+    assert enc.guess_encoding(mac) == ("mac_roman", "heuristic")
+
+
+def test_describe_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "charset_normalizer", None)
+    raw = "Le conseil a approuvé l’horaire.\nÀ bientôt.\n".encode("cp1252")
+    msg = enc.describe_bytes(raw, raw.index(b"\xe9"))
+    assert msg == (
+        "4 undecodable byte sequences; likely Windows-1252 (cp1252), by heuristic "
+        '(reads "Le conseil a approuvé l’horaire.")'
+    )
+    mixed = "naïve café, then ".encode() + "don’t".encode("cp1252")
+    msg = enc.describe_bytes(mixed, mixed.index(b"\x92"))
+    assert "1 undecodable byte sequence; beside 2 valid UTF-8 characters (mixed" in msg
+    assert "Windows-1252" in msg and "don’t" in msg
+
+
+# --------------------------------------------------------------------------
+# encoding: the check
+# --------------------------------------------------------------------------
+
+
+def _encoding(corpus: CorpusBuilder) -> list[provlint.Finding]:
+    return corpus.findings(select=["encoding"])
+
+
+def test_undecodable_bytes_name_their_encoding(
+    provlint_corpus: CorpusBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "charset_normalizer", None)
+    raw = " date 2021-12-06 Grüße aus München\n".encode("cp1252")
+    provlint_corpus.row("a", "a.txt").doc("a.txt", raw=raw)
+    (f,) = _encoding(provlint_corpus)
+    assert (f.line, f.column, f.severity) == (1, 20, Severity.ERROR)
+    assert f.message.startswith("invalid UTF-8 byte 0xfc at byte offset 19; 3 undecodable")
+    assert (
+        'likely Windows-1252 (cp1252), by heuristic (reads "date 2021-12-06 Grüße aus München")'
+        in f.message
+    )
+
+
+def test_mojibake_and_controls_are_warnings(provlint_corpus: CorpusBuilder) -> None:
+    provlint_corpus.row("a", "a.txt").doc(
+        "a.txt", "The board met.\nIt wasnâ€™t over, said the chair\u200b.\n"
+    )
+    got = sorted(_encoding(provlint_corpus), key=lambda f: f.column)
+    assert [(f.line, f.column, f.severity) for f in got] == [
+        (2, 8, Severity.WARNING),
+        (2, 33, Severity.WARNING),
+    ]
+    assert got[0].message.startswith('mojibake: 1 sequence such as "â€™" (for "\u2019")')
+    assert got[1].message.startswith(
+        "1 control or invisible character (U+200B ZERO WIDTH SPACE), first at 2:33"
+    )
+
+
+def test_replacement_characters_saved_in_utf8(provlint_corpus: CorpusBuilder) -> None:
+    provlint_corpus.row("a", "a.txt").doc("a.txt", "Caf\ufffd au lait, cr\ufffdme.\n")
+    (f,) = _encoding(provlint_corpus)
+    assert (f.line, f.column, f.severity) == (1, 4, Severity.WARNING)
+    assert "2 replacement characters (U+FFFD) saved in the file" in f.message
+
+
+def test_bom_crlf_and_accents_are_clean(provlint_corpus: CorpusBuilder) -> None:
+    text = "\ufeffLe château, «\u00a0ÉTÉ\u00a0», SÃO PAULO, Grüße.\r\nZweite Zeile.\r\n"
+    provlint_corpus.row("a", "a.txt").doc("a.txt", raw=text.encode("utf-8"))
+    assert _encoding(provlint_corpus) == []
+
+
+def test_utf16_is_a_warning_and_still_checked(provlint_corpus: CorpusBuilder) -> None:
+    provlint_corpus.row("a", "a.txt").doc("a.txt", raw="Hello\u200b world\n".encode("utf-16"))
+    got = _encoding(provlint_corpus)
+    assert {f.severity for f in got} == {Severity.WARNING}
+    assert any("UTF-16" in f.message for f in got)
+    assert any("ZERO WIDTH SPACE" in f.message for f in got)
+
+
+# --------------------------------------------------------------------------
+# Acceptance: the real seeds and the bundled example corpus
+# --------------------------------------------------------------------------
+
+CONTENT = ("scrape-residue", "encoding")
+
+
+def test_real_seeds(shared_seeds: Path) -> None:
+    report = provlint.run(shared_seeds, provlint.Config(select=CONTENT, load_entrypoints=False))
+    assert not [f for f in report.findings if f.check == "encoding"]
+    found = {f.path: f for f in report.findings if f.check == "scrape-residue"}
+    # 000 is a raw page scrape; 002, a forum repost, keeps its forum chrome
+    # ("What's new", "Users Who Are Viewing This Thread", "Top Bottom"):
+    # three unmistakable lines, so it is reported too, at 4% of the text.
+    assert sorted(found) == ["000_225db761ba281c06.txt", "002_b3c2f43a44ebecce.txt"]
+    raw = found["000_225db761ba281c06.txt"]
+    assert (raw.line, raw.column, raw.severity) == (1, 18, Severity.WARNING)
+    for kind in ("(sign-up prompt)", "(XPath)", "(image URL)"):
+        assert kind in raw.message
+    assert re.match(r"page residue: \d+ of \d+ lines \((3\d|4\d)% of the text\)", raw.message)
+    assert "(forum chrome)" in found["002_b3c2f43a44ebecce.txt"].message
+
+
+def test_bundled_example_corpus() -> None:
+    report = provlint.run(
+        REPO,
+        provlint.Config(
+            select=CONTENT, load_entrypoints=False, documents=("seeds/*.txt", "seeds/*.md")
+        ),
+    )
+    assert not [f for f in report.findings if f.check == "encoding"]
+    found = sorted(f.path for f in report.findings if f.check == "scrape-residue")
+    assert found == ["seeds/forum-repost.txt", "seeds/raw-scrape.txt"]
