@@ -48,7 +48,7 @@ _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITIES = tuple(s.value for s in Severity)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """A place in the corpus: a path relative to the corpus root, 1-based
     line and column (0 when unknown), and a short note saying what is there."""
@@ -70,7 +70,7 @@ class Location:
         return {"path": self.path, "line": self.line, "column": self.column, "note": self.note}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One inconsistency, with its evidence.
 
@@ -118,7 +118,7 @@ class Finding:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One non-empty INDEX.md cell: its text (escapes resolved, trimmed) and
     the 1-based column where the cell's text starts."""
@@ -127,7 +127,7 @@ class Cell:
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexRow:
     """A catalogue row. ``cells`` maps the lower-cased column name to the
     cell; empty cells are absent. Unknown columns are kept."""
@@ -153,7 +153,7 @@ class IndexRow:
         return Location(index_path, self.line, cell.column if cell else 1, note)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableProblem:
     """Something the INDEX.md parser could not read as the contract says."""
 
@@ -162,7 +162,7 @@ class TableProblem:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Catalogue:
     """The parsed INDEX.md. ``path`` is relative to the corpus root (normally
     ``INDEX.md``). ``columns`` is the header row, lower-cased, in order."""
@@ -176,7 +176,7 @@ class Catalogue:
     read_error: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Declared:
     """A value declared for a document field, with where it was declared.
     ``origin`` is ``"index"``, ``"header"`` or a plugin-chosen word."""
@@ -186,7 +186,7 @@ class Declared:
     location: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class Header:
     """What a header parser made of the top of a document.
 
@@ -215,7 +215,7 @@ class Header:
         return self.positions.get((), (1, 1))
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """One document, as every document check sees it.
 
@@ -325,7 +325,7 @@ class Document:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """What corpus checks see: the catalogue and every document's metadata
     and summary (never all the texts at once)."""

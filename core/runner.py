@@ -11,6 +11,7 @@ import hashlib
 import os
 import posixpath
 import re
+import sys
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -358,14 +359,13 @@ def _read_catalogue(root: Path) -> Catalogue:
 def _declare(doc: Document, catalogue: Catalogue) -> None:
     declared: dict[str, list[Declared]] = {}
     if doc.row is not None:
+        note = sys.intern(f"{catalogue.path} row")
         for name, cell in doc.row.cells.items():
             if name == "file":
                 continue
             declared.setdefault(name, []).append(
                 Declared(
-                    cell.value,
-                    "index",
-                    Location(catalogue.path, doc.row.line, cell.column, f"{catalogue.path} row"),
+                    cell.value, "index", Location(catalogue.path, doc.row.line, cell.column, note)
                 )
             )
     if doc.header is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
@@ -54,7 +55,7 @@ def story_names(text: str, keep: int = 24) -> tuple[str, ...]:
     for word in _STOP.intersection(counts):
         del counts[word]
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
-    return tuple(name for name, _ in ranked)
+    return tuple(sys.intern(name) for name, _ in ranked)  # names recur across documents
 
 
 def _phrase(body: str, start: int, end: int, clause_start: int, words: int = 4) -> str:
