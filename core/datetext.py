@@ -218,35 +218,13 @@ def extract(text: str, line_offset: int = 0, limit: int | None = None) -> list[M
                 continue
         elif digits > 2 or after in ",;)%":
             continue
-        m = _ISO.match(text, p)
+        m = _ISO.match(text, p) or _DOTTED.match(text, p)
         if m:
             y, mo, d = int(m["year"]), int(m["mon"]), int(m["day"])
             when = _mk(y, mo, d)
             if when:
-                add(
-                    p,
-                    m.end(),
-                    "datetime" if m["hh"] else "iso",
-                    year=y,
-                    month=mo,
-                    day=d,
-                    candidates=(when,),
-                )
-            continue
-        m = _DOTTED.match(text, p)
-        if m:
-            y, mo, d = int(m["year"]), int(m["mon"]), int(m["day"])
-            when = _mk(y, mo, d)
-            if when:
-                add(
-                    p,
-                    m.end(),
-                    "datetime" if m["hh"] else "dotted",
-                    year=y,
-                    month=mo,
-                    day=d,
-                    candidates=(when,),
-                )
+                kind = "datetime" if m["hh"] else ("iso" if m.re is _ISO else "dotted")
+                add(p, m.end(), kind, year=y, month=mo, day=d, candidates=(when,))
             continue
         m = _SLASH.match(text, p)
         if m:
