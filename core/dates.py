@@ -48,3 +48,26 @@ def date_problem(value: object) -> str | None:
     if parse_declared(v) is None:
         return f"{value!r} is not a real calendar date or time"
     return None
+
+
+def parse_instant(value: object) -> datetime | None:
+    """The moment a declared date-time with a UTC offset names, or None for
+    a plain date or anything else (then compare calendar dates)."""
+    if not isinstance(value, str):
+        return None
+    v = value.strip()
+    if _DATETIME.match(v) is None or parse_declared(v) is None:
+        return None
+    try:
+        when = datetime.fromisoformat(v.replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        m = _DATETIME.match(v)
+        if m is None or m.group(7) is None:
+            return None
+        off = m.group(7).replace(":", "")
+        fixed = f"{v[: m.start(7)]}{off[:3]}:{off[3:]}" if off != "Z" else v
+        try:
+            when = datetime.fromisoformat(fixed.replace("Z", "+00:00").replace(" ", "T", 1))
+        except ValueError:
+            return None
+    return when if when.tzinfo is not None else None

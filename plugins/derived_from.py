@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from provlint import CorpusCheck, Declared, Finding, Location, Severity, hookimpl
-from provlint.dates import parse_declared
+from provlint.dates import parse_declared, parse_instant
 from provlint.model import Corpus, Document
 
 _IDS = re.compile(r"[\s,]+")
@@ -77,7 +77,13 @@ class DerivedFrom(CorpusCheck):
                 mine, theirs = doc.first("date"), src.first("date")
                 d_mine = parse_declared(mine.value) if mine else None
                 d_src = parse_declared(theirs.value) if theirs else None
-                if d_mine and d_src and (d_src - d_mine).days > tol:
+                i_mine = parse_instant(mine.value) if mine else None
+                i_src = parse_instant(theirs.value) if theirs else None
+                if i_mine and i_src:  # both with offsets: compare the moments
+                    later = (i_src - i_mine).total_seconds() > tol * 86400
+                else:
+                    later = bool(d_mine and d_src and (d_src - d_mine).days > tol)
+                if d_mine and d_src and later:
                     assert theirs is not None
                     yield self._at(
                         loc,

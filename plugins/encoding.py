@@ -99,8 +99,13 @@ def find_mojibake(text: str) -> list[tuple[int, str]]:
             and not text[m.end() : m.end() + 1].isalpha()
         ):
             continue
+        if len(seq) == 3 and seq[0] != "â" and seq[1] in _PUNCT_AFTER and seq[2] in _PUNCT_AFTER:
+            continue  # "sé…—" and "irmã…”": an accented letter before real punctuation
         out.append((a, seq))
     return out
+
+
+_PUNCT_AFTER = frozenset("\u2026\u2014\u2013\u201c\u201d\u2018\u2019\u00bb\u00ab")
 
 
 # --------------------------------------------------------------------------
@@ -141,6 +146,14 @@ _CONTROL_BYTES = re.compile(
 )
 
 
+def _joins(text: str, i: int, ch: str) -> bool:
+    """A zero-width joiner or non-joiner between two non-ASCII characters is
+    doing its job (emoji sequences such as 👩‍🔧, Indic and Persian scripts)."""
+    if ch not in "\u200c\u200d" or i == 0 or i + 1 >= len(text):
+        return False
+    return ord(text[i - 1]) > 0x7F and ord(text[i + 1]) > 0x7F
+
+
 def find_controls(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[tuple[int, str]]:
     """Offsets and characters of the control and invisible characters in
     ``text`` (tab, newline and carriage return are fine), outside the spans
@@ -148,7 +161,11 @@ def find_controls(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[tuple
     rest = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII)
     if not rest or not _CONTROL_BYTES.search(rest):
         return []
-    out = [(m.start(), m.group()) for m in _CONTROL.finditer(text)]
+    out = [
+        (m.start(), m.group())
+        for m in _CONTROL.finditer(text)
+        if not _joins(text, m.start(), m.group())
+    ]
     if skip and out:
         out = [(i, c) for i, c in out if not any(a <= i < b for a, b in skip)]
     return out

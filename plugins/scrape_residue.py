@@ -65,6 +65,17 @@ _PHRASE_PATTERNS: dict[str, list[str]] = {
         r"please (?:follow|click|open) the (?:link|button) (?:from|in) the (?:e-?mail|message)"
         r".{0,80}",
         r"check your (?:inbox|e-?mail|mailbox)\b.{0,100}",
+        r"please check your (?:inbox|e-?mail|mailbox)\b.{0,100}",
+        r"sign up for (?:\w+ ){0,3}(?:news|alerts|briefing|newsletters?|updates|emails?)\b.{0,40}",
+        r"subscribe now\b.{0,60}",
+        r"(?:subscribe|sign up) (?:for|to get) unlimited access\b.{0,40}",
+        r"enter your e-?mail(?: address)?\W{0,3}",
+        r"you have reached your (?:limit|free article limit|article limit)\b.{0,80}",
+        r"you(?:'ve| have) (?:used|read) (?:all )?(?:your )?\d* ?free articles?\b.{0,80}",
+        r"(?:log in|sign in) ?[|/] ?(?:register|sign up|subscribe)\W{0,3}",
+        r"(?:my account|mein konto)\W{0,3}",
+        r"jetzt kostenlos (?:registrieren|anmelden|abonnieren)\W{0,3}",
+        r"bitte bestätigen sie ihre e-?mail-adresse\W{0,3}",
         r"please (?:confirm|verify) your (?:e-?mail|subscription|registration|account)\b.{0,80}",
         r"(?:confirm|verify) your (?:e-?mail|subscription|registration|account)\b.{0,80}",
         r"(?:subscribe|register)(?: now| today| here| for free| free)?(?: to (?:our|the) "
@@ -95,6 +106,7 @@ _PHRASE_PATTERNS: dict[str, list[str]] = {
         r"(?:post|tweet|send) (?:on|to|via|by) (?:" + _SOCIAL + r")\W{0,3}",
         r"(?:" + _SOCIAL + r")(?:\s*[|·•/,]?\s*(?:" + _SOCIAL + r")){1,8}",
         r"(?:tweet|pin it)\W{0,3}",
+        r"copy link\W{0,3}",
         r"follow us(?: on .{1,40})?",
         r"like us on facebook",
         r"(?:e-mail|email|print)(?: this)?(?: article| page| story)?\W{0,3}",
@@ -110,6 +122,7 @@ _PHRASE_PATTERNS: dict[str, list[str]] = {
         r"manage (?:consent|preferences|cookies)",
         r"alle (?:akzeptieren|ablehnen)",
         r"do not sell my personal information",
+        r"we (?:and our (?:partners|vendors) )?use cookies\b.{0,160}",
     ],
     FOOTER: [
         r"(?:about us|contact us)",
@@ -129,6 +142,8 @@ _PHRASE_PATTERNS: dict[str, list[str]] = {
     FEED: [
         r"(?:newsfeed|news feed|newsfeedbreaking)(?: ?breaking)?",
         r"breaking(?: news)?",
+        r"(?:advertisement|anzeige|werbung|sponsored content|sponsored)\W{0,3}",
+        r"story continues below(?: the)? advertisement\W{0,3}",
         r"latest(?: news| stories)?",
         r"most (?:read|popular|viewed|shared)",
         r"trending(?: now)?",

@@ -533,3 +533,25 @@ def test_bundled_example_corpus() -> None:
     assert not [f for f in report.findings if f.check == "encoding"]
     found = sorted(f.path for f in report.findings if f.check == "scrape-residue")
     assert found == ["seeds/forum-repost.txt", "seeds/raw-scrape.txt"]
+
+
+def test_paywall_ad_and_signup_wording_is_residue(provlint_corpus) -> None:  # type: ignore[no-untyped-def]
+    provlint_corpus.row("a1", "a.txt", source="Wire", date="2021-12-01")
+    provlint_corpus.doc(
+        "a.txt",
+        "Edition: English | Deutsch | Français\nAdvertisement\n"
+        "The council met on a cold morning and argued about the harbour budget for hours.\n"
+        "Sign up for our morning briefing\nPlease check your inbox to confirm your subscription.\n"
+        "You have reached your limit of free articles this month.\n"
+        "The vote is expected next week, officials said, after more talks.\n",
+    )
+    assert provlint_corpus.names(select="scrape-residue") == [("a.txt", "scrape-residue")]
+
+
+def test_no_false_alarms_on_emoji_joiners_and_dialogue_punctuation() -> None:
+    from provlint.plugins.encoding import find_controls, find_mojibake
+
+    assert find_controls("on the night ferry \U0001f469\u200d\U0001f527 and she agrees.") == []
+    assert find_mojibake("\u2014No lo s\u00e9\u2026\u2014respondi\u00f3 Pisez.") == []
+    assert find_mojibake("\u201cFoi a minha irm\u00e3\u2026\u201d, disse Kerfi.") == []
+    assert find_controls("a zero\u200bwidth space") == [(6, "\u200b")]

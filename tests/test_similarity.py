@@ -67,3 +67,17 @@ def test_lsh_finds_the_pairs_exact_comparison_finds() -> None:
     lsh = {(p.a, p.b) for p in lsh_pairs({k: (signature(s), len(s)) for k, s in sets.items()}, 0.8)}
     assert exact == planted
     assert lsh == exact
+
+
+def test_derived_from_compares_moments_across_time_zones(provlint_corpus) -> None:  # type: ignore[no-untyped-def]
+    provlint_corpus.row("src", "a.txt", source="W", date="2021-12-06T01:15+09:00")
+    provlint_corpus.row(
+        "copy", "b.txt", source="W", date="2021-12-05T20:30-05:00", derived_from="src"
+    )
+    provlint_corpus.doc("a.txt").doc("b.txt")
+    assert provlint_corpus.names(select="derived-from") == []  # nine hours after its source
+    provlint_corpus.row(
+        "late", "c.txt", source="W", date="2021-12-04T20:30-05:00", derived_from="src"
+    )
+    provlint_corpus.doc("c.txt")
+    assert provlint_corpus.names(select="derived-from") == [("INDEX.md", "derived-from")]
