@@ -121,6 +121,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ignore document files that have no INDEX.md above them (for pre-commit)",
     )
+    v.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="accept the findings recorded in FILE (JSON); report stale entries",
+    )
+    v.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="write the current findings to the --baseline FILE",
+    )
+    v.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings of error severity remain (not on exit 3)",
+    )
+    v.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     v.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     v.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     v.add_argument(
@@ -228,6 +244,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         load_entrypoints=False if args.no_entry_points else None,
     )
     reports = run_targets(targets, cfg)
+    stale: list[dict[str, Any]] = []
+    if args.baseline:
+        reports, stale = _apply_baseline(reports, Path(args.baseline), args.update_baseline)
+    elif args.update_baseline:
+        raise ConfigError("--update-baseline needs --baseline FILE")
     registry = reports[0].registry if reports else None
     formats: dict[str, Any] = registry.formats if registry else {}
     fmt_cls = formats.get(args.format)
@@ -250,10 +271,53 @@ def cmd_validate(args: argparse.Namespace) -> int:
             base=Path.cwd(),
         )
         fmt_cls().render(reports, out, options)
+        if stale:
+            note = out if args.format == "text" else sys.stderr
+            shown = ", ".join(f"{e.get('check')} on {e.get('doc')}" for e in stale[:5])
+            more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
+            note.write(
+                f"provlint: {len(stale)} stale baseline entr{'y' if len(stale) == 1 else 'ies'} "
+                f"(the findings are gone): {shown}{more}; run with --update-baseline\n"
+            )
     finally:
         if args.output:
             out.close()
-    return max((r.exit_code for r in reports), default=EXIT_OK)
+    code = max((r.exit_code for r in reports), default=EXIT_OK)
+    if code == EXIT_OK and args.strict and any(r.findings for r in reports):
+        code = EXIT_FINDINGS  # --strict: warnings fail too
+    if code == EXIT_FINDINGS and args.exit_zero:
+        code = EXIT_OK
+    return code
+
+
+def _apply_baseline(
+    reports: list[Any], path: Any, update: bool
+) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Drop the findings the baseline accepts; return the stale entries.
+    With ``update``, first rewrite the baseline from the current findings."""
+    from dataclasses import replace
+
+    from .suppress import baseline_entries, fingerprint, read_baseline, write_baseline
+
+    previous = read_baseline(path)
+    if update:
+        current = [f for r in reports for f in r.findings]
+        write_baseline(path, baseline_entries(current, previous))
+        previous = read_baseline(path)
+    seen: set[str] = set()
+    out = []
+    for report in reports:
+        kept = []
+        for f in report.findings:
+            fp = fingerprint(f)
+            if fp in previous and f.check != "internal-error":
+                seen.add(fp)
+            else:
+                kept.append(f)
+        report.stats["baselined"] = len(report.findings) - len(kept)
+        out.append(replace(report, findings=tuple(kept)))
+    stale = [e for fp, e in sorted(previous.items()) if fp not in seen]
+    return out, stale
 
 
 def _check_rows(registry: Registry) -> list[dict[str, Any]]:

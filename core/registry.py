@@ -310,8 +310,14 @@ def _validate_check(cls: Any) -> str | None:
 def _collect(reg: Registry) -> None:
     version = _provlint_version()
     core = PluginInfo("core", "provlint", "builtin", "provlint", version, loaded=True)
+    from .suppress import UnusedSuppression
+
     reg.checks[InternalError.name] = CheckSpec(InternalError, core)
-    codes = {InternalError.code: reg.checks[InternalError.name]}
+    reg.checks[UnusedSuppression.name] = CheckSpec(UnusedSuppression, core)
+    codes = {
+        InternalError.code: reg.checks[InternalError.name],
+        UnusedSuppression.code: reg.checks[UnusedSuppression.name],
+    }
 
     for info, result in _call_each(reg, "provlint_register_checks"):
         if result is None:

@@ -35,6 +35,7 @@ from .model import (
     TableProblem,
 )
 from .registry import CheckSpec, InternalError, Registry, build_registry
+from .suppress import Suppression, UnusedSuppression, apply_suppressions, header_suppressions
 
 INDEX_NAME = "INDEX.md"
 _SKIP_DIRS = frozenset(
@@ -68,6 +69,8 @@ class Report:
     checks: tuple[CheckSpec, ...] = ()
     tracebacks: tuple[str, ...] = ()
     registry: Registry | None = field(default=None, repr=False)
+    suppressed: tuple[tuple[Finding, str], ...] = ()
+    """Findings suppressed inline in a header, with the reason given."""
 
     @property
     def exit_code(self) -> int:
@@ -414,13 +417,15 @@ class _Engine:
         self.config = config
         self.registry = registry
         self.findings: list[Finding] = []
+        self.suppressions: list[Suppression] = []
+        self.suppression_findings: list[Finding] = []
         specs = [s for s in registry.checks.values() if _selected(s, config)]
         self.specs = tuple(sorted(specs, key=lambda s: s.code))
         self.doc_checks: list[tuple[CheckSpec, DocumentCheck]] = []
         self.corpus_checks: list[tuple[CheckSpec, CorpusCheck]] = []
         self.severity: dict[str, Severity] = {}
         for spec in self.specs:
-            if spec.cls is InternalError:
+            if spec.cls is InternalError or spec.cls is UnusedSuppression:
                 continue
             opts = dict(config.check_options.get(spec.name, {}))
             sev = opts.pop("severity", None)
@@ -562,6 +567,9 @@ class _Engine:
             doc.corpus_size = len(docs)
             self.read_document(doc)
             _declare(doc, catalogue)
+            sups, bad = header_suppressions(doc)
+            self.suppressions.extend(sups)
+            self.suppression_findings.extend(bad)
             for spec, check in self.doc_checks:
                 self._collect(spec, doc.path, lambda c=check, d=doc: c.check_document(d))
             light.append(doc.lightweight())
@@ -657,13 +665,25 @@ def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -
         catalogue, docs = engine.run()
     finally:
         gc.set_threshold(*thresholds)
-    findings = engine.findings + registry.findings
+    known = {s.code: s.name for s in registry.checks.values()}
+    known.update({s.name: s.name for s in registry.checks.values()})
+    kept, suppressed, unused = apply_suppressions(
+        engine.findings,
+        engine.suppressions,
+        known,
+        catalogue.path,
+        ran=frozenset(s.name for s in engine.specs),
+    )
+    if any(s.cls is UnusedSuppression for s in engine.specs):
+        kept += unused + engine.suppression_findings
+    findings = kept + registry.findings
     if target.only is not None:
         by_id: dict[str, set[str]] = {}
         for d in docs:
             if d.doc_id:
                 by_id.setdefault(d.doc_id, set()).add(d.path)
         findings = [f for f in findings if _keep(f, target.only, by_id)]
+        suppressed = [(f, r) for f, r in suppressed if _keep(f, target.only, by_id)]
     ordered = tuple(sorted(set(findings), key=lambda f: f.sort_key))
     stats = {
         "documents": len(docs),
@@ -678,4 +698,5 @@ def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -
         checks=engine.specs,
         tracebacks=tuple(registry.tracebacks),
         registry=registry,
+        suppressed=tuple(sorted(suppressed, key=lambda fr: fr[0].sort_key)),
     )

@@ -1,0 +1,228 @@
+"""Inline suppressions in a document's header, and baselines.
+
+A header may carry::
+
+    provlint:
+      ignore:
+        date-inconsistent: "the forum shows the poster's join date"
+
+Each key is a check name or code; the value, the reason, is required. A
+suppressed finding leaves the findings but stays in the report (SARIF shows
+it as suppressed, with the reason). A suppression that suppresses nothing is
+itself reported as ``unused-suppression``.
+
+A baseline is a JSON file of accepted findings, keyed by a fingerprint that
+never uses line numbers, so it survives edits elsewhere in a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .model import Check, Document, Finding, Location, Severity
+
+_POSITIONS = re.compile(r"(?:\blines? \d+|:\d+(?::\d+)?\b|\bcolumn \d+)")
+
+
+class UnusedSuppression(Check):
+    """An inline suppression in a header that suppresses nothing, or has no reason.
+
+    **What it does.** Reads `provlint: {ignore: {CHECK: "reason"}}` in a
+    document's YAML header. Findings of that check on the document (or on
+    its INDEX.md row) are suppressed; a suppression that matched no finding,
+    names no known check, or gives no reason is reported here.
+
+    **Why it matters.** Stale suppressions hide the next real problem, and a
+    suppression without a reason cannot be reviewed.
+
+    **Example.** `seeds/a.md:6:5: PV002 unused-suppression: 'date-inconsistent'
+    is suppressed here but the check found nothing to suppress; remove it`
+
+    **Options.** None.
+    """
+
+    code = "PV002"
+    name = "unused-suppression"
+    severity = Severity.WARNING
+    scope = "corpus"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    doc_path: str
+    doc_id: str | None
+    key: str
+    reason: str
+    location: Location
+
+
+def header_suppressions(doc: Document) -> tuple[list[Suppression], list[Finding]]:
+    """The suppressions a document's header declares, and findings for the
+    malformed ones."""
+    header = doc.header
+    if header is None or "provlint" not in header.fields:
+        return [], []
+    out: list[Suppression] = []
+    bad: list[Finding] = []
+    block = header.fields["provlint"]
+    ignore = block.get("ignore") if isinstance(block, dict) else None
+    if not isinstance(ignore, dict):
+        line, col = header.position("provlint")
+        bad.append(_finding(doc, line, col, "expected 'provlint: {ignore: {CHECK: \"reason\"}}'"))
+        return [], bad
+    for key, reason in ignore.items():
+        line, col = header.position("provlint", "ignore", key)
+        if not isinstance(reason, str) or not reason.strip():
+            bad.append(
+                _finding(
+                    doc,
+                    line,
+                    col,
+                    f"the suppression of {key!r} gives no reason; a reason is required",
+                )
+            )
+            continue
+        out.append(
+            Suppression(
+                doc.path,
+                doc.doc_id,
+                str(key),
+                reason.strip(),
+                Location(doc.path, line, col, "suppression"),
+            )
+        )
+    return out, bad
+
+
+def _finding(doc: Document, line: int, col: int, message: str) -> Finding:
+    return Finding(
+        path=doc.path,
+        line=line,
+        column=col,
+        code=UnusedSuppression.code,
+        check=UnusedSuppression.name,
+        severity=UnusedSuppression.severity,
+        message=message,
+        doc_id=doc.doc_id,
+        plugin="core",
+    )
+
+
+def apply_suppressions(
+    findings: Sequence[Finding],
+    suppressions: Iterable[Suppression],
+    known: dict[str, str],
+    index_path: str,
+    ran: frozenset[str] | None = None,
+) -> tuple[list[Finding], list[tuple[Finding, str]], list[Finding]]:
+    """Split findings into kept and suppressed (with the reason); report
+    unused suppressions. ``known`` maps codes and names to check names;
+    a suppression of a check that did not run (``ran``) is not unused."""
+    kept: list[Finding] = []
+    suppressed: list[tuple[Finding, str]] = []
+    used: set[Suppression] = set()
+    sups = list(suppressions)
+    for f in findings:
+        match = None
+        for s in sups:
+            name = known.get(s.key) or known.get(s.key.upper())
+            if name != f.check or f.check == "internal-error":
+                continue
+            on_doc = f.path == s.doc_path or (
+                f.path == index_path and s.doc_id is not None and f.doc_id == s.doc_id
+            )
+            if on_doc:
+                match = s
+                break
+        if match is None:
+            kept.append(f)
+        else:
+            used.add(match)
+            suppressed.append((f, match.reason))
+    unused = []
+    for s in sups:
+        name = known.get(s.key) or known.get(s.key.upper())
+        if s in used or (name is not None and ran is not None and name not in ran):
+            continue
+        what = (
+            "names no known check"
+            if s.key not in known and s.key.upper() not in known
+            else "is suppressed here but the check found nothing to suppress"
+        )
+        unused.append(
+            Finding(
+                path=s.doc_path,
+                line=s.location.line,
+                column=s.location.column,
+                code=UnusedSuppression.code,
+                check=UnusedSuppression.name,
+                severity=UnusedSuppression.severity,
+                message=f"{s.key!r} {what}; remove the suppression",
+                doc_id=s.doc_id,
+                plugin="core",
+            )
+        )
+    return kept, suppressed, unused
+
+
+# --------------------------------------------------------------------------
+# Baselines
+# --------------------------------------------------------------------------
+
+
+def fingerprint(f: Finding) -> str:
+    """Check name, document id (or path) and the message without line or
+    column numbers: stable when edits elsewhere move the finding."""
+    evidence = _POSITIONS.sub("", f.message)
+    key = f"{f.check}\0{f.doc_id or f.path}\0{evidence}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def read_baseline(path: Path) -> dict[str, dict[str, Any]]:
+    from .config import ConfigError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read the baseline: {exc}") from exc
+    entries = data.get("findings") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ConfigError(f'{path}: a baseline is {{"findings": [...]}}')
+    return {str(e.get("fingerprint")): e for e in entries if isinstance(e, dict)}
+
+
+def baseline_entries(
+    findings: Iterable[Finding], previous: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Sorted, timestamp-free entries for the findings (reasons kept)."""
+    out: dict[str, dict[str, Any]] = {}
+    for f in findings:
+        if f.check == "internal-error":
+            continue
+        fp = fingerprint(f)
+        entry: dict[str, Any] = {
+            "check": f.check,
+            "doc": f.doc_id or f.path,
+            "fingerprint": fp,
+            "message": _POSITIONS.sub("", f.message),
+        }
+        reason = previous.get(fp, {}).get("reason")
+        if reason:
+            entry["reason"] = reason
+        out[fp] = entry
+    return sorted(out.values(), key=lambda e: (e["doc"], e["check"], e["fingerprint"]))
+
+
+def write_baseline(path: Path, entries: list[dict[str, Any]]) -> None:
+    from .writer import atomic_write
+
+    text = json.dumps({"version": 1, "findings": entries}, indent=2, sort_keys=True) + "\n"
+    atomic_write(path, text.encode("utf-8"))
