@@ -25,6 +25,8 @@ from .model import Check, CorpusCheck, DocumentCheck, Finding, Severity
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "provlint.plugins.header_formats",
     "provlint.plugins.output_formats",
+    "provlint.plugins.output_sarif",
+    "provlint.plugins.output_ci",
     "provlint.plugins.index_schema",
     "provlint.plugins.header_schema",
     "provlint.plugins.duplicate_id",

@@ -72,3 +72,13 @@ def test_ci_runs_readme_test_command() -> None:
     command = "python -m pip install -e '.[test]' && python -m pytest"
     assert f"```sh\n{command}\n```" in readme
     assert command in ci.splitlines()
+
+
+def test_docs_checks_page_is_generated_from_the_registry() -> None:
+    from provlint.cli import checks_markdown
+
+    page = (REPO / "docs" / "checks.md").read_text()
+    assert page == checks_markdown(build_registry(load_entrypoints=False)), (
+        "docs/checks.md is stale: run `provlint checks --no-entry-points --format markdown "
+        "> docs/checks.md`"
+    )
