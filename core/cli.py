@@ -151,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add_plugin_args(c)
 
+    g = sub.add_parser(
+        "config", help="show the effective configuration and where each value came from"
+    )
+    g.add_argument("path", nargs="?", default=None, metavar="PATH")
+    g.add_argument("--format", choices=("text", "json"), default="text")
+
     e = sub.add_parser("explain", help="print a check's documentation")
     e.add_argument("check", metavar="NAME|CODE")
     _add_plugin_args(e)
@@ -498,8 +504,42 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    import json
+
+    from .config import _LIST_KEYS, load_config
+    from .runner import locate
+
+    targets = locate([args.path] if args.path else [])
+    cfg = load_config(targets[0].root)
+    where = str(cfg.source) if cfg.source else ""
+    rows: list[tuple[str, Any, str]] = []
+    for key, attr in _LIST_KEYS.items():
+        set_here = key in cfg.from_file
+        rows.append((key, list(getattr(cfg, attr)), where if set_here else "default"))
+    for name, opts in sorted(cfg.check_options.items()):
+        for key, value in sorted(opts.items()):
+            rows.append((f"check.{name}.{key}", value, where))
+    for key, value in sorted(cfg.extra.items()):
+        rows.append((key, value, where))
+    if args.format == "json":
+        data = {
+            "corpus": str(targets[0].root),
+            "file": where or None,
+            "values": [{"key": k, "value": v, "from": f} for k, v, f in rows],
+        }
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    sys.stdout.write(f"# corpus: {targets[0].root}\n# file: {where or '(none: defaults)'}\n")
+    for key, value, origin in rows:
+        sys.stdout.write(f"{key} = {json.dumps(value, ensure_ascii=False)}  # {origin}\n")
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate,
+    "config": cmd_config,
     "checks": cmd_checks,
     "explain": cmd_explain,
     "index": cmd_index,

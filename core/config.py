@@ -51,6 +51,8 @@ class Config:
     check_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    from_file: frozenset[str] = frozenset()
+    """The keys the configuration file set (the rest are defaults)."""
 
     def with_overrides(self, **changes: Any) -> Config:
         data = dict(self.__dict__)
@@ -116,7 +118,7 @@ def _string_list(source: Path, key: str, value: Any) -> tuple[str, ...]:
 
 
 def config_from_mapping(data: Mapping[str, Any], source: Path) -> Config:
-    kwargs: dict[str, Any] = {"source": source}
+    kwargs: dict[str, Any] = {"source": source, "from_file": frozenset(data)}
     for key, value in data.items():
         if key in _LIST_KEYS:
             kwargs[_LIST_KEYS[key]] = _string_list(source, key, value)

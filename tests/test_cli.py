@@ -289,3 +289,17 @@ def test_unicode_normalisation_mismatch_is_explained(
     code, out, _ = cli(capsys, str(root))
     assert code == 1  # missing-file is an error
     assert "another Unicode normalisation" in out
+
+
+def test_config_shows_values_and_where_they_came_from(
+    good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (good / "provlint.toml").write_text(
+        'ignore = ["unindexed-file"]\n[check.date-mismatch]\nurl-tolerance-days = 3\n'
+    )
+    assert main(["config", str(good), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    values = {v["key"]: (v["value"], v["from"]) for v in data["values"]}
+    assert values["ignore"] == (["unindexed-file"], str(good / "provlint.toml"))
+    assert values["select"] == ([], "default")
+    assert values["check.date-mismatch.url-tolerance-days"][0] == 3
