@@ -140,6 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     v.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     v.add_argument(
+        "--show-source",
+        action="store_true",
+        help="text format: group findings by file and show each line with a caret",
+    )
+    v.add_argument(
+        "--statistics",
+        action="store_true",
+        help="text format: count the findings of each check after the list",
+    )
+    v.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -275,6 +285,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             verbose=args.verbose,
             quiet=args.quiet,
             base=Path.cwd(),
+            show_source=args.show_source,
+            statistics=args.statistics,
         )
         fmt_cls().render(reports, out, options)
         if stale:

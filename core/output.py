@@ -35,6 +35,8 @@ class FormatOptions:
     verbose: bool = False
     quiet: bool = False
     base: Path = field(default_factory=Path.cwd)
+    show_source: bool = False
+    statistics: bool = False
 
 
 class OutputFormat:

@@ -37,6 +37,24 @@ def _summary(reports: Sequence[Report]) -> dict[str, object]:
     }
 
 
+def _source_line(
+    report: Report, path: str, line: int, cache: dict[tuple[str, str], list[str]]
+) -> str | None:
+    """The text of ``line`` in ``path`` (tabs expanded to one space so the
+    caret lines up), sanitised; None when it cannot be read."""
+    key = (str(report.root), path)
+    if key not in cache:
+        try:
+            raw = (report.root / path).read_bytes()[: 8 * 1024 * 1024]
+            cache[key] = raw.decode("utf-8", "replace").splitlines()
+        except OSError:
+            cache[key] = []
+    lines = cache[key]
+    if not 0 < line <= len(lines):
+        return None
+    return sanitize(lines[line - 1].replace("\t", " "))
+
+
 def _docs(n: object) -> str:
     return f"{n} document{'' if n == 1 else 's'}"
 
@@ -49,9 +67,17 @@ class TextFormat(OutputFormat):
 
     def render(self, reports: Sequence[Report], stream: TextIO, options: FormatOptions) -> None:
         color = options.color
+        lines_of: dict[tuple[str, str], list[str]] = {}
+        last_file = None
         for report, f, shown in display_findings(reports, options.base):
             if options.quiet and f.severity is not Severity.ERROR:
                 continue
+            if options.show_source and shown != last_file:
+                if last_file is not None:
+                    stream.write("\n")
+                header = shown or "provlint"
+                stream.write(f"{_BOLD}{header}{_RESET}\n" if color else f"{header}\n")
+                last_file = shown
             where = shown or "provlint"
             if shown:  # always path:line:col, for editors and CI problem matchers
                 where += f":{f.line or 1}:{f.column or 1}"
@@ -61,6 +87,19 @@ class TextFormat(OutputFormat):
                 code = f"{_COLORS[f.severity]}{code}{_RESET}"
             sev = "" if f.severity is Severity.ERROR else f" [{f.severity.value}]"
             stream.write(f"{where}: {code}{sev}: {sanitize(f.message)}\n")
+            if options.show_source and f.path and f.line:
+                source = _source_line(report, f.path, f.line, lines_of)
+                if source is not None:
+                    # Long lines (paragraphs): a window of 100 characters around the column.
+                    col = max(f.column - 1, 0)
+                    start = max(0, col - 50) if len(source) > 100 else 0
+                    shown_src = source[start : start + 100]
+                    lead = "…" if start else ""
+                    tail = "…" if start + 100 < len(source) else ""
+                    gutter = f"{f.line:>5} | "
+                    stream.write(f"{gutter}{lead}{shown_src}{tail}\n")
+                    pad = " " * (len(lead) + col - start)
+                    stream.write(" " * (len(gutter) - 2) + "| " + pad + "^\n")
             if options.verbose:
                 for rel in f.related:
                     shown_rel = report.display_path(rel.path, options.base)
@@ -73,6 +112,11 @@ class TextFormat(OutputFormat):
         s = _summary(reports)
         if options.quiet and not s["errors"]:
             return
+        if options.statistics and s["by_check"]:
+            stream.write("\n")
+            by_check: dict[str, int] = s["by_check"]  # type: ignore[assignment]
+            for key, count in by_check.items():
+                stream.write(f"{count:>6}  {key}\n")
         if s["findings"]:
             parts = [f"{s['errors']} error{'s' if s['errors'] != 1 else ''}"]
             if s["warnings"]:

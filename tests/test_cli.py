@@ -303,3 +303,14 @@ def test_config_shows_values_and_where_they_came_from(
     assert values["ignore"] == (["unindexed-file"], str(good / "provlint.toml"))
     assert values["select"] == ([], "default")
     assert values["check.date-mismatch.url-tolerance-days"][0] == 3
+
+
+def test_show_source_and_statistics(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (good / "b.md").write_text("---\nid: b2\ndate: 2021-12-09\n---\nBody.\n")
+    code, out, _ = cli(capsys, str(good), "--show-source", "--statistics", "--color", "never")
+    lines = out.splitlines()
+    i = lines.index(next(x for x in lines if "PV201 date-mismatch" in x))
+    assert lines[i - 1].endswith("b.md")  # grouped under the file
+    assert lines[i + 1] == "    3 | date: 2021-12-09"
+    assert lines[i + 2] == "      |       ^"
+    assert any(x.strip() == "1  PV201 date-mismatch" for x in lines)
