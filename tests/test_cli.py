@@ -308,6 +308,7 @@ def test_config_shows_values_and_where_they_came_from(
 def test_show_source_and_statistics(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (good / "b.md").write_text("---\nid: b2\ndate: 2021-12-09\n---\nBody.\n")
     code, out, _ = cli(capsys, str(good), "--show-source", "--statistics", "--color", "never")
+    assert code == 1
     lines = out.splitlines()
     i = lines.index(next(x for x in lines if "PV201 date-mismatch" in x))
     assert lines[i - 1].endswith("b.md")  # grouped under the file
