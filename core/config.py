@@ -49,6 +49,8 @@ class Config:
     blocked_plugins: tuple[str, ...] = ()
     load_entrypoints: bool = True
     check_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    required_plugins: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
     from_file: frozenset[str] = frozenset()
@@ -70,8 +72,9 @@ _LIST_KEYS = {
     "ignore": "ignore",
     "extend-select": "extend_select",
     "plugins": "plugins",
+    "required-plugins": "required_plugins",
 }
-_TABLE_KEYS = {"check"}
+_TABLE_KEYS = {"check", "per-file-ignores"}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -122,6 +125,15 @@ def config_from_mapping(data: Mapping[str, Any], source: Path) -> Config:
     for key, value in data.items():
         if key in _LIST_KEYS:
             kwargs[_LIST_KEYS[key]] = _string_list(source, key, value)
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(
+                    f"{source}: 'per-file-ignores' must be a table of glob = [checks], "
+                    'e.g. "archive/**" = ["missing-source"]'
+                )
+            kwargs["per_file_ignores"] = {
+                str(k): _string_list(source, f"per-file-ignores.{k}", v) for k, v in value.items()
+            }
         elif key == "check":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(

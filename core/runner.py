@@ -396,11 +396,13 @@ def _check_selectors(config: Config, registry: Registry) -> None:
     """A selector that names no loaded check is a usage error (a typo would
     otherwise silently select or ignore nothing)."""
     specs = list(registry.checks.values())
-    for key, selectors in (
+    pairs = [
         ("select", config.select),
         ("extend-select", config.extend_select),
         ("ignore", config.ignore),
-    ):
+    ]
+    pairs += [(f"per-file-ignores.{g}", s) for g, s in config.per_file_ignores.items()]
+    for key, selectors in pairs:
         for sel in selectors:
             if sel.strip() and not any(matches_selector(s.code, s.name, [sel]) for s in specs):
                 known = ", ".join(sorted(s.name for s in specs))
@@ -408,6 +410,25 @@ def _check_selectors(config: Config, registry: Registry) -> None:
                     f"{key}: {sel!r} matches no check (a code such as PV107, a prefix such as "
                     f"PV1, a name, or ALL; checks: {known})"
                 )
+
+
+def _check_required(config: Config, registry: Registry) -> None:
+    """Every plugin the configuration requires must be loaded."""
+    names = {p.name for p in registry.plugins} | {p.dist for p in registry.plugins if p.dist}
+    missing = [r for r in config.required_plugins if r not in names]
+    if missing:
+        raise ConfigError(
+            f"required plugin{'s' if len(missing) > 1 else ''} not loaded: {', '.join(missing)} "
+            f"(loaded: {', '.join(sorted(n for n in names if n))}); install it, or remove it "
+            "from 'required-plugins'"
+        )
+
+
+def _per_file_ignored(f: Finding, rules: list[tuple[PathMatcher, tuple[str, ...]]]) -> bool:
+    return any(
+        matcher(f.path) and matches_selector(f.code, f.check, selectors)
+        for matcher, selectors in rules
+    )
 
 
 class _Engine:
@@ -656,6 +677,7 @@ def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -
         {name: dict(spec.cls.options) for name, spec in registry.checks.items()},
     )
     _check_selectors(cfg, registry)
+    _check_required(cfg, registry)
     engine = _Engine(target.root, cfg, registry)
     # Many small long-lived objects: full collections would rescan them all
     # again and again for no garbage. Collect less often during the run.
@@ -676,6 +698,9 @@ def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -
     )
     if any(s.cls is UnusedSuppression for s in engine.specs):
         kept += unused + engine.suppression_findings
+    if cfg.per_file_ignores:
+        rules = [(PathMatcher([glob], ()), sels) for glob, sels in cfg.per_file_ignores.items()]
+        kept = [f for f in kept if not _per_file_ignored(f, rules)]
     findings = kept + registry.findings
     if target.only is not None:
         by_id: dict[str, set[str]] = {}

@@ -315,3 +315,24 @@ def test_show_source_and_statistics(good: Path, capsys: pytest.CaptureFixture[st
     assert lines[i + 1] == "    3 | date: 2021-12-09"
     assert lines[i + 2] == "      |       ^"
     assert any(x.strip() == "1  PV201 date-mismatch" for x in lines)
+
+
+def test_per_file_ignores_and_required_plugins(
+    good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make(good, {"archive/old.md": "---\ndate: 2021-12-07\n---\nold\n"})
+    code, out, _ = cli(capsys, str(good))
+    assert "archive/old.md:1:1: PV106 missing-source" in out
+    (good / "provlint.toml").write_text(
+        '[per-file-ignores]\n"archive/**" = ["missing-source", "PV105"]\n'
+    )
+    code, out, _ = cli(capsys, str(good))
+    assert code == 0 and "archive" not in out
+    (good / "provlint.toml").write_text('[per-file-ignores]\n"archive/**" = ["missing-sauce"]\n')
+    code, _, err = cli(capsys, str(good))
+    assert code == 2 and "per-file-ignores.archive/**" in err
+    (good / "provlint.toml").write_text('required-plugins = ["provlint-nonexistent-plugin"]\n')
+    code, _, err = cli(capsys, str(good))
+    assert code == 2 and "required plugin not loaded: provlint-nonexistent-plugin" in err
+    (good / "provlint.toml").write_text('required-plugins = ["missing_source"]\n')
+    assert cli(capsys, str(good))[0] == 1
