@@ -137,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 0 even when findings of error severity remain (not on exit 3)",
     )
     v.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    v.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (it only shows on a terminal, never in CI)",
+    )
     v.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     v.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     v.add_argument(
@@ -259,7 +264,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         blocked_plugins=(*base_cfg.blocked_plugins, *blocked),
         load_entrypoints=False if args.no_entry_points else None,
     )
-    reports = run_targets(targets, cfg)
+    reports = run_targets(targets, cfg, progress=_progress_bar(args))
     stale: list[dict[str, Any]] = []
     if args.baseline:
         reports, stale = _apply_baseline(reports, Path(args.baseline), args.update_baseline)
@@ -306,6 +311,35 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if code == EXIT_FINDINGS and args.exit_zero:
         code = EXIT_OK
     return code
+
+
+def _progress_bar(args: argparse.Namespace) -> Any:
+    """A progress bar on stderr for big corpora, only on a terminal and
+    never in CI (the CI variable) or with --no-progress."""
+    if args.no_progress or os.environ.get("CI") or not sys.stderr.isatty():
+        return None
+    import time
+
+    state = {"start": time.monotonic(), "shown": False}
+
+    def show(done: int, total: int) -> None:
+        if total < 500:
+            return
+        elapsed = time.monotonic() - state["start"]
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = (total - done) / rate if rate else 0.0
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} documents "
+            f"{rate:,.0f}/s ETA {eta:4.0f}s"
+        )
+        sys.stderr.flush()
+        state["shown"] = True
+        if done + 200 >= total:
+            sys.stderr.write("\r\x1b[K")
+
+    return show
 
 
 def _apply_baseline(

@@ -14,7 +14,7 @@ import re
 import sys
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -438,6 +438,7 @@ class _Engine:
         self.config = config
         self.registry = registry
         self.findings: list[Finding] = []
+        self.progress: Callable[[int, int], None] | None = None
         self.suppressions: list[Suppression] = []
         self.suppression_findings: list[Finding] = []
         specs = [s for s in registry.checks.values() if _selected(s, config)]
@@ -585,6 +586,8 @@ class _Engine:
         # memo are dropped as soon as its document checks have run.
         light: list[Document] = []
         for i, doc in enumerate(docs):
+            if self.progress is not None and i % 200 == 0:
+                self.progress(i, len(docs))
             doc.corpus_size = len(docs)
             self.read_document(doc)
             _declare(doc, catalogue)
@@ -657,13 +660,23 @@ def run_many(
 
 
 def run_targets(
-    targets: Sequence[Target], config: Config | None = None, *, plugins: Iterable[Any] = ()
+    targets: Sequence[Target],
+    config: Config | None = None,
+    *,
+    plugins: Iterable[Any] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Report]:
-    """Check corpora already found by :func:`locate`."""
-    return [_run_target(t, config, plugins) for t in targets]
+    """Check corpora already found by :func:`locate`. ``progress(done,
+    total)`` is called as documents are read (the CLI draws a bar with it)."""
+    return [_run_target(t, config, plugins, progress) for t in targets]
 
 
-def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -> Report:
+def _run_target(
+    target: Target,
+    config: Config | None,
+    plugins: Iterable[Any],
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
     started = time.perf_counter()
     cfg = config if config is not None else load_config(target.root)
     registry = build_registry(
@@ -679,6 +692,7 @@ def _run_target(target: Target, config: Config | None, plugins: Iterable[Any]) -
     _check_selectors(cfg, registry)
     _check_required(cfg, registry)
     engine = _Engine(target.root, cfg, registry)
+    engine.progress = progress
     # Many small long-lived objects: full collections would rescan them all
     # again and again for no garbage. Collect less often during the run.
     thresholds = gc.get_threshold()

@@ -336,3 +336,48 @@ def test_per_file_ignores_and_required_plugins(
     assert code == 2 and "required plugin not loaded: provlint-nonexistent-plugin" in err
     (good / "provlint.toml").write_text('required-plugins = ["missing_source"]\n')
     assert cli(capsys, str(good))[0] == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_bar_only_on_a_terminal_and_not_in_ci(tmp_path: Path) -> None:
+    import pty
+
+    root = tmp_path / "big"
+    files = {"INDEX.md": "| id | file |\n|---|---|\n"}
+    files.update(
+        {
+            f"d{i:04d}.md": f"---\nid: d{i}\nsource: W\ndate: 2021-12-05\n---\nx\n"
+            for i in range(600)
+        }
+    )
+    make(root, files)
+
+    def stderr_of(*extra: str, ci: bool = False) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "CI"}
+        if ci:
+            env["CI"] = "true"
+        master, slave = pty.openpty()
+        proc = subprocess.run(
+            [sys.executable, "-m", "provlint", "validate", str(root), "-q", *extra],
+            stdout=subprocess.DEVNULL,
+            stderr=slave,
+            env=env,
+            check=False,
+        )
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+        assert proc.returncode in (0, 1)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    assert "documents" in stderr_of() and "ETA" in stderr_of()
+    assert "ETA" not in stderr_of("--no-progress")
+    assert "ETA" not in stderr_of(ci=True)
