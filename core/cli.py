@@ -171,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g.add_argument("path", nargs="?", default=None, metavar="PATH")
     g.add_argument("--format", choices=("text", "json"), default="text")
+    g.add_argument(
+        "--schema",
+        action="store_true",
+        help="print the assembled JSON Schema of the configuration instead",
+    )
+    _add_plugin_args(g)
 
     e = sub.add_parser("explain", help="print a check's documentation")
     e.add_argument("check", metavar="NAME|CODE")
@@ -556,6 +562,14 @@ def cmd_config(args: argparse.Namespace) -> int:
     from .config import _LIST_KEYS, load_config
     from .runner import locate
 
+    if args.schema:
+        from .config import config_schema
+
+        registry = _registry(args)
+        checks = {name: dict(spec.cls.options) for name, spec in registry.checks.items()}
+        json.dump(config_schema(registry.option_schemas, checks), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
     targets = locate([args.path] if args.path else [])
     cfg = load_config(targets[0].root)
     where = str(cfg.source) if cfg.source else ""

@@ -181,6 +181,38 @@ def validate_plugin_config(
             _validate(where, f"check.{name}.{key}", value, props[key])
 
 
+def config_schema(
+    option_schemas: Mapping[str, Mapping[str, Any]],
+    check_options: Mapping[str, Mapping[str, Any]],
+) -> dict[str, Any]:
+    """The whole configuration's JSON Schema: the core keys
+    (schemas/config.schema.json), the keys plugins contribute, and a
+    ``check.NAME`` table per check with ``severity`` and its options."""
+    from .schema import load_schema
+
+    schema = load_schema("config")
+    props = schema["properties"]
+    for key, sub_schema in sorted(option_schemas.items()):
+        props[key] = dict(sub_schema)
+    props["check"] = {
+        "description": props["check"].get("description", ""),
+        "type": "object",
+        "properties": {
+            name: {
+                "type": "object",
+                "properties": {
+                    "severity": {"enum": ["error", "warning", "info"]},
+                    **{k: dict(v) for k, v in sorted(opts.items())},
+                },
+                "additionalProperties": False,
+            }
+            for name, opts in sorted(check_options.items())
+        },
+        "additionalProperties": False,
+    }
+    return schema
+
+
 def _validate(where: str, key: str, value: Any, schema: Mapping[str, Any]) -> None:
     import jsonschema
 

@@ -15,7 +15,11 @@ from urllib.parse import urlsplit
 
 from .dates import date_problem
 
-SCHEMA_FILES = {"index-row": "index-row.schema.json", "header": "header.schema.json"}
+SCHEMA_FILES = {
+    "index-row": "index-row.schema.json",
+    "header": "header.schema.json",
+    "config": "config.schema.json",
+}
 DATE_FIELDS = frozenset({"date", "retrieved"})
 
 

@@ -82,3 +82,23 @@ def test_docs_checks_page_is_generated_from_the_registry() -> None:
         "docs/checks.md is stale: run `provlint checks --no-entry-points --format markdown "
         "> docs/checks.md`"
     )
+
+
+def test_config_schema_accepts_this_repository_and_names_every_check() -> None:
+    import sys
+
+    import jsonschema
+    from provlint.config import config_schema
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    reg = build_registry(load_entrypoints=False)
+    checks = {name: dict(spec.cls.options) for name, spec in reg.checks.items()}
+    schema = config_schema(reg.option_schemas, checks)
+    table = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["provlint"]
+    jsonschema.validate(table, schema)
+    assert set(schema["properties"]["check"]["properties"]) == set(reg.checks)
+    bad = {"check": {"date-mismatch": {"url-tolerance-days": -1}}}
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))
