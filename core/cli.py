@@ -180,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("explain", help="print a check's documentation")
     e.add_argument("check", metavar="NAME|CODE")
+    e.add_argument("--format", choices=("text", "markdown"), default="text")
     _add_plugin_args(e)
 
     i = sub.add_parser(
@@ -417,6 +418,45 @@ def cmd_checks(args: argparse.Namespace) -> int:
     return EXIT_INTERNAL if registry.findings else EXIT_OK
 
 
+def config_markdown(registry: Registry) -> str:
+    """The configuration reference (docs/configuration.md), generated from
+    the assembled JSON Schema."""
+    import json
+
+    from .config import config_schema
+
+    checks = {name: dict(spec.cls.options) for name, spec in registry.checks.items()}
+    schema = config_schema(registry.option_schemas, checks)
+    out = [
+        "# Configuration reference\n",
+        "Generated from the configuration's JSON Schema (`provlint config --schema`). "
+        "Keys go in `[tool.provlint]` of `pyproject.toml` or in a `provlint.toml`.\n",
+        "| key | type | meaning |",
+        "|---|---|---|",
+    ]
+    for key, prop in schema["properties"].items():
+        if key == "check":
+            continue
+        kind = prop.get("type", "")
+        if kind == "array":
+            kind = f"list of {prop.get('items', {}).get('type', 'values')}"
+        out.append(f"| `{key}` | {kind} | {prop.get('description', '')} |")
+    out.append("\n## Per-check settings: `[tool.provlint.check.NAME]`\n")
+    out.append("Every check takes `severity` (`error`, `warning` or `info`) and its options:\n")
+    out.append("| check | option | schema |")
+    out.append("|---|---|---|")
+    for name, prop in schema["properties"]["check"]["properties"].items():
+        for opt, sub_schema in prop["properties"].items():
+            if opt == "severity":
+                continue
+            out.append(f"| `{name}` | `{opt}` | `{json.dumps(sub_schema, sort_keys=True)}` |")
+    out.append(
+        "\nEach option's meaning and default is in the check's documentation "
+        "(`provlint explain NAME`, [checks.md](checks.md))."
+    )
+    return "\n".join(out) + "\n"
+
+
 def checks_markdown(registry: Registry) -> str:
     """The checks reference page (docs/checks.md): a table, then each
     check's documentation under an anchor named after the check."""
@@ -467,6 +507,15 @@ def cmd_explain(args: argparse.Namespace) -> int:
         names = ", ".join(sorted(registry.checks))
         sys.stderr.write(f"provlint: error: no check named {args.check!r} (known: {names})\n")
         return EXIT_USAGE
+    if args.format == "markdown":
+        import inspect
+
+        doc = inspect.cleandoc(spec.cls.__doc__ or "")
+        sys.stdout.write(
+            f"## {spec.name}\n\n`{spec.code}`, {spec.cls.severity} by default, "
+            f"{spec.cls.scope} check, plugin {spec.plugin.label}.\n\n{doc}\n"
+        )
+        return EXIT_OK
     sys.stdout.write(explain_text(spec.cls, spec.plugin.label))
     return EXIT_OK
 

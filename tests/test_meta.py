@@ -102,3 +102,12 @@ def test_config_schema_accepts_this_repository_and_names_every_check() -> None:
     assert set(schema["properties"]["check"]["properties"]) == set(reg.checks)
     bad = {"check": {"date-mismatch": {"url-tolerance-days": -1}}}
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))
+
+
+def test_docs_configuration_page_is_generated_from_the_schema() -> None:
+    from provlint.cli import config_markdown
+
+    page = (REPO / "docs" / "configuration.md").read_text()
+    assert page == config_markdown(build_registry(load_entrypoints=False)), (
+        "docs/configuration.md is stale: regenerate it with provlint.cli.config_markdown"
+    )
