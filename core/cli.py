@@ -457,6 +457,16 @@ def config_markdown(registry: Registry) -> str:
     return "\n".join(out) + "\n"
 
 
+def checks_table(registry: Registry) -> str:
+    """The table of checks README.md shows (between its checks-table
+    markers), generated from the registry."""
+    rows = ["| code | name | severity | what it flags |", "|---|---|---|---|"]
+    for s in sorted(registry.checks.values(), key=lambda s: s.code):
+        summary = s.cls.summary_line().rstrip(".")
+        rows.append(f"| {s.code} | {s.name} | {s.cls.severity} | {summary} |")
+    return "\n".join(rows) + "\n"
+
+
 def checks_markdown(registry: Registry) -> str:
     """The checks reference page (docs/checks.md): a table, then each
     check's documentation under an anchor named after the check."""

@@ -381,3 +381,21 @@ def test_progress_bar_only_on_a_terminal_and_not_in_ci(tmp_path: Path) -> None:
     assert "documents" in stderr_of() and "ETA" in stderr_of()
     assert "ETA" not in stderr_of("--no-progress")
     assert "ETA" not in stderr_of(ci=True)
+
+
+def test_config_found_by_walking_up_and_flags_override_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make(tmp_path / "proj" / "corpus", {k: v for k, v in GOOD.items()})
+    (tmp_path / "proj" / "corpus" / "a.txt").write_text("no header\n")
+    (tmp_path / "proj" / "corpus" / "INDEX.md").write_text(
+        "| id | file |\n|---|---|\n| a1 | a.txt |\n"
+    )
+    (tmp_path / "proj" / "pyproject.toml").write_text(
+        '[tool.provlint]\nselect = ["missing-date"]\n'
+    )
+    corpus = str(tmp_path / "proj" / "corpus")
+    _, out, _ = cli(capsys, corpus)
+    assert "missing-date" in out and "missing-source" not in out  # the file one level up
+    _, out, _ = cli(capsys, corpus, "--select", "missing-source")
+    assert "missing-source" in out and "missing-date" not in out  # the flag wins

@@ -111,3 +111,12 @@ def test_docs_configuration_page_is_generated_from_the_schema() -> None:
     assert page == config_markdown(build_registry(load_entrypoints=False)), (
         "docs/configuration.md is stale: regenerate it with provlint.cli.config_markdown"
     )
+
+
+def test_readme_checks_table_is_generated_from_the_registry() -> None:
+    from provlint.cli import checks_table
+
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("<!-- checks-table:")
+    block = readme[readme.index("\n", start) + 1 : readme.index("<!-- end checks-table -->")]
+    assert block == checks_table(build_registry(load_entrypoints=False))
