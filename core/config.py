@@ -51,6 +51,7 @@ class Config:
     check_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     required_plugins: tuple[str, ...] = ()
+    max_document_bytes: int = 16 * 1024 * 1024
     extra: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
     from_file: frozenset[str] = frozenset()
@@ -74,7 +75,7 @@ _LIST_KEYS = {
     "plugins": "plugins",
     "required-plugins": "required_plugins",
 }
-_TABLE_KEYS = {"check", "per-file-ignores"}
+_TABLE_KEYS = {"check", "per-file-ignores", "max-document-bytes"}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -125,6 +126,10 @@ def config_from_mapping(data: Mapping[str, Any], source: Path) -> Config:
     for key, value in data.items():
         if key in _LIST_KEYS:
             kwargs[_LIST_KEYS[key]] = _string_list(source, key, value)
+        elif key == "max-document-bytes":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1024:
+                raise ConfigError(f"{source}: 'max-document-bytes' must be an integer >= 1024")
+            kwargs["max_document_bytes"] = value
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(

@@ -240,6 +240,8 @@ class Document:
     header: Header | None = None
     declared: dict[str, list[Declared]] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    too_large: bool = False
+    """Larger than the configured limit: only the header was read."""
     corpus_size: int = 0
     """How many documents the run holds (so a check can choose its method)."""
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -322,6 +324,7 @@ class Document:
             declared=self.declared,
             summary=self.summary,
             corpus_size=self.corpus_size,
+            too_large=self.too_large,
         )
 
 

@@ -43,6 +43,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "provlint.plugins.scrape_residue",
     "provlint.plugins.duplicate_content",
     "provlint.plugins.derived_from",
+    "provlint.plugins.too_large",
 )
 ENTRY_POINT_GROUP = "provlint"
 CODE_RE = re.compile(r"^[A-Z]{1,5}[0-9]{2,4}$")

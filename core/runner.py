@@ -38,6 +38,7 @@ from .registry import CheckSpec, InternalError, Registry, build_registry
 from .suppress import Suppression, UnusedSuppression, apply_suppressions, header_suppressions
 
 INDEX_NAME = "INDEX.md"
+HEADER_BYTES = 64 * 1024  # what is read of a too-large document: its header
 _SKIP_DIRS = frozenset(
     {
         "node_modules",
@@ -515,9 +516,27 @@ class _Engine:
             doc.escapes_root = True
             doc.read_error = why
             return
+        limit = self.config.max_document_bytes
         try:
             with open(real, "rb") as fh:
-                raw = fh.read()
+                raw = fh.read(limit + 1)
+                if len(raw) > limit:
+                    # Too large: hash it all in chunks, keep only the top for the header.
+                    digest = hashlib.sha256(raw)
+                    size = len(raw)
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+                        size += len(chunk)
+                    doc.exists = True
+                    doc.size = size
+                    doc.sha256 = digest.hexdigest()
+                    doc.too_large = True
+                    top, doc.decode_error = decode(raw[:HEADER_BYTES])
+                    if top is not None:
+                        doc.header = self.parse_header(doc.path, top)
+                        if doc.header is not None:
+                            doc.header.body = ""
+                    return
         except FileNotFoundError:
             other = _other_normalisation(real)
             if other is not None:

@@ -17,7 +17,10 @@ CASES = sorted(p for p in (FIXTURES / "checks").glob("*/*") if p.is_dir())
 
 
 def _run(corpus: Path, check: str) -> list[str]:
-    cfg = provlint.Config(select=(check,), load_entrypoints=False)
+    from provlint.config import load_config
+
+    # A fixture may carry its own provlint.toml (e.g. a small size limit).
+    cfg = load_config(corpus).with_overrides(select=(check,), load_entrypoints=False)
     report = provlint.run(corpus, cfg)
     internal = [f for f in report.findings if f.check == "internal-error"]
     assert not internal, internal

@@ -77,8 +77,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
     )
     dist = tmp / "dist"
-    _pip("wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(dist), str(project),
-         cwd=tmp)
+    _pip(
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "-w",
+        str(dist),
+        str(project),
+        cwd=tmp,
+    )
     [wheel] = dist.glob("provlint_example_plugin-0.1.0-*.whl")
     target = tmp / "site"
     _pip("install", "--no-deps", "--no-index", "--target", str(target), str(wheel), cwd=tmp)
