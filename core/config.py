@@ -52,6 +52,7 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     required_plugins: tuple[str, ...] = ()
     max_document_bytes: int = 16 * 1024 * 1024
+    check_timeout: float = 10.0
     extra: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
     from_file: frozenset[str] = frozenset()
@@ -75,7 +76,7 @@ _LIST_KEYS = {
     "plugins": "plugins",
     "required-plugins": "required_plugins",
 }
-_TABLE_KEYS = {"check", "per-file-ignores", "max-document-bytes"}
+_TABLE_KEYS = {"check", "per-file-ignores", "max-document-bytes", "check-timeout"}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -130,6 +131,10 @@ def config_from_mapping(data: Mapping[str, Any], source: Path) -> Config:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1024:
                 raise ConfigError(f"{source}: 'max-document-bytes' must be an integer >= 1024")
             kwargs["max_document_bytes"] = value
+        elif key == "check-timeout":
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{source}: 'check-timeout' must be a number of seconds >= 0")
+            kwargs["check_timeout"] = float(value)
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(

@@ -90,7 +90,7 @@ def _compose_into(header: Header, yaml_text: str, line_offset: int) -> None:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         col = (mark.column + 1) if mark else 1
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = " ".join((exc.problem or exc.context or "invalid YAML").split("\n")[0].split())
         header.errors.append((line, col, f"YAML error: {problem}"))
         return
     except yaml.YAMLError as exc:

@@ -6,15 +6,18 @@ prints or exits; only the CLI does.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
 import posixpath
 import re
+import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -432,6 +435,35 @@ def _per_file_ignored(f: Finding, rules: list[tuple[PathMatcher, tuple[str, ...]
     )
 
 
+class CheckTimeout(Exception):
+    """A check ran past its time budget."""
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (SIGALRM; on the main thread of
+    a POSIX system only, elsewhere the block simply runs)."""
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise CheckTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class _Engine:
     def __init__(self, root: Path, config: Config, registry: Registry) -> None:
         self.root = root
@@ -479,8 +511,18 @@ class _Engine:
                 self.corpus_checks.append((spec, instance))
 
     def _collect(self, spec: CheckSpec, where: str, produce: Any) -> None:
+        budget = self.config.check_timeout * (1 if where else 30)
         try:
-            results = list(produce() or ())
+            with _time_budget(budget):
+                results = list(produce() or ())
+        except CheckTimeout:
+            self.registry.internal_error(
+                f"check {spec.name!r} (plugin {spec.plugin.label}) ran longer than "
+                f"{budget:g} s on {where or 'the corpus'} and was stopped (check-timeout)",
+                path=where,
+                plugin=spec.plugin.name,
+            )
+            return
         except Exception as exc:
             self.registry.internal_error(
                 f"check {spec.name!r} (plugin {spec.plugin.label}) raised "

@@ -86,7 +86,8 @@ class TextFormat(OutputFormat):
                 where = f"{_BOLD}{where}{_RESET}"
                 code = f"{_COLORS[f.severity]}{code}{_RESET}"
             sev = "" if f.severity is Severity.ERROR else f" [{f.severity.value}]"
-            stream.write(f"{where}: {code}{sev}: {sanitize(f.message)}\n")
+            message = " ".join(sanitize(f.message).split())  # one finding, one line
+            stream.write(f"{where}: {code}{sev}: {message}\n")
             if options.show_source and f.path and f.line:
                 source = _source_line(report, f.path, f.line, lines_of)
                 if source is not None:

@@ -244,3 +244,23 @@ def test_selection_by_code_name_and_prefix(corpus: Path) -> None:
         "missing-source",
         "missing-date",
     }
+
+
+class Forever(DocumentCheck):
+    """Never returns."""
+
+    code = "TT906"
+    name = "forever"
+
+    def check_document(self, doc):  # type: ignore[no-untyped-def]
+        while True:
+            pass
+
+
+def test_a_check_that_runs_forever_is_stopped(corpus: Path) -> None:
+    cfg = provlint.Config(load_entrypoints=False, check_timeout=0.5)
+    report = provlint.run(corpus, cfg, plugins=[_plugin("slow", Forever, Fine)])
+    (f,) = [f for f in report.findings if f.check == "internal-error"]
+    assert "'forever'" in f.message and "ran longer than 0.5 s" in f.message
+    assert any(f.check == "fine" for f in report.findings)
+    assert report.exit_code == 3
