@@ -120,3 +120,15 @@ def test_readme_checks_table_is_generated_from_the_registry() -> None:
     start = readme.index("<!-- checks-table:")
     block = readme[readme.index("\n", start) + 1 : readme.index("<!-- end checks-table -->")]
     assert block == checks_table(build_registry(load_entrypoints=False))
+
+
+def test_fuzz_script_runs_clean_for_a_moment() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "fuzz_parsers", REPO / "tests/fuzz/fuzz_parsers.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--seconds", "1", "--seed", "7"]) == 0
