@@ -254,8 +254,9 @@ def extract(text: str, line_offset: int = 0, limit: int | None = None) -> list[M
             if m:
                 add(p, m.end(), "month-year", year=int(m["year"]), month=_month(m["mon"]))
             continue
-        if word in WEEKDAYS:
-            m = _WD_REL.match(text, p)
+        if word in WEEKDAYS or word in _RELATIVE_DAYS:
+            # "Tuesday (tomorrow)" or "tomorrow, Tuesday"; else the word alone.
+            m = (_WD_REL if word in WEEKDAYS else _REL_WD).match(text, p)
             if m:
                 add(
                     p,
@@ -264,19 +265,8 @@ def extract(text: str, line_offset: int = 0, limit: int | None = None) -> list[M
                     weekday=_WEEKDAY_NUM[m["wd"].lower()],
                     offset=_RELATIVE_DAYS[m["rel"].lower()],
                 )
-            else:
+            elif word in WEEKDAYS:
                 add(p, w.end(), "weekday", weekday=_WEEKDAY_NUM[word])
-            continue
-        if word in _RELATIVE_DAYS:
-            m = _REL_WD.match(text, p)
-            if m:
-                add(
-                    p,
-                    m.end(),
-                    "relative-weekday",
-                    weekday=_WEEKDAY_NUM[m["wd"].lower()],
-                    offset=_RELATIVE_DAYS[m["rel"].lower()],
-                )
             else:
                 add(p, w.end(), "relative", offset=_RELATIVE_DAYS[word])
             continue
