@@ -7,6 +7,7 @@ pickle cleanly, so that document checks can later run in worker processes.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -27,6 +28,16 @@ __all__ = [
     "Location",
     "Severity",
 ]
+
+
+_ID_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def split_ids(value: Any) -> list[str]:
+    """The ids a `derived_from` value names: a list, or text with ids
+    separated by commas or spaces. Empty items are dropped."""
+    items = value if isinstance(value, list) else _ID_SEPARATORS.split(str(value))
+    return [s for s in (str(v).strip() for v in items) if s]
 
 
 class Severity(str, enum.Enum):
@@ -268,6 +279,11 @@ class Document:
         if self.header is not None:
             return self.header.body
         return self.text or ""
+
+    def derived_ids(self) -> list[tuple[str, Declared]]:
+        """Every id named in `derived_from` (INDEX.md and header), with the
+        declaration that names it."""
+        return [(i, d) for d in self.declared.get("derived_from", []) for i in split_ids(d.value)]
 
     def pairs(self, name: str) -> list[tuple[Declared, Declared]]:
         """Every pair of declarations of ``name`` that come from different

@@ -327,17 +327,11 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
         # derived_from links
         by_id = {d.doc_id: d.path for d in corpus.documents if d.doc_id}
         for d in corpus.documents:
-            for decl in d.declared.get("derived_from", []):
-                vals = (
-                    decl.value
-                    if isinstance(decl.value, list)
-                    else re.split(r"[\s,]+", str(decl.value))
-                )
-                for v in vals:
-                    other = by_id.get(str(v).strip())
-                    if other and other != d.path:
-                        neighbours[d.path].add(other)
-                        neighbours[other].add(d.path)
+            for ident, _ in d.derived_ids():
+                other = by_id.get(ident)
+                if other and other != d.path:
+                    neighbours[d.path].add(other)
+                    neighbours[other].add(d.path)
         # Shared names: every candidate pair is verified on the full name sets.
         min_names = int(self.config["story-min-names"])
         min_overlap = float(self.config["story-min-overlap"])

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 
 from provlint import CorpusCheck, Declared, Finding, Location, Severity, hookimpl
 from provlint.dates import parse_declared, parse_instant
 from provlint.model import Corpus, Document
 
-_IDS = re.compile(r"[\s,]+")
-
 
 def _links(doc: Document) -> list[tuple[str, Declared]]:
-    out: list[tuple[str, Declared]] = []
-    for decl in doc.declared.get("derived_from", []):
-        values = decl.value if isinstance(decl.value, list) else _IDS.split(str(decl.value))
-        out.extend((str(v).strip(), decl) for v in values if str(v).strip())
-    return out
+    return doc.derived_ids()
 
 
 class DerivedFrom(CorpusCheck):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -12,15 +11,10 @@ from provlint import CorpusCheck, Document, DocumentCheck, Finding, Location, Se
 from provlint.model import Corpus
 
 KEY = "duplicate-content"
-_IDS = re.compile(r"[\s,]+")
 
 
 def _derived(doc: Document) -> set[str]:
-    out: set[str] = set()
-    for decl in doc.declared.get("derived_from", []):
-        values = decl.value if isinstance(decl.value, list) else _IDS.split(str(decl.value))
-        out.update(str(v).strip() for v in values if str(v).strip())
-    return out
+    return {ident for ident, _ in doc.derived_ids()}
 
 
 class DuplicateContent(DocumentCheck, CorpusCheck):

@@ -7,18 +7,17 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
+from provlint.model import split_ids
 
 # Fields other checks compare, or that only one side may hold.
 _OWNED = frozenset({"id", "date", "file", "sha256", "provlint"})
 _SPACES = re.compile(r"\s+")
-_IDS = re.compile(r"[\s,]+")
 
 
 def normalise(name: str, value: Any) -> Any:
     """The comparable form of a declared value."""
     if name == "derived_from":
-        items = value if isinstance(value, list) else _IDS.split(str(value))
-        return frozenset(str(v).strip() for v in items if str(v).strip())
+        return frozenset(split_ids(value))
     if isinstance(value, (list, dict)):
         return repr(value)
     text = _SPACES.sub(" ", str(value)).strip()
