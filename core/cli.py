@@ -142,6 +142,37 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no progress bar (it only shows on a terminal, never in CI)",
     )
+    v.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="worker processes for reading and checking documents (default: one per CPU; "
+        "a small corpus runs in one process)",
+    )
+    v.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache",
+    )
+    v.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep the result cache in DIR (default: .provlint_cache beside INDEX.md)",
+    )
+    v.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default): this machine's processes; dask: a dask cluster "
+        "(pip install 'provlint[dask]')",
+    )
+    v.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler to use, such as tcp://host:8786 "
+        "(default: a local cluster with --jobs workers)",
+    )
     v.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     v.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     v.add_argument(
@@ -161,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="print related locations and the tracebacks of internal errors",
     )
     _add_plugin_args(v)
+
+    k = sub.add_parser(
+        "cache",
+        help="manage the result cache",
+        description="The result cache keeps what the document checks found for each file, so "
+        "that an unchanged file is not read again. It lives in .provlint_cache beside "
+        "INDEX.md, or in --cache-dir.",
+    )
+    k.add_argument("action", choices=("clear", "dir"), help="clear: empty it; dir: print where")
+    k.add_argument("folder", nargs="?", metavar="FOLDER", help="the corpus (default: as validate)")
+    k.add_argument("--cache-dir", metavar="DIR", help="the cache folder, when not the default")
 
     c = sub.add_parser("checks", help="list every available check")
     c.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -270,8 +312,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         plugins=(*base_cfg.plugins, *extra),
         blocked_plugins=(*base_cfg.blocked_plugins, *blocked),
         load_entrypoints=False if args.no_entry_points else None,
+        jobs=args.jobs,
+        cache=not args.no_cache,
+        cache_dir=Path(args.cache_dir).resolve() if args.cache_dir else None,
     )
-    reports = run_targets(targets, cfg, progress=_progress_bar(args))
+    if args.engine == "dask":
+        from .engine_dask import run_targets_dask
+
+        reports = run_targets_dask(targets, cfg, scheduler=args.scheduler)
+    else:
+        if args.scheduler:
+            raise ConfigError("--scheduler needs --engine dask")
+        reports = run_targets(targets, cfg, progress=_progress_bar(args))
     stale: list[dict[str, Any]] = []
     if args.baseline:
         reports, stale = _apply_baseline(reports, Path(args.baseline), args.update_baseline)
@@ -318,6 +370,44 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if code == EXIT_FINDINGS and args.exit_zero:
         code = EXIT_OK
     return code
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of processes (0: one per CPU), found {value!r}"
+        )
+    return n
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .cache import clear, default_folder
+    from .config import ConfigError
+    from .runner import locate
+
+    if args.cache_dir:
+        folders = [Path(args.cache_dir).resolve()]
+    else:
+        folders = [default_folder(t.root) for t in locate([args.folder] if args.folder else [])]
+    for folder in folders:
+        if args.action == "dir":
+            print(folder)
+            continue
+        if not folder.exists():
+            print(f"provlint: no cache at {folder}")
+            continue
+        try:
+            count = clear(folder)
+        except (ValueError, OSError) as exc:
+            raise ConfigError(str(exc)) from exc
+        print(f"provlint: removed {folder} ({count} database{'s' if count != 1 else ''})")
+    return EXIT_OK
 
 
 def _progress_bar(args: argparse.Namespace) -> Any:
@@ -663,6 +753,7 @@ COMMANDS = {
     "explain": cmd_explain,
     "index": cmd_index,
     "fix": cmd_fix,
+    "cache": cmd_cache,
 }
 
 

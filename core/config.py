@@ -53,6 +53,13 @@ class Config:
     required_plugins: tuple[str, ...] = ()
     max_document_bytes: int = 16 * 1024 * 1024
     check_timeout: float = 10.0
+    jobs: int = 0
+    """Worker processes for the document phase; 0 means one per CPU."""
+    cache: bool = False
+    """Keep per-document results between runs (the CLI turns this on unless
+    ``--no-cache``)."""
+    cache_dir: Path | None = None
+    """Where the cache lives; default ``.provlint_cache`` beside INDEX.md."""
     extra: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
     from_file: frozenset[str] = frozenset()

@@ -413,6 +413,19 @@ class Check:
             plugin=self.plugin,
         )
 
+    def corpus_size_breaks(self) -> tuple[int, ...]:
+        """Corpus sizes at which this check's per-document work changes.
+
+        A document check may look at ``Document.corpus_size`` to choose its
+        method (exact sets for small corpora, signatures for large ones).
+        A cached result is reused only while the corpus stays on the same
+        side of each of these sizes; a check that reads ``corpus_size``
+        must list them here.
+
+        .. versionadded:: 0.1
+        """
+        return ()
+
     @classmethod
     def summary_line(cls) -> str:
         doc = (cls.__doc__ or "").strip()

@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 import signal
+import stat
 import sys
 import threading
 import time
@@ -22,6 +23,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .cache import Entry, ResultCache, Stamp
+from .cache import dumps as cache_dumps
+from .cache import loads as cache_loads
 from .catalogue import parse_catalogue
 from .config import DEFAULT_EXCLUDE, Config, ConfigError, load_config, matches_selector
 from .model import (
@@ -363,16 +367,16 @@ def _read_catalogue(root: Path) -> Catalogue:
 # --------------------------------------------------------------------------
 
 
-def _declare(doc: Document, catalogue: Catalogue) -> None:
+def _declare(doc: Document, index_path: str) -> None:
     declared: dict[str, list[Declared]] = {}
     if doc.row is not None:
-        note = sys.intern(f"{catalogue.path} row")
+        note = sys.intern(f"{index_path} row")
         for name, cell in doc.row.cells.items():
             if name == "file":
                 continue
             declared.setdefault(name, []).append(
                 Declared(
-                    cell.value, "index", Location(catalogue.path, doc.row.line, cell.column, note)
+                    cell.value, "index", Location(index_path, doc.row.line, cell.column, note)
                 )
             )
     if doc.header is not None:
@@ -439,29 +443,59 @@ class CheckTimeout(Exception):
     """A check ran past its time budget."""
 
 
-@contextlib.contextmanager
-def _time_budget(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (SIGALRM; on the main thread of
-    a POSIX system only, elsewhere the block simply runs)."""
-    usable = (
-        seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
+class _Budget:
+    """Per-check time limits with SIGALRM (on the main thread of a POSIX
+    system only; elsewhere checks simply run). The handler is installed
+    once per run; each check only arms and disarms the timer."""
 
-    def expire(signum: int, frame: Any) -> None:
-        raise CheckTimeout
+    def __init__(self) -> None:
+        self.usable = (
+            hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        )
+        self.previous: Any = None
+        self.installed = False
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    def __enter__(self) -> _Budget:
+        if self.usable:
+            self.previous = signal.signal(signal.SIGALRM, _expire)
+            self.installed = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.installed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+            self.installed = False
+
+    @contextlib.contextmanager
+    def limit(self, seconds: float) -> Iterator[None]:
+        if not (self.installed and seconds > 0):
+            yield
+            return
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _expire(signum: int, frame: Any) -> None:
+    raise CheckTimeout
+
+
+@dataclass(slots=True)
+class DocResult:
+    """What the document phase produced for one document: the document
+    without its text (what corpus checks see), the findings of the
+    document checks, and the header's suppressions. This is what worker
+    processes send back and what the cache keeps."""
+
+    doc: Document
+    findings: list[Finding]
+    suppressions: list[Suppression]
+    bad_suppressions: list[Finding]
+    errors: list[Finding]
+    tracebacks: list[str]
 
 
 class _Engine:
@@ -479,6 +513,13 @@ class _Engine:
         self.doc_checks: list[tuple[CheckSpec, DocumentCheck]] = []
         self.corpus_checks: list[tuple[CheckSpec, CorpusCheck]] = []
         self.severity: dict[str, Severity] = {}
+        self.budget = _Budget()
+        self.stats: dict[str, Any] = {}
+        self.partial = False
+        """Only some files were named: keep other files' cache entries."""
+        self._dirs: dict[str, tuple[Path | None, str | None]] = {}
+        self.corpus_size = 0
+        self.index_path = INDEX_NAME
         for spec in self.specs:
             if spec.cls is InternalError or spec.cls is UnusedSuppression:
                 continue
@@ -510,10 +551,13 @@ class _Engine:
             if isinstance(instance, CorpusCheck):
                 self.corpus_checks.append((spec, instance))
 
-    def _collect(self, spec: CheckSpec, where: str, produce: Any) -> None:
+    def _collect(
+        self, spec: CheckSpec, where: str, produce: Any, out: list[Finding] | None = None
+    ) -> None:
+        out = self.findings if out is None else out
         budget = self.config.check_timeout * (1 if where else 30)
         try:
-            with _time_budget(budget):
+            with self.budget.limit(budget):
                 results = list(produce() or ())
         except CheckTimeout:
             self.registry.internal_error(
@@ -544,7 +588,7 @@ class _Engine:
             sev = self.severity.get(item.check)
             if sev is not None and item.check == spec.name:
                 item = replace(item, severity=sev)
-            self.findings.append(item)
+            out.append(item)
 
     def read_document(self, doc: Document) -> None:
         """Fill ``doc`` from disk: one read, then hash, decode, header."""
@@ -553,7 +597,7 @@ class _Engine:
             doc.escapes_root = True
             doc.read_error = why
             return
-        real, why = _resolve_inside(self.root_real, rel)
+        real, why = self._resolve(rel)
         if real is None:
             doc.escapes_root = True
             doc.read_error = why
@@ -603,6 +647,23 @@ class _Engine:
         if doc.text is not None:
             doc.header = self.parse_header(doc.path, doc.text)
 
+    def _resolve(self, rel: str) -> tuple[Path | None, str | None]:
+        """``rel`` (already normalised) as a real path inside the corpus, or
+        why not. Folders are resolved once each; the file itself only when
+        it is a symlink."""
+        parent, _, name = rel.rpartition("/")
+        known = self._dirs.get(parent)
+        if known is None:
+            known = _resolve_inside(self.root_real, parent) if parent else (self.root_real, None)
+            self._dirs[parent] = known
+        real_dir, why = known
+        if real_dir is None:
+            return None, why
+        candidate = real_dir / name
+        if os.path.islink(candidate):
+            return _resolve_inside(self.root_real, rel)
+        return candidate, None
+
     def parse_header(self, path: str, text: str) -> Header | None:
         try:
             header: Header | None = self.registry.pm.hook.provlint_parse_header(
@@ -623,8 +684,29 @@ class _Engine:
             return None
         return header
 
-    def run(self) -> tuple[Catalogue, list[Document]]:
+    def process(self, doc: Document) -> DocResult:
+        """The document phase for one document: read it, declare its
+        fields, run every document check on it."""
+        errors_before = len(self.registry.findings)
+        tracebacks_before = len(self.registry.tracebacks)
+        doc.corpus_size = self.corpus_size
+        self.read_document(doc)
+        _declare(doc, self.index_path)
+        sups, bad = header_suppressions(doc)
+        found: list[Finding] = []
+        for spec, check in self.doc_checks:
+            self._collect(spec, doc.path, lambda c=check, d=doc: c.check_document(d), found)
+        errors = self.registry.findings[errors_before:]
+        tracebacks = self.registry.tracebacks[tracebacks_before:]
+        del self.registry.findings[errors_before:]
+        del self.registry.tracebacks[tracebacks_before:]
+        return DocResult(doc.lightweight(), found, sups, bad, errors, tracebacks)
+
+    def run(
+        self, jobs: int = 1, cache: ResultCache | None = None
+    ) -> tuple[Catalogue, list[Document]]:
         catalogue = _read_catalogue(self.root)
+        self.index_path = catalogue.path
         docs: list[Document] = []
         seen: set[str] = set()
         for row in catalogue.rows:
@@ -642,27 +724,225 @@ class _Engine:
             if rel not in seen:
                 seen.add(rel)
                 docs.append(Document(path=rel, index_path=catalogue.path))
+        self.corpus_size = len(docs)
+        self.stats["documents"] = len(docs)
 
-        # One document in full at a time: the text, body and per-document
-        # memo are dropped as soon as its document checks have run.
+        # Unchanged documents come from the cache; the rest are read and
+        # checked, in worker processes when there are enough of them.
+        stamps: dict[str, Stamp] = {}
+        hits: dict[str, DocResult] = {}
+        if cache is not None:
+            size_class = self._size_class()
+            for doc in docs:
+                stamp = self._stamp(doc, size_class)
+                if stamp is not None:
+                    stamps[doc.path] = stamp
+            for path, entry in cache.lookup(stamps).items():
+                try:
+                    result = cache_loads(entry.blob)
+                except Exception:  # unreadable entry: a miss, never trusted
+                    continue
+                if isinstance(result, DocResult) and result.doc.path == path:
+                    hits[path] = result
+        todo = [d for d in docs if d.path not in hits]
+        self.stats["cached"] = len(hits)
+        fresh: dict[str, DocResult] = {}
+        new_entries: list[tuple[str, Entry]] = []
+
+        def keep(result: DocResult, blob: bytes | None) -> None:
+            path = result.doc.path
+            fresh[path] = result
+            stamp = stamps.get(path)
+            if cache is not None and stamp is not None and not result.errors:
+                new_entries.append(
+                    (path, Entry(stamp, result.doc.sha256, blob or cache_dumps(result)))
+                )
+
+        workers = _workers(jobs, len(todo))
+        self.stats["jobs"] = workers
+        done = len(hits)
+        if workers > 1:
+            for batch in _run_pool(self, todo, workers):
+                for blob in batch:
+                    keep(cache_loads(blob), blob)
+                done += len(batch)
+                if self.progress is not None:
+                    self.progress(done, len(docs))
+        else:
+            # One document in full at a time: the text, body and per-document
+            # memo are dropped as soon as its document checks have run.
+            with self.budget:
+                for i, doc in enumerate(todo):
+                    if self.progress is not None and i % 200 == 0:
+                        self.progress(done + i, len(docs))
+                    keep(self.process(doc), None)
+        if cache is not None:
+            cache.store(new_entries, keep=None if self.partial else [d.path for d in docs])
+
         light: list[Document] = []
-        for i, doc in enumerate(docs):
-            if self.progress is not None and i % 200 == 0:
-                self.progress(i, len(docs))
-            doc.corpus_size = len(docs)
-            self.read_document(doc)
-            _declare(doc, catalogue)
-            sups, bad = header_suppressions(doc)
-            self.suppressions.extend(sups)
-            self.suppression_findings.extend(bad)
-            for spec, check in self.doc_checks:
-                self._collect(spec, doc.path, lambda c=check, d=doc: c.check_document(d))
-            light.append(doc.lightweight())
-            docs[i] = light[-1]
+        for doc in docs:
+            result = hits.get(doc.path) or fresh[doc.path]
+            light.append(result.doc)
+            self.findings.extend(result.findings)
+            self.suppressions.extend(result.suppressions)
+            self.suppression_findings.extend(result.bad_suppressions)
+            self.registry.findings.extend(result.errors)
+            self.registry.tracebacks.extend(result.tracebacks)
+        hits.clear()
+        fresh.clear()
         corpus = Corpus(root=str(self.root), catalogue=catalogue, documents=tuple(light))
-        for spec, ccheck in self.corpus_checks:
-            self._collect(spec, "", lambda c=ccheck: c.check_corpus(corpus))
+        with self.budget:
+            for spec, ccheck in self.corpus_checks:
+                self._collect(spec, "", lambda c=ccheck: c.check_corpus(corpus))
         return catalogue, light
+
+    def _size_class(self) -> str:
+        """Which side of each check's corpus-size breaks this run is on."""
+        sides = []
+        for spec, check in self.doc_checks:
+            for limit in check.corpus_size_breaks():
+                sides.append(f"{spec.name}:{limit}:{int(self.corpus_size <= limit)}")
+        return ",".join(sides)
+
+    def _stamp(self, doc: Document, size_class: str) -> Stamp | None:
+        rel, _ = safe_relpath(doc.path)
+        if rel is None:
+            return None
+        real, _ = self._resolve(rel)
+        if real is None:
+            return None
+        try:
+            st = os.stat(real)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        row = doc.row
+        row_key = (
+            repr((row.line, sorted((k, c.value, c.column) for k, c in row.cells.items())))
+            if row is not None
+            else ""
+        )
+        aux = hashlib.blake2b(
+            f"{row_key}\0{doc.index_path}\0{size_class}".encode(
+                "utf-8", "surrogatepass"
+            ),
+            digest_size=16,
+        ).hexdigest()
+        return Stamp(st.st_mtime_ns, st.st_size, aux)
+
+
+# --------------------------------------------------------------------------
+# Worker processes
+# --------------------------------------------------------------------------
+
+BATCH = 250
+"""Documents per task sent to a worker process."""
+
+_WORKER: _Engine | None = None
+
+
+def _workers(jobs: int, todo: int) -> int:
+    """Worker processes worth starting: never more than one per batch."""
+    if jobs <= 1 or todo < 2 * BATCH:
+        return 1
+    return max(1, min(jobs, -(-todo // BATCH)))
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _init_worker(engine: _Engine) -> None:
+    global _WORKER
+    # A worker ignores ^C: the parent shuts the pool down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = engine
+    engine.registry.findings.clear()
+    engine.registry.tracebacks.clear()
+    engine.budget.__enter__()
+
+
+def _work(batch: list[Document]) -> list[bytes]:
+    engine = _WORKER
+    assert engine is not None
+    return [cache_dumps(engine.process(doc)) for doc in batch]
+
+
+def _run_pool(engine: _Engine, todo: list[Document], workers: int) -> Iterator[list[bytes]]:
+    """Run the document phase of ``todo`` in ``workers`` forked processes,
+    in batches, yielding each batch's pickled results in input order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        # Without fork, the engine (with its plugin objects) would have to be
+        # pickled into every worker: run in this process instead.
+        with engine.budget:
+            for i in range(0, len(todo), BATCH):
+                yield [cache_dumps(engine.process(d)) for d in todo[i : i + BATCH]]
+        return
+    ctx = multiprocessing.get_context("fork")
+    batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(engine,)
+    ) as pool:
+        yield from pool.map(_work, batches)
+
+
+def _fingerprint(module_name: str) -> str:
+    """The name, size and modification time of a plugin module's source
+    (of every file of its package for provlint itself), so that an edited
+    plugin never reuses results cached before the edit."""
+    module = sys.modules.get(module_name)
+    where = getattr(module, "__file__", None)
+    if not where:
+        return module_name
+    files = [Path(where)]
+    if module_name.startswith("provlint."):
+        here = Path(__file__).resolve().parent
+        plugins = Path(where).resolve().parent
+        files = sorted({*here.glob("*.py"), *plugins.glob("*.py"), *here.rglob("*.json")})
+    parts = [module_name]
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _open_cache(root: Path, cfg: Config, registry: Registry, engine: _Engine) -> ResultCache | None:
+    from . import __version__
+    from .cache import context_key, default_folder
+
+    config = {
+        "root": str(root.resolve()),
+        "documents": cfg.documents,
+        "exclude": cfg.exclude,
+        "checks": [s.name for s in engine.specs],
+        "severity": {k: v.value for k, v in sorted(engine.severity.items())},
+        "options": cfg.check_options,
+        "max_document_bytes": cfg.max_document_bytes,
+        "extra": cfg.extra,
+    }
+    fingerprints = {"provlint.runner": _fingerprint(__name__)}
+    plugins = []
+    for info in registry.plugins:
+        obj = registry.pm.get_plugin(info.name)
+        module = getattr(obj, "__name__", None) or type(obj).__module__
+        if module not in fingerprints:
+            fingerprints[module] = _fingerprint(module)
+        plugins.append((info.name, info.module, info.dist, info.version, fingerprints[module]))
+    folder = cfg.cache_dir or default_folder(root)
+    cache = ResultCache(folder, context_key(__version__, config, plugins))
+    cache.open()
+    return cache
 
 
 def _named(path: str, only: frozenset[str]) -> bool:
@@ -754,14 +1034,18 @@ def _run_target(
     _check_required(cfg, registry)
     engine = _Engine(target.root, cfg, registry)
     engine.progress = progress
+    engine.partial = target.only is not None
+    cache = _open_cache(target.root, cfg, registry, engine) if cfg.cache else None
     # Many small long-lived objects: full collections would rescan them all
     # again and again for no garbage. Collect less often during the run.
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 50), max(thresholds[2], 100))
     try:
-        catalogue, docs = engine.run()
+        catalogue, docs = engine.run(cfg.jobs or default_jobs(), cache)
     finally:
         gc.set_threshold(*thresholds)
+        if cache is not None:
+            cache.close()
     known = {s.code: s.name for s in registry.checks.values()}
     known.update({s.name: s.name for s in registry.checks.values()})
     kept, suppressed, unused = apply_suppressions(
@@ -789,8 +1073,12 @@ def _run_target(
         "documents": len(docs),
         "rows": len(catalogue.rows),
         "checks": len(engine.specs),
+        "cached": engine.stats.get("cached", 0),
+        "jobs": engine.stats.get("jobs", 1),
         "seconds": round(time.perf_counter() - started, 6),
     }
+    if cache is not None and cache.problem:
+        stats["cache_problem"] = cache.problem
     return Report(
         root=target.root,
         findings=ordered,

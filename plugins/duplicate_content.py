@@ -63,6 +63,9 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
     }
     defaults = {"threshold": 0.8, "exact-limit": 3000, "min-words": 30}
 
+    def corpus_size_breaks(self) -> tuple[int, ...]:
+        return (int(self.config["exact-limit"]),)
+
     def check_document(self, doc: Document) -> Iterator[Finding]:
         from provlint.similarity import shingles, signature, text_hash, words
 

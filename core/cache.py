@@ -1,0 +1,282 @@
+"""The result cache: what the document phase found for each file, kept
+between runs so that an unchanged file is not read or checked again.
+
+It lives in ``.provlint_cache/`` beside INDEX.md (or under ``--cache-dir``),
+one SQLite database per *context*: the provlint version, the Python version,
+the configuration and the loaded plugins with their versions. A change to
+any of them selects another database, so a result is never reused under a
+different configuration. Within a context an entry is keyed by the
+document's path and is valid while the file's modification time and size,
+its INDEX.md row and the corpus-size class (see
+:meth:`provlint.model.Check.corpus_size_breaks`) are unchanged.
+
+Entries are pickled, so the cache must never be trusted blindly: a cache
+folder can arrive inside a cloned repository. Every entry carries an HMAC
+made with a key that lives outside the corpus, in the user's cache folder
+(``$XDG_CACHE_HOME/provlint/cache-key``, created with mode 0600). An entry
+whose MAC does not verify, or that fails to load, is a miss; a database
+that SQLite reports corrupt is deleted and rebuilt. SQLite's locking makes
+concurrent runs (pre-commit starts several) safe: each writes its results
+in one transaction, and readers never see half a write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import secrets
+import shutil
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR_NAME = ".provlint_cache"
+SCHEMA_VERSION = 1
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by provlint.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+
+
+def default_folder(root: Path) -> Path:
+    """Where a corpus's cache lives unless ``--cache-dir`` says otherwise."""
+    return root / CACHE_DIR_NAME
+
+
+def clear(folder: Path) -> int:
+    """Remove the cache folder ``folder``; return how many databases it
+    held. Only a folder that provlint made (it has the cache tag) is
+    removed."""
+    if not folder.is_dir():
+        return 0
+    if not (folder / "CACHEDIR.TAG").is_file():
+        raise ValueError(f"{folder} is not a provlint cache (no CACHEDIR.TAG); not removing it")
+    count = len(list(folder.glob("*.sqlite")))
+    shutil.rmtree(folder)
+    return count
+
+
+def _user_key() -> bytes:
+    """The per-user secret that signs cache entries (created on first use)."""
+    override = os.environ.get("PROVLINT_CACHE_KEY_FILE")
+    if override:
+        path = Path(override)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+        path = Path(base) / "provlint" / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, key)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)  # fails if another process made the key first
+    except FileExistsError:
+        key = path.read_bytes()
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key
+
+
+def context_key(version: str, config: dict[str, Any], plugins: Iterable[tuple[str, ...]]) -> str:
+    """A digest of everything besides the file that a result depends on."""
+    data = {
+        "schema": SCHEMA_VERSION,
+        "provlint": version,
+        "python": sys.version_info[:2],
+        "config": config,
+        "plugins": sorted(plugins),
+    }
+    text = json.dumps(data, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What must be unchanged for an entry to be reused."""
+
+    mtime_ns: int
+    size: int
+    aux: str  # INDEX.md row and corpus-size class, as a digest
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    stamp: Stamp
+    sha256: str | None
+    blob: bytes
+
+
+class ResultCache:
+    """One context's database. Every method swallows SQLite and I/O errors:
+    a cache that cannot be used makes the run slower, never wrong."""
+
+    def __init__(self, folder: Path, context: str) -> None:
+        self.folder = folder
+        self.context = context
+        self.path = folder / f"results-{context[:20]}.sqlite"
+        self.db: sqlite3.Connection | None = None
+        self.key = b""
+        self.problem: str | None = None
+        """Why the cache is not in use (None when it is)."""
+        self.rebuilt = False
+
+    # -- opening -------------------------------------------------------------
+
+    def open(self) -> bool:
+        try:
+            self.key = _user_key()
+            self._make_folder()
+            self.db = self._connect()
+        except sqlite3.DatabaseError:
+            # Not a database, or corrupt beyond use: start again.
+            self._discard()
+            try:
+                self.db = self._connect()
+                self.rebuilt = True
+            except (sqlite3.Error, OSError) as exc:
+                self.problem = f"cache unusable: {exc}"
+                return False
+        except (sqlite3.Error, OSError) as exc:
+            self.problem = f"cache unusable: {exc}"
+            self.db = None
+            return False
+        return True
+
+    def _make_folder(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tag = self.folder / "CACHEDIR.TAG"
+        if not tag.exists():
+            tag.write_text(_TAG, encoding="utf-8")
+        ignore = self.folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Created by provlint: the cache is not to be committed.\n*\n")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS results ("
+                " path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, aux TEXT,"
+                " sha256 TEXT, mac BLOB, blob BLOB)"
+            )
+            row = db.execute("PRAGMA quick_check(1)").fetchone()
+            if not row or row[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {row}")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(str(self.path) + suffix).unlink()
+
+    def close(self) -> None:
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = None
+
+    # -- entries -------------------------------------------------------------
+
+    def _mac(self, path: str, stamp: Stamp, sha: str | None, blob: bytes) -> bytes:
+        m = hmac.new(self.key, digestmod="blake2b")
+        head = f"{self.context}\0{path}\0{stamp.mtime_ns}\0{stamp.size}\0{stamp.aux}\0{sha}\0"
+        m.update(head.encode("utf-8", "surrogatepass"))
+        m.update(blob)
+        return m.digest()
+
+    def lookup(self, wanted: dict[str, Stamp]) -> dict[str, Entry]:
+        """The valid entries for these paths (stamps must match exactly)."""
+        if self.db is None or not wanted:
+            return {}
+        out: dict[str, Entry] = {}
+        try:
+            rows: Iterator[Any] = self.db.execute(
+                "SELECT path, mtime_ns, size, aux, sha256, mac, blob FROM results"
+            )
+            for path, mtime_ns, size, aux, sha, mac, blob in rows:
+                stamp = wanted.get(path)
+                if stamp is None or stamp != Stamp(mtime_ns, size, aux):
+                    continue
+                if not isinstance(blob, bytes) or not isinstance(mac, bytes):
+                    continue
+                if not hmac.compare_digest(mac, self._mac(path, stamp, sha, blob)):
+                    continue  # tampered with, or written with another key
+                out[path] = Entry(stamp, sha, blob)
+        except sqlite3.DatabaseError as exc:
+            self._broken(exc)
+            return {}
+        return out
+
+    def store(self, entries: Sequence[tuple[str, Entry]], keep: Iterable[str] | None) -> None:
+        """Write new entries in one transaction; with ``keep``, drop the
+        entries of paths that are no longer in the corpus."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        path,
+                        e.stamp.mtime_ns,
+                        e.stamp.size,
+                        e.stamp.aux,
+                        e.sha256,
+                        self._mac(path, e.stamp, e.sha256, e.blob),
+                        e.blob,
+                    )
+                    for path, e in entries
+                ],
+            )
+            if keep is not None:
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (path TEXT PRIMARY KEY)")
+                self.db.execute("DELETE FROM keep")
+                self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
+                self.db.execute("DELETE FROM results WHERE path NOT IN (SELECT path FROM keep)")
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self._broken(exc)
+        except sqlite3.Error as exc:  # locked for longer than the timeout
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self.problem = f"cache not updated: {exc}"
+
+    def _broken(self, exc: Exception) -> None:
+        """A database that fails mid-run is dropped; the next run rebuilds it."""
+        self.problem = f"cache was corrupt and has been removed: {exc}"
+        self.close()
+        self._discard()
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(blob: bytes) -> Any:
+    return pickle.loads(blob)
