@@ -703,7 +703,10 @@ class _Engine:
         return DocResult(doc.lightweight(), found, sups, bad, errors, tracebacks)
 
     def run(
-        self, jobs: int = 1, cache: ResultCache | None = None
+        self,
+        jobs: int = 1,
+        cache: ResultCache | None = None,
+        executor: Executor | None = None,
     ) -> tuple[Catalogue, list[Document]]:
         catalogue = _read_catalogue(self.root)
         self.index_path = catalogue.path
@@ -761,8 +764,9 @@ class _Engine:
         workers = _workers(jobs, len(todo))
         self.stats["jobs"] = workers
         done = len(hits)
-        if workers > 1:
-            for batch in _run_pool(self, todo, workers):
+        if executor is not None or workers > 1:
+            batches = executor(self, todo) if executor else _run_pool(self, todo, workers)
+            for batch in batches:
                 for blob in batch:
                     keep(cache_loads(blob), blob)
                 done += len(batch)
@@ -838,6 +842,12 @@ class _Engine:
 
 BATCH = 250
 """Documents per task sent to a worker process."""
+
+Executor = Callable[["_Engine", list[Document]], Iterable[list[bytes]]]
+"""Runs the document phase somewhere else: given the engine and the
+documents to read, yields batches of pickled :class:`DocResult`, every
+document exactly once, in the order given (``_run_pool`` is the local one;
+the dask engine is another)."""
 
 _WORKER: _Engine | None = None
 
@@ -1012,14 +1022,9 @@ def run_targets(
     return [_run_target(t, config, plugins, progress) for t in targets]
 
 
-def _run_target(
-    target: Target,
-    config: Config | None,
-    plugins: Iterable[Any],
-    progress: Callable[[int, int], None] | None = None,
-) -> Report:
-    started = time.perf_counter()
-    cfg = config if config is not None else load_config(target.root)
+def make_engine(root: Path, cfg: Config, plugins: Iterable[Any] = ()) -> _Engine:
+    """A fresh plugin manager, registry and check instances for one run
+    (also what a worker of another engine builds for itself)."""
     registry = build_registry(
         cfg.plugins, cfg.blocked_plugins, cfg.load_entrypoints, objects=tuple(plugins)
     )
@@ -1032,7 +1037,20 @@ def _run_target(
     )
     _check_selectors(cfg, registry)
     _check_required(cfg, registry)
-    engine = _Engine(target.root, cfg, registry)
+    return _Engine(root, cfg, registry)
+
+
+def _run_target(
+    target: Target,
+    config: Config | None,
+    plugins: Iterable[Any],
+    progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
+) -> Report:
+    started = time.perf_counter()
+    cfg = config if config is not None else load_config(target.root)
+    engine = make_engine(target.root, cfg, plugins)
+    registry = engine.registry
     engine.progress = progress
     engine.partial = target.only is not None
     cache = _open_cache(target.root, cfg, registry, engine) if cfg.cache else None
@@ -1041,7 +1059,7 @@ def _run_target(
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 50), max(thresholds[2], 100))
     try:
-        catalogue, docs = engine.run(cfg.jobs or default_jobs(), cache)
+        catalogue, docs = engine.run(cfg.jobs or default_jobs(), cache, executor)
     finally:
         gc.set_threshold(*thresholds)
         if cache is not None:
