@@ -7,8 +7,9 @@ imported or run.
 
 from __future__ import annotations
 
+import operator
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -230,7 +231,46 @@ def config_schema(
     return schema
 
 
+_ANNOTATIONS = frozenset({"description", "title", "default", "examples", "$comment"})
+_BOUNDS: dict[str, Callable[[Any, Any], bool]] = {
+    "minimum": operator.ge,
+    "maximum": operator.le,
+    "exclusiveMinimum": operator.gt,
+    "exclusiveMaximum": operator.lt,
+}
+_PLAIN_TYPES: dict[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "number": (int, float),
+    "string": (str,),
+    "boolean": (bool,),
+}
+
+
+def _plainly_valid(value: Any, schema: Mapping[str, Any]) -> bool:
+    """True when ``value`` certainly satisfies ``schema``, told without
+    jsonschema (slow to import) for the simple schemas check options use,
+    such as ``{"type": "integer", "minimum": 0}``. False means "ask
+    jsonschema", not "invalid": any other keyword, or a value of a type
+    not exactly listed (``True`` for an integer, ``1.0``), goes to it."""
+    kind = schema.get("type")
+    if not isinstance(kind, str) or kind not in _PLAIN_TYPES:
+        return False
+    if type(value) not in _PLAIN_TYPES[kind]:
+        return False
+    for keyword, bound in schema.items():
+        if keyword == "type" or keyword in _ANNOTATIONS:
+            continue
+        test = _BOUNDS.get(keyword)
+        if test is None or kind not in ("integer", "number") or type(bound) not in (int, float):
+            return False
+        if not test(value, bound):
+            return False
+    return True
+
+
 def _validate(where: str, key: str, value: Any, schema: Mapping[str, Any]) -> None:
+    if _plainly_valid(value, schema):
+        return
     import jsonschema
 
     error = jsonschema.exceptions.best_match(

@@ -80,6 +80,12 @@ class Location:
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.line, "column": self.column, "note": self.note}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt by the constructor: twice as fast to unpickle as the
+        # generic state of a frozen slotted dataclass (results are pickled
+        # between processes and into the cache).
+        return (Location, (self.path, self.line, self.column, self.note))
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -100,6 +106,23 @@ class Finding:
     doc_id: str | None = None
     related: tuple[Location, ...] = ()
     plugin: str = ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            Finding,
+            (
+                self.path,
+                self.line,
+                self.column,
+                self.code,
+                self.check,
+                self.severity,
+                self.message,
+                self.doc_id,
+                self.related,
+                self.plugin,
+            ),
+        )
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -136,6 +159,9 @@ class Cell:
 
     value: str
     column: int
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Cell, (self.value, self.column))
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +222,9 @@ class Declared:
     origin: str
     location: Location
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Declared, (self.value, self.origin, self.location))
+
 
 @dataclass(slots=True)
 class Header:
@@ -249,7 +278,9 @@ class Document:
     text: str | None = None
     decode_error: tuple[int, str] | None = None
     header: Header | None = None
-    declared: dict[str, list[Declared]] = field(default_factory=dict)
+    own_declared: dict[str, list[Declared]] | None = field(default=None, repr=False)
+    """The declarations as set by the runner or a plugin; None when they
+    are rebuilt from the row and the header on each use (light copies)."""
     summary: dict[str, Any] = field(default_factory=dict)
     too_large: bool = False
     """Larger than the configured limit: only the header was read."""
@@ -260,18 +291,56 @@ class Document:
     corpus phase)."""
 
     @property
+    def declared(self) -> dict[str, list[Declared]]:
+        """Every declaration of each field, INDEX.md first."""
+        if self.own_declared is not None:
+            return self.own_declared
+        return declarations(self)
+
+    @declared.setter
+    def declared(self, value: dict[str, list[Declared]]) -> None:
+        self.own_declared = value
+
+    @property
     def doc_id(self) -> str | None:
-        ids = self.declared.get("id")
+        if self.own_declared is None:  # the quick way, same answer
+            rid = self.row.id if self.row is not None else None
+            if rid is not None:
+                return rid
+            value = self.header.fields.get("id") if self.header is not None else None
+            return None if _empty(value) else str(value)
+        ids = self.own_declared.get("id")
         return str(ids[0].value) if ids else None
+
+    def declarations_of(self, name: str) -> list[Declared]:
+        """Every declaration of one field (``declared[name]``, without
+        building the others)."""
+        if self.own_declared is not None:
+            return self.own_declared.get(name, [])
+        out = []
+        row = self.row
+        if row is not None and name != "file":
+            cell = row.cells.get(name)
+            if cell is not None:
+                note = _row_note(self.index_path)
+                loc = Location(self.index_path, row.line, cell.column, note)
+                out.append(Declared(cell.value, "index", loc))
+        header = self.header
+        if header is not None:
+            value = header.fields.get(name)
+            if not _empty(value):
+                line, col = header.position(name)
+                out.append(Declared(value, "header", Location(self.path, line, col, "header")))
+        return out
 
     def get(self, name: str) -> Any:
         """The effective value of a field: INDEX.md's when it has one, else
         the header's. Disagreements are reported by checks, never hidden."""
-        values = self.declared.get(name)
+        values = self.declarations_of(name)
         return values[0].value if values else None
 
     def first(self, name: str) -> Declared | None:
-        values = self.declared.get(name)
+        values = self.declarations_of(name)
         return values[0] if values else None
 
     @property
@@ -283,12 +352,12 @@ class Document:
     def derived_ids(self) -> list[tuple[str, Declared]]:
         """Every id named in `derived_from` (INDEX.md and header), with the
         declaration that names it."""
-        return [(i, d) for d in self.declared.get("derived_from", []) for i in split_ids(d.value)]
+        return [(i, d) for d in self.declarations_of("derived_from") for i in split_ids(d.value)]
 
     def pairs(self, name: str) -> list[tuple[Declared, Declared]]:
         """Every pair of declarations of ``name`` that come from different
         places (INDEX.md first), for checks that compare them."""
-        values = self.declared.get(name, [])
+        values = self.declarations_of(name)
         return [
             (a, b)
             for i, a in enumerate(values)
@@ -313,13 +382,15 @@ class Document:
         return self.row_location(), ()
 
     def lightweight(self) -> Document:
-        """A copy without the text, for corpus checks."""
+        """A copy without the text, for corpus checks. It keeps the positions
+        of top-level header keys only, and rebuilds ``declared`` on use
+        unless a plugin added declarations of its own."""
         header = self.header
         if header is not None:
             header = Header(
                 format=header.format,
                 fields=header.fields,
-                positions=header.positions,
+                positions={k: v for k, v in header.positions.items() if len(k) <= 1},
                 body="",
                 body_line=header.body_line,
                 body_column=header.body_column,
@@ -337,11 +408,59 @@ class Document:
             text=None,
             decode_error=self.decode_error,
             header=header,
-            declared=self.declared,
+            own_declared=self._own_if_needed(),
             summary=self.summary,
             corpus_size=self.corpus_size,
             too_large=self.too_large,
         )
+
+
+    def _own_if_needed(self) -> dict[str, list[Declared]] | None:
+        own = self.own_declared
+        if own is None:
+            return None
+        if all(d.origin in ("index", "header") for ds in own.values() for d in ds):
+            return None  # what declarations() rebuilds
+        return own
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def declarations(doc: Document) -> dict[str, list[Declared]]:
+    """The declarations of a document's fields: its INDEX.md row's cells
+    (but ``file``), then its header's non-empty top-level fields."""
+    declared: dict[str, list[Declared]] = {}
+    row = doc.row
+    if row is not None:
+        note = _row_note(doc.index_path)
+        for name, cell in row.cells.items():
+            if name == "file":
+                continue
+            declared.setdefault(name, []).append(
+                Declared(cell.value, "index", Location(doc.index_path, row.line, cell.column, note))
+            )
+    header = doc.header
+    if header is not None:
+        for name, value in header.fields.items():
+            if _empty(value):
+                continue
+            line, col = header.position(name)
+            declared.setdefault(name, []).append(
+                Declared(value, "header", Location(doc.path, line, col, "header"))
+            )
+    return declared
+
+
+_NOTES: dict[str, str] = {}
+
+
+def _row_note(index_path: str) -> str:
+    note = _NOTES.get(index_path)
+    if note is None:
+        note = _NOTES.setdefault(index_path, f"{index_path} row")
+    return note
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import re
 import traceback
+import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,32 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 ENTRY_POINT_GROUP = "provlint"
 CODE_RE = re.compile(r"^[A-Z]{1,5}[0-9]{2,4}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+_ABSENT = object()
+
+
+class _PluginManager(pluggy.PluginManager):
+    """pluggy's manager, quicker to register a module.
+
+    pluggy looks at every name in a plugin module (imports, constants, check
+    classes) with ``inspect.getattr_static``, which is slow. In a module,
+    a class or an object that cannot be called is never a hook
+    implementation, and a plain function is one exactly when it carries the
+    marker; every other value goes to pluggy as before.
+    """
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        if type(plugin) is types.ModuleType:
+            value = plugin.__dict__.get(name, _ABSENT)
+            if type(value) is types.FunctionType:
+                opts = getattr(value, self.project_name + "_impl", None)
+                return opts if isinstance(opts, dict) else None
+            if isinstance(value, type) or not (
+                value is _ABSENT or callable(value) or isinstance(value, classmethod)
+            ):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
 
 
 class InternalError(Check):
@@ -160,6 +187,70 @@ def _dist_of(module: str) -> tuple[str, str]:
     return "", ""
 
 
+_IGNORED_READ_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+
+
+def _may_declare_entry_points(group: str) -> bool:
+    """Whether any installed distribution may declare an entry point in ``group``.
+
+    ``importlib.metadata`` is costly to import and scans every distribution
+    on ``sys.path``; most runs have no third-party plugin at all. This looks
+    for the group the way ``importlib.metadata`` would (each ``*.dist-info``
+    and ``*.egg-info`` folder's ``entry_points.txt`` in each ``sys.path``
+    folder, a ``[group]`` section header) without importing it, and errs on
+    the side of True: anything it cannot judge cheaply (a zip file or an
+    unpacked egg on the path, another finder that lists distributions, an
+    unreadable file) leaves the decision to ``importlib.metadata``.
+    """
+    import os
+    import sys
+    from importlib.machinery import PathFinder
+
+    for finder in sys.meta_path:
+        if finder is PathFinder or not hasattr(finder, "find_distributions"):
+            continue
+        kind = type(finder)
+        # The importlib_metadata backport (dask imports it) adds a finder that
+        # reads the same sys.path folders the same way.
+        if (kind.__module__, kind.__qualname__) != ("importlib_metadata", "MetadataPathFinder"):
+            return True
+    for entry in sys.path:
+        if not isinstance(entry, str):
+            return True
+        root = entry or "."
+        if os.path.basename(root).lower().endswith(".egg"):
+            return True
+        try:
+            names = os.listdir(root)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return True  # a zip file, or a folder importlib.metadata may read differently
+        for name in names:
+            if not name.lower().endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(root, name, "entry_points.txt"), encoding="utf-8") as fh:
+                    text = fh.read()
+            except _IGNORED_READ_ERRORS:
+                continue
+            except Exception:
+                return True
+            if group in text and _declares_group(text, group):
+                return True
+    return False
+
+
+def _declares_group(text: str, group: str) -> bool:
+    """Whether ``entry_points.txt`` text has a ``[group]`` section, parsed
+    as ``importlib.metadata`` parses it."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]") and line.strip("[]") == group:
+            return True
+    return False
+
+
 def _provlint_version() -> str:
     from . import __version__
 
@@ -202,7 +293,7 @@ def build_registry(
     :param objects: already-imported plugin objects (used by tests and the
         pytest fixture).
     """
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm = _PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     reg = Registry(pm=pm)
     version = _provlint_version()
@@ -223,7 +314,7 @@ def build_registry(
             continue
         _register(reg, module, info)
 
-    if load_entrypoints:
+    if load_entrypoints and _may_declare_entry_points(ENTRY_POINT_GROUP):
         from importlib import metadata
 
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):

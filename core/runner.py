@@ -6,7 +6,6 @@ prints or exits; only the CLI does.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import os
@@ -32,14 +31,13 @@ from .model import (
     Catalogue,
     Corpus,
     CorpusCheck,
-    Declared,
     Document,
     DocumentCheck,
     Finding,
     Header,
-    Location,
     Severity,
     TableProblem,
+    declarations,
 )
 from .registry import CheckSpec, InternalError, Registry, build_registry
 from .suppress import Suppression, UnusedSuppression, apply_suppressions, header_suppressions
@@ -79,6 +77,7 @@ class Report:
     registry: Registry | None = field(default=None, repr=False)
     suppressed: tuple[tuple[Finding, str], ...] = ()
     """Findings suppressed inline in a header, with the reason given."""
+    _prefixes: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def exit_code(self) -> int:
@@ -100,8 +99,23 @@ class Report:
         to ``base`` (default: the current directory) when inside it."""
         if not path:
             return path
-        full = self.root / path
         base = base or Path.cwd()
+        if posixpath.normpath(path) == path and not path.startswith(("/", "..")):
+            # The common case, without a relpath per finding: the root's
+            # place relative to base is worked out once.
+            prefix = self._prefixes.get(base)
+            if prefix is None:
+                try:
+                    prefix = Path(os.path.relpath(self.root, base)).as_posix()
+                except ValueError:  # pragma: no cover - other drive on Windows
+                    prefix = ""
+                self._prefixes[base] = prefix
+            if prefix:
+                rel = path if prefix == "." else f"{prefix}/{path}"
+                if rel.count("../") > 3:
+                    return f"{Path(self.root).as_posix()}/{path}"
+                return rel
+        full = self.root / path
         try:
             rel = os.path.relpath(full, base)
         except ValueError:  # pragma: no cover - other drive on Windows
@@ -368,26 +382,8 @@ def _read_catalogue(root: Path) -> Catalogue:
 
 
 def _declare(doc: Document, index_path: str) -> None:
-    declared: dict[str, list[Declared]] = {}
-    if doc.row is not None:
-        note = sys.intern(f"{index_path} row")
-        for name, cell in doc.row.cells.items():
-            if name == "file":
-                continue
-            declared.setdefault(name, []).append(
-                Declared(
-                    cell.value, "index", Location(index_path, doc.row.line, cell.column, note)
-                )
-            )
-    if doc.header is not None:
-        for name, value in doc.header.fields.items():
-            if value is None or value == "" or value == []:
-                continue
-            line, col = doc.header.position(name)
-            declared.setdefault(name, []).append(
-                Declared(value, "header", Location(doc.path, line, col, "header"))
-            )
-    doc.declared = declared
+    doc.index_path = index_path
+    doc.declared = declarations(doc)
 
 
 def _selected(spec: CheckSpec, config: Config) -> bool:
@@ -467,17 +463,6 @@ class _Budget:
             signal.signal(signal.SIGALRM, self.previous)
             self.installed = False
 
-    @contextlib.contextmanager
-    def limit(self, seconds: float) -> Iterator[None]:
-        if not (self.installed and seconds > 0):
-            yield
-            return
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-
 
 def _expire(signum: int, frame: Any) -> None:
     raise CheckTimeout
@@ -556,9 +541,15 @@ class _Engine:
     ) -> None:
         out = self.findings if out is None else out
         budget = self.config.check_timeout * (1 if where else 30)
+        armed = self.budget.installed and budget > 0
         try:
-            with self.budget.limit(budget):
+            if armed:
+                signal.setitimer(signal.ITIMER_REAL, budget)
+            try:
                 results = list(produce() or ())
+            finally:
+                if armed:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
         except CheckTimeout:
             self.registry.internal_error(
                 f"check {spec.name!r} (plugin {spec.plugin.label}) ran longer than "
@@ -659,10 +650,10 @@ class _Engine:
         real_dir, why = known
         if real_dir is None:
             return None, why
-        candidate = real_dir / name
+        candidate = f"{real_dir}/{name}"
         if os.path.islink(candidate):
             return _resolve_inside(self.root_real, rel)
-        return candidate, None
+        return Path(candidate), None
 
     def parse_header(self, path: str, text: str) -> Header | None:
         try:

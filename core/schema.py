@@ -1,18 +1,41 @@
 """Loading the contract's JSON Schemas and validating against them.
 
-jsonschema is imported only here, only when a schema check runs, and each
-validator is built once per process.
+jsonschema is the reference validator: it is imported only here, only when
+a schema check has something to report, and each validator is built once
+per process.
+
+Fast path: when ``jsonschema_rs`` is installed (the ``fast`` extra) and not
+switched off (:mod:`provlint.fastpath`), a compiled validator built from the
+same schema first answers "is this instance valid?". Valid instances (nearly
+all of them) yield nothing without touching jsonschema; an invalid one is
+validated again by jsonschema, which produces exactly the usual messages.
+The fast validator is built so that its answer always agrees with
+jsonschema's:
+
+- the same format functions (``provlint-date``, ``uri``) are passed in, and
+  no other format is asserted, as with jsonschema's format checker;
+- every ``pattern`` is evaluated by Python's :mod:`re` (through a format
+  callback), never by the Rust regex engine, whose ``$``, ``\\s`` and
+  ``\\d`` differ from Python's (``$`` before a final newline, the
+  U+001C..U+001F separators, Unicode versions);
+- only the keywords listed in ``_FAST_KEYWORDS`` may appear, else the schema
+  is always validated by jsonschema;
+- only plain JSON instances (exact ``dict``/``list``/``str``/``int``/
+  ``float``/``bool``/``None``, UTF-8-encodable strings) take the fast path:
+  jsonschema_rs would, for example, accept a tuple as an array.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import fastpath
 from .dates import date_problem
 
 SCHEMA_FILES = {
@@ -45,16 +68,185 @@ def _uri_ok(value: object) -> bool:
     return True
 
 
+def _date_ok(value: object) -> bool:
+    return not isinstance(value, str) or date_problem(value) is None
+
+
+# The formats both validators assert; any other format is not checked.
+FORMATS: dict[str, Callable[[object], bool]] = {"provlint-date": _date_ok, "uri": _uri_ok}
+
+
 @functools.cache
 def validator(name: str) -> Any:
+    """The reference (jsonschema) validator for schema ``name``."""
     import jsonschema
 
     checker = jsonschema.FormatChecker(formats=())
-    checker.checks("provlint-date")(lambda v: not isinstance(v, str) or date_problem(v) is None)
-    checker.checks("uri")(_uri_ok)
+    for fmt, func in FORMATS.items():
+        checker.checks(fmt)(func)
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=checker)
+
+
+# Keywords whose meaning jsonschema_rs shares exactly with jsonschema (for
+# plain JSON instances); a schema using any other keyword is not translated.
+_FAST_KEYWORDS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$ref",
+        "$defs",
+        "title",
+        "description",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "items",
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+    }
+)
+_FAST_TYPES = frozenset({"string", "object", "array", "boolean", "null"})
+_DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+_MAX_DEPTH = 64
+
+
+class _Unsupported(Exception):
+    """The schema uses something the fast path cannot match exactly."""
+
+
+def _count(value: object) -> int:
+    if type(value) is not int or value < 0:
+        raise _Unsupported(f"not a count: {value!r}")
+    return value
+
+
+def _translate(node: object, formats: dict[str, Callable[[object], bool]]) -> Any:
+    """A copy of the (sub)schema ``node`` for jsonschema_rs: each ``pattern``
+    becomes a format whose function is Python's ``re.search``."""
+    if type(node) is bool:
+        return node
+    if type(node) is not dict:
+        raise _Unsupported(f"not a schema: {node!r}")
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key not in _FAST_KEYWORDS:
+            raise _Unsupported(f"keyword {key!r}")
+        if key in ("properties", "$defs"):
+            if type(value) is not dict:
+                raise _Unsupported(key)
+            out[key] = {str(k): _translate(v, formats) for k, v in value.items()}
+        elif key in ("items", "additionalProperties"):
+            out[key] = _translate(value, formats)
+        elif key in ("oneOf", "anyOf", "allOf"):
+            if type(value) is not list or not value:
+                raise _Unsupported(key)
+            out[key] = [_translate(v, formats) for v in value]
+        elif key == "type":
+            kinds = value if type(value) is list else [value]
+            if not all(type(k) is str and k in _FAST_TYPES for k in kinds):
+                raise _Unsupported(f"type {value!r}")
+            out[key] = value
+        elif key == "required":
+            if type(value) is not list or not all(type(k) is str for k in value):
+                raise _Unsupported(key)
+            out[key] = list(value)
+        elif key in ("minItems", "maxItems", "minLength", "maxLength"):
+            out[key] = _count(value)
+        elif key == "$ref":
+            if type(value) is not str or not value.startswith("#/"):
+                raise _Unsupported(f"$ref {value!r}")
+            out[key] = value
+        elif key == "$schema":
+            if value != _DRAFT_2020_12:
+                raise _Unsupported(f"$schema {value!r}")
+            out[key] = value
+        elif key == "format":
+            if value not in FORMATS:
+                raise _Unsupported(f"format {value!r}")
+            out[key] = value
+        elif key != "pattern":
+            out[key] = value
+    pattern = node.get("pattern")
+    if pattern is not None:
+        if type(pattern) is not str:
+            raise _Unsupported("pattern")
+        search = re.compile(pattern).search
+        fmt = f"x-provlint-pattern-{len(formats)}"
+        formats[fmt] = lambda v, search=search: search(v) is not None  # type: ignore[misc]
+        out["allOf"] = [*out.get("allOf", []), {"format": fmt}]
+    return out
+
+
+@functools.cache
+def _fast_validator(name: str) -> Any:
+    """A jsonschema_rs validator for schema ``name``, or None when the
+    library is missing or the schema cannot be matched exactly."""
+    rs = fastpath.module("jsonschema_rs")
+    if rs is None:
+        return None
+    formats = dict(FORMATS)
+    try:
+        schema = _translate(load_schema(name), formats)
+    except _Unsupported:
+        return None
+    return rs.Draft202012Validator(
+        schema, formats=formats, validate_formats=True, ignore_unknown_formats=False
+    )
+
+
+def _utf8(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _plain(value: object, depth: int = 0) -> bool:
+    """True if ``value`` is built from exact JSON types only (what
+    jsonschema_rs converts without changing its meaning)."""
+    t = type(value)
+    if t is str:
+        return _utf8(value)  # type: ignore[arg-type]
+    if value is None or t is bool or t is int or t is float:
+        return True
+    if depth >= _MAX_DEPTH:
+        return False
+    if t is dict:
+        return all(
+            type(k) is str and _utf8(k) and _plain(v, depth + 1)
+            for k, v in value.items()  # type: ignore[attr-defined]
+        )
+    if t is list:
+        return all(_plain(v, depth + 1) for v in value)  # type: ignore[attr-defined]
+    return False
+
+
+def fast_is_valid(name: str, instance: object) -> bool | None:
+    """The fast validator's answer for ``instance`` against schema ``name``,
+    or None when the fast path does not apply (switched off, library
+    missing, schema or instance not supported)."""
+    if fastpath.pure_python():
+        return None
+    fast = _fast_validator(name)
+    if fast is None or not _plain(instance):
+        return None
+    try:
+        return bool(fast.is_valid(instance))
+    except Exception:  # a format function raised: let jsonschema report it
+        return None
 
 
 @functools.cache
@@ -109,10 +301,14 @@ def _short(value: Any) -> str:
 
 def iter_errors(name: str, instance: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Validate ``instance`` against schema ``name``; yield (path, message)
-    for each error, in a stable order."""
+    for each error, in a stable order.
+
+    The fast path answers first when it can; jsonschema (imported only
+    then) runs for instances it finds invalid or cannot judge."""
+    data = dict(instance)
+    if fast_is_valid(name, data):
+        return
     v = validator(name)
-    errors = sorted(
-        v.iter_errors(dict(instance)), key=lambda e: (list(map(str, e.absolute_path)), e.message)
-    )
+    errors = sorted(v.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     for error in errors:
         yield tuple(error.absolute_path), explain_error(error)

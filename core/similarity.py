@@ -17,6 +17,16 @@ Two ways to compare:
 Both score a pair by Jaccard (shared / union) and by containment (the share
 of the smaller text found in the other): a raw page scrape and its cleaned
 copy have a low Jaccard but a containment near 1.
+
+Fast paths: when numpy is installed (the ``fast`` extra) and not switched off
+(:mod:`provlint.fastpath`), the corpus-phase functions :func:`estimate` and
+:func:`lsh_pairs` run vectorised, and :func:`words` maps its steps in C. Each
+gives exactly the result of its pure-Python reference (the ``_*_py``
+functions), which ``tests/test_fastpath.py`` checks both ways. numpy is
+imported on first use, never at module import; the per-document functions
+stay pure Python (a vectorised shingle hash gave the same values but was not
+faster on documents of a few hundred words, and would cost a small corpus
+the numpy import).
 """
 
 from __future__ import annotations
@@ -29,7 +39,10 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, repeat
+from typing import Any
+
+from . import fastpath
 
 SHINGLE = 5
 SIG_BINS = 128
@@ -45,6 +58,13 @@ _MIX = 0x9E3779B1
 
 def words(text: str) -> list[str]:
     """The text's words, lower-cased, punctuation and digits folded away."""
+    if fastpath.pure_python():
+        return _words_py(text)
+    # The reference's steps, each mapped in C: split, strip, drop the empty.
+    return list(filter(None, map(str.strip, text.lower().split(), repeat(_PUNCT))))
+
+
+def _words_py(text: str) -> list[str]:
     return [w for w in (x.strip(_PUNCT) for x in text.lower().split()) if w]
 
 
@@ -63,6 +83,9 @@ def shingles(tokens: list[str]) -> set[int]:
     }
 
 
+_shingles_py = shingles  # one implementation: a numpy one was no faster per document
+
+
 def signature(hashes: Iterable[int]) -> array:  # type: ignore[type-arg]
     """One-permutation MinHash: the low bits of a shingle's hash pick a bin,
     the high bits compete for its minimum. Empty bins hold ``EMPTY``."""
@@ -75,6 +98,9 @@ def signature(hashes: Iterable[int]) -> array:  # type: ignore[type-arg]
         if v < sig[b]:
             sig[b] = v
     return array("I", sig)
+
+
+_signature_py = signature
 
 
 @dataclass(frozen=True)
@@ -138,6 +164,16 @@ def exact_pairs(
 def estimate(sig_a: array, sig_b: array, size_a: int, size_b: int) -> tuple[float, float]:  # type: ignore[type-arg]
     """Jaccard and containment estimated from two signatures and the two
     shingle-set sizes (|A∩B| = J(|A|+|B|)/(1+J))."""
+    np = fastpath.module("numpy")
+    if np is not None and _u32_sig(sig_a) and _u32_sig(sig_b):
+        a = np.frombuffer(sig_a, dtype=np.uint32)
+        eq = a == np.frombuffer(sig_b, dtype=np.uint32)
+        both_empty = int(np.count_nonzero(eq & (a == EMPTY)))
+        return _scores(int(np.count_nonzero(eq)) - both_empty, both_empty, size_a, size_b)
+    return _estimate_py(sig_a, sig_b, size_a, size_b)
+
+
+def _estimate_py(sig_a: array, sig_b: array, size_a: int, size_b: int) -> tuple[float, float]:  # type: ignore[type-arg]
     same = both_empty = 0
     for x, y in zip(sig_a, sig_b, strict=True):
         if x == y:
@@ -145,6 +181,12 @@ def estimate(sig_a: array, sig_b: array, size_a: int, size_b: int) -> tuple[floa
                 both_empty += 1
             else:
                 same += 1
+    return _scores(same, both_empty, size_a, size_b)
+
+
+def _scores(same: int, both_empty: int, size_a: int, size_b: int) -> tuple[float, float]:
+    """Jaccard and containment from the bin counts; both paths call this, so
+    their floats are the same."""
     used = SIG_BINS - both_empty
     jac = same / used if used else 0.0
     inter = jac * (size_a + size_b) / (1 + jac) if jac else 0.0
@@ -158,6 +200,17 @@ def lsh_pairs(
 ) -> Iterator[Pair]:
     """Candidates from LSH banding (``SIG_BINS / BAND_ROWS`` bands of
     ``BAND_ROWS`` rows), scored from the signatures."""
+    np = fastpath.module("numpy")
+    if np is not None and all(_u32_sig(sig) for sig, _ in sigs.values()):
+        return _lsh_pairs_np(np, sigs, threshold, bucket_cap)
+    return _lsh_pairs_py(sigs, threshold, bucket_cap)
+
+
+def _lsh_pairs_py(
+    sigs: Mapping[str, tuple[array, int]],  # type: ignore[type-arg]
+    threshold: float,
+    bucket_cap: int,
+) -> Iterator[Pair]:
     bands = SIG_BINS // BAND_ROWS
     seen: set[tuple[str, str]] = set()
     keys = sorted(sigs)
@@ -181,3 +234,84 @@ def lsh_pairs(
                 jac, con = estimate(sa, sb, na, nb)
                 if jac >= threshold or con >= threshold:
                     yield Pair(a, b, jac, con)
+
+
+# --- numpy fast paths -------------------------------------------------------
+# Each function below takes the numpy module as its first argument (imported
+# by the caller through provlint.fastpath, never at module import).
+
+_I_IS_U32 = array("I").itemsize == 4
+_PAIR_CHUNK = 1 << 15
+
+
+def _u32_sig(sig: object) -> bool:
+    """True if ``sig`` is a signature numpy can view as ``SIG_BINS`` uint32."""
+    return _I_IS_U32 and isinstance(sig, array) and sig.typecode == "I" and len(sig) == SIG_BINS
+
+
+def _band_pairs(np: Any, rows: Any, bucket_cap: int) -> Any:
+    """The candidate pairs of one band, as (i, j) row indices with i < j, in
+    the pure path's order: buckets by first member, then ``combinations``."""
+    idx = np.flatnonzero(~(rows == EMPTY).all(axis=1))
+    if idx.size < 2:
+        return None
+    r = rows[idx]
+    order = np.lexsort(r.T[::-1])  # stable: equal rows stay in key order
+    rs = r[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (rs[1:] != rs[:-1]).any(axis=1)
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.append(starts, len(order)))
+    keep = (sizes >= 2) & (sizes <= bucket_cap)
+    if not keep.any():
+        return None
+    gs, gl = starts[keep], sizes[keep]
+    by_first = np.argsort(order[gs], kind="stable")
+    gs, gl = gs[by_first], gl[by_first]
+    total = int(gl.sum())
+    within = np.arange(total) - np.repeat(np.cumsum(gl) - gl, gl)
+    members = idx[order[np.repeat(gs, gl) + within]]
+    partners = np.repeat(gl, gl) - 1 - within
+    first = np.repeat(np.arange(total), partners)
+    offset = np.arange(len(first)) - np.repeat(np.cumsum(partners) - partners, partners)
+    return members[first], members[first + 1 + offset]
+
+
+def _lsh_pairs_np(
+    np: Any,
+    sigs: Mapping[str, tuple[array, int]],  # type: ignore[type-arg]
+    threshold: float,
+    bucket_cap: int,
+) -> Iterator[Pair]:
+    """:func:`lsh_pairs` with the banding and bin counts done by numpy."""
+    keys = sorted(sigs)
+    n = len(keys)
+    if n < 2:
+        return
+    mat = np.frombuffer(b"".join([sigs[k][0].tobytes() for k in keys]), dtype=np.uint32)
+    mat = mat.reshape(n, SIG_BINS)
+    codes = []
+    for band in range(SIG_BINS // BAND_ROWS):
+        lo = band * BAND_ROWS
+        found = _band_pairs(np, mat[:, lo : lo + BAND_ROWS], bucket_cap)
+        if found is not None:
+            codes.append(found[0].astype(np.int64) * n + found[1])
+    if not codes:
+        return
+    every = np.concatenate(codes)
+    _, first_seen = np.unique(every, return_index=True)
+    ordered = every[np.sort(first_seen)]
+    sizes = [sigs[k][1] for k in keys]
+    for lo in range(0, len(ordered), _PAIR_CHUNK):
+        chunk = ordered[lo : lo + _PAIR_CHUNK]
+        ia, ib = chunk // n, chunk % n
+        sa = mat[ia]
+        eq = sa == mat[ib]
+        both_empty = np.count_nonzero(eq & (sa == EMPTY), axis=1)
+        same = np.count_nonzero(eq, axis=1) - both_empty
+        for a, b, s, e in zip(
+            ia.tolist(), ib.tolist(), same.tolist(), both_empty.tolist(), strict=True
+        ):
+            jac, con = _scores(s, e, sizes[a], sizes[b])
+            if jac >= threshold or con >= threshold:
+                yield Pair(keys[a], keys[b], jac, con)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from provlint import CorpusCheck, Document, DocumentCheck, Finding, Severity, hookimpl
+from provlint._lazy import lazy_compile
 from provlint.model import Corpus
 
 KEY = "encoding"
@@ -29,7 +30,9 @@ _CONT = "\u0080-\u00bf" + _CP1252_HIGH
 _CONT_NARROW = (
     "\u0080-\u009f\u00a1-\u00aa\u00ac-\u00af\u00b1-\u00b6\u00b8-\u00ba\u00bc-\u00bf" + _CP1252_HIGH
 )
-_MOJIBAKE = re.compile(
+# The patterns are compiled on first use (the character ones are needed only
+# once the fast test on the bytes has matched, which most documents never do).
+_MOJIBAKE = lazy_compile(
     # a three-byte sequence (quotes, dashes, the euro sign, CJK), even with its
     # last byte lost
     rf"â€[{_CONT}]?|[àáâãäåæçèéêëìíîï][{_CONT_NARROW}]{{2}}"
@@ -51,7 +54,7 @@ _SPECIAL_BYTES = (
     rb"\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c]"
     rb"|\xe2(?:\x80[\x93-\xba]|\x82\xac|\x84\xa2)"
 )
-_MOJIBAKE_BYTES = re.compile(
+_MOJIBAKE_BYTES = lazy_compile(
     rb"\xc3\xaf\xc2\xbb|\xc3[\x82\x83](?:\xc2[\x80-\xbf]| |" + _SPECIAL_BYTES + rb")"
     rb"|\xc3[\x80-\xbf](?:"
     + _C1_BYTES
@@ -61,7 +64,7 @@ _MOJIBAKE_BYTES = re.compile(
 )
 # An accented capital ending a word in capitals, then closing punctuation:
 # real Portuguese or French (IRMÃ and a closing quote), never counted.
-_CAPS_END = re.compile("[\u2019\u201d\u2013\u2014\u2026\u00bb\u00a0\u00ab\u00b0\u00b7]")
+_CAPS_END = lazy_compile("[\u2019\u201d\u2013\u2014\u2026\u00bb\u00a0\u00ab\u00b0\u00b7]")
 
 
 def _repair(seq: str) -> str | None:
@@ -112,7 +115,7 @@ _PUNCT_AFTER = frozenset("\u2026\u2014\u2013\u201c\u201d\u2018\u2019\u00bb\u00ab
 # Control and invisible characters
 # --------------------------------------------------------------------------
 
-_CONTROL = re.compile(
+_CONTROL = lazy_compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 _TIMES = " \u00d7"
@@ -140,7 +143,7 @@ def char_name(ch: str) -> str:
 # The same on UTF-8 bytes once printable ASCII is deleted (much faster than
 # the character class over the whole text): multi-byte sequences stay whole.
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
-_CONTROL_BYTES = re.compile(
+_CONTROL_BYTES = lazy_compile(
     rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8d\xaa-\xae]"
     rb"|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf"
 )

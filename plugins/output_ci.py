@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from provlint import Severity, hookimpl
+from provlint._lazy import lazy_compile
 from provlint.model import Finding
 from provlint.output import FormatOptions, OutputFormat, display_findings, sanitize
 from provlint.plugins.output_formats import _summary
 from provlint.runner import Report
 
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
 INDEX_NAME = "INDEX.md"
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-# Characters XML 1.0 cannot hold at all, even escaped.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot hold at all, even escaped. (Compiled on first use:
+# it takes milliseconds to compile, and most runs write no XML.)
+_NOT_XML = lazy_compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _where(f: Finding, shown: str) -> str:
@@ -57,6 +61,8 @@ def _document_paths(report: Report) -> list[str]:
 def build_junit(reports: Sequence[Report]) -> ET.Element:
     """A ``<testsuites>`` element: one suite per corpus, one case per
     document plus INDEX.md (and ``provlint`` for findings on no file)."""
+    import xml.etree.ElementTree as ET
+
     suites = ET.Element("testsuites", name="provlint")
     total_tests = total_failures = 0
     for report in reports:
@@ -107,6 +113,8 @@ class JunitFormat(OutputFormat):
     description = "JUnit XML: one test case per document, a failure per error"
 
     def render(self, reports: Sequence[Report], stream: TextIO, options: FormatOptions) -> None:
+        import xml.etree.ElementTree as ET
+
         root = build_junit(reports)
         ET.indent(root)
         stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')

@@ -17,7 +17,6 @@ its text supports.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -85,6 +84,8 @@ svg .label{font-size:11px;fill:#7a2a00}
 
 def _t(value: object) -> str:
     """File-derived text, safe for HTML text and attribute values."""
+    import html
+
     text = _SURROGATE.sub("\ufffd", sanitize(str(value)))
     return html.escape(text, quote=True)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from provlint import CorpusCheck, Document, DocumentCheck, Finding, Severity, hookimpl
+from provlint._lazy import lazy_compile
 from provlint.model import Corpus
 
 KEY = "scrape-residue"
@@ -247,55 +248,57 @@ def _phrase(word: str) -> re.Pattern[str]:
 
 
 # Lines recognised by their first character or a cheap substring test.
-_XPATH = re.compile(
+# The patterns below are compiled on first use: a run whose results all come
+# from the cache, or whose lines never pass the cheap tests, compiles none.
+_XPATH = lazy_compile(
     r"(?=\S*(?:\[|/@|^/+html\b))/{1,2}[a-z][\w:-]*(?:\[[^\]]*\])*"
     r"(?:/{1,2}(?:@[\w:-]+|\*|text\(\)|[a-z][\w:-]*(?:\[[^\]]*\])*))+",
     re.IGNORECASE,
 )
-_IMAGE = re.compile(
+_IMAGE = lazy_compile(
     r"(?:https?:)?//\S+?\.(?:jpe?g|png|gif|webp|svg|avif|bmp|ico|tiff?)(?:[?#]\S*)?",
     re.IGNORECASE,
 )
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_URL = lazy_compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # "© 2021 Example Wire", "Copyright (c) 2007 ...": a year near the mark (a
 # sentence that starts with the word "Copyright" is not a footer).
-_COPYRIGHT = re.compile(
+_COPYRIGHT = lazy_compile(
     r"©(?=.{0,60}\b(?:19|20)\d\d\b).{0,120}"
     r"|(?:copyright\s*(?:©|\(c\))?|\(c\))\s*(?:19|20)\d\d\b.{0,120}",
     re.IGNORECASE,
 )
-_CONTACT = re.compile(
+_CONTACT = lazy_compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?:(?:tel|phone|fax|telefon)\W{0,2}\s*)?\+\d[\d\s()./-]{6,}\d"
     r"|(?:tel|phone|fax|telefon)\W{0,2}\s*\(?\d[\d\s()./-]{6,}\d",
     re.IGNORECASE,
 )
-_METADATA = re.compile(
+_METADATA = lazy_compile(
     r"\d{1,10}|true|false|null|none|undefined|[a-z]{2}[_-][a-z]{2}"
     r"|\d{4}-\d\d-\d\dT[\d:.]+(?:z|[+-]\d\d:?\d\d)?",
     re.IGNORECASE,
 )
 # "14:05 GMT Headline": residue only in a run (a live blog has lone ones).
-_TICKER = re.compile(
+_TICKER = lazy_compile(
     r"\d{1,2}:\d\d\s*(?:gmt|utc|cet|cest|bst|est|edt|pst|pdt|msk|mez|mesz|uhr"
     r"|[ap]\.?m\.?)?\s*[^\s\d].{3,130}(?<!\.)",
     re.IGNORECASE,
 )
-_BREADCRUMB = re.compile(r"(?:[^>\u203a»|]{1,40}\s[>\u203a»]\s){2,6}[^>\u203a»|]{1,40}")
-_MENU_ROW = re.compile(r"(?:[^|·•]{1,30}\s[|·•]\s){3,12}[^|·•]{1,30}")
+_BREADCRUMB = lazy_compile(r"(?:[^>\u203a»|]{1,40}\s[>\u203a»]\s){2,6}[^>\u203a»|]{1,40}")
+_MENU_ROW = lazy_compile(r"(?:[^|·•]{1,30}\s[|·•]\s){3,12}[^|·•]{1,30}")
 # Furniture found inside a longer line: cookie banners, rights notices, ages.
 # Each is tested on a window around a cheap substring hit (a regex search
 # over a whole non-ASCII line is slow).
-_COOKIE_NEAR = re.compile(
+_COOKIE_NEAR = lazy_compile(
     r"\b(?:we|this (?:web)?site|our (?:web)?site|wir) (?:use|uses|verwenden|nutzen) cookies\b"
     r"|\bdiese (?:website|webseite|seite) (?:verwendet|nutzt) cookies\b"
     r"|\b(?:accept|reject|allow|manage|deny) (?:all )?cookies\b"
     r"|\bby continuing to (?:browse|use) (?:this|our) (?:web)?site\b",
     re.IGNORECASE,
 )
-_RIGHTS_NEAR = re.compile(r"\b(?:all rights reserved|alle rechte vorbehalten)\b", re.I)
-_AGO_BEFORE = re.compile(r"\b\d+ (?:seconds?|minutes?|mins?|hours?|hrs?)$", re.IGNORECASE)
-_VOR_AFTER = re.compile(r"\d+ (?:sekunden|minuten|stunden)\b", re.IGNORECASE)
+_RIGHTS_NEAR = lazy_compile(r"\b(?:all rights reserved|alle rechte vorbehalten)\b", re.I)
+_AGO_BEFORE = lazy_compile(r"\b\d+ (?:seconds?|minutes?|mins?|hours?|hrs?)$", re.IGNORECASE)
+_VOR_AFTER = lazy_compile(r"\d+ (?:sekunden|minuten|stunden)\b", re.IGNORECASE)
 
 
 def _inside(core: str, n: int) -> str | None:
@@ -387,7 +390,7 @@ _RUN_KINDS = {TICKER: 3, LANGNAME: 3}
 _BULLETS = " \t•*·-\u2013\u2014|>▪►»"
 # Language names glued to the word before: a language picker flattened to text
 # ("MundoEspañolSpanish").
-_LANG_GLUED = re.compile(
+_LANG_GLUED = lazy_compile(
     r"(?<=[^\W\d_])(?:English|German|French|Spanish|Italian|Portuguese|Polish|Czech|Greek"
     r"|Serbian|Latvian|Lithuanian|Russian|Ukrainian|Arabic|Turkish|Persian|Chinese|Japanese"
     r"|Korean|Vietnamese|Armenian|Georgian|Kazakh|Uzbek|Deutsch|Français|Español|Italiano"
@@ -396,11 +399,11 @@ _LANG_GLUED = re.compile(
 # Words run together where a page had separate links or blocks; in a short
 # line only a word that starts in lower case counts ("materialsWrite", not
 # "PlayStation").
-_GLUED = re.compile(r"[a-zà-ÿа-я]{3}[A-ZÀ-ÞА-Я][a-zà-ÿа-я]{2}")
-_GLUED_LOWER = re.compile(r"(?<!\S)[a-zà-ÿа-я]{3,}[A-ZÀ-ÞА-Я][a-zà-ÿа-я]{2}")
+_GLUED = lazy_compile(r"[a-zà-ÿа-я]{3}[A-ZÀ-ÞА-Я][a-zà-ÿа-я]{2}")
+_GLUED_LOWER = lazy_compile(r"(?<!\S)[a-zà-ÿа-я]{3,}[A-ZÀ-ÞА-Я][a-zà-ÿа-я]{2}")
 # A list item in Markdown or a trafilatura-style extraction: content lists
 # (winners, ingredients, links) are not menus.
-_LIST_ITEM = re.compile(r"(?:[-*+•·▪]|\d{1,3}[.)])\s")
+_LIST_ITEM = lazy_compile(r"(?:[-*+•·▪]|\d{1,3}[.)])\s")
 
 STOP_WORDS = frozenset(
     """the a an and or but of to in on at for with by from as is are was were be been being

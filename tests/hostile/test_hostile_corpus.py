@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -164,7 +165,7 @@ def _snapshot(root: Path) -> dict[str, tuple]:
     return snap
 
 
-def _cli(root: Path, fmt: str) -> tuple[subprocess.CompletedProcess, float]:
+def _cli(root: Path, fmt: str, *extra: str) -> tuple[subprocess.CompletedProcess, float]:
     t0 = time.monotonic()
     proc = subprocess.run(
         [
@@ -178,6 +179,7 @@ def _cli(root: Path, fmt: str) -> tuple[subprocess.CompletedProcess, float]:
             "--no-progress",
             "--color",
             "never",
+            *extra,
         ],
         capture_output=True,
         cwd=root.parent,
@@ -216,18 +218,30 @@ def _check_corpus(tmp_path: Path, *, big: bool) -> None:
             assert "\x1b" not in out
 
     j1, j2 = results["json"]
-    assert j1.stdout == j2.stdout, "two runs gave different JSON output"
+    # The second JSON run took its document results from the cache.
+    assert j1.stdout == j2.stdout, "a cached run gave different JSON output"
 
     assert not (root / "PWNED").exists()
     assert not (root.parent / "PWNED").exists()
     assert not Path("PWNED").exists()
     assert outside.read_bytes() == outside_before
     after = _snapshot(root)
+    # The only write is the result cache, in its own git-ignored folder.
+    cache = {k for k in after if k.startswith(".provlint_cache")}
+    names = {k.split("/", 1)[1] for k in cache if "/" in k}
+    assert {"CACHEDIR.TAG", ".gitignore"} <= names, names
+    assert all(n.startswith("results-") or n in ("CACHEDIR.TAG", ".gitignore") for n in names)
+    after = {k: v for k, v in after.items() if k not in cache}
     assert after == before, {
         k: (before.get(k), after.get(k))
         for k in set(before) | set(after)
         if before.get(k) != after.get(k)
     }
+    # With --no-cache nothing at all is written.
+    shutil.rmtree(root / ".provlint_cache")
+    proc, _ = _cli(root, "json", "--no-cache")
+    assert proc.stdout == j1.stdout
+    assert _snapshot(root) == before
 
     data = json.loads(j1.stdout)
     paths = {f["path"] for f in data["findings"]}
