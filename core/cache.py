@@ -29,7 +29,6 @@ import json
 import os
 import pickle
 import secrets
-import shutil
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -59,6 +58,8 @@ def clear(folder: Path) -> int:
         return 0
     if not (folder / "CACHEDIR.TAG").is_file():
         raise ValueError(f"{folder} is not a provlint cache (no CACHEDIR.TAG); not removing it")
+    import shutil
+
     count = len(list(folder.glob("*.sqlite")))
     shutil.rmtree(folder)
     return count
@@ -280,3 +281,6 @@ def dumps(value: Any) -> bytes:
 
 def loads(blob: bytes) -> Any:
     return pickle.loads(blob)
+
+
+cache_dumps, cache_loads = dumps, loads

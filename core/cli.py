@@ -319,7 +319,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.engine == "dask":
         from .engine_dask import run_targets_dask
 
-        reports = run_targets_dask(targets, cfg, scheduler=args.scheduler)
+        reports = run_targets_dask(
+            targets, cfg, scheduler=args.scheduler, progress=_progress_bar(args)
+        )
     else:
         if args.scheduler:
             raise ConfigError("--scheduler needs --engine dask")

@@ -22,9 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .cache import Entry, ResultCache, Stamp
-from .cache import dumps as cache_dumps
-from .cache import loads as cache_loads
+from .cache import Entry, ResultCache, Stamp, cache_dumps, cache_loads
 from .catalogue import parse_catalogue
 from .config import DEFAULT_EXCLUDE, Config, ConfigError, load_config, matches_selector
 from .model import (
@@ -500,6 +498,7 @@ class _Engine:
         self.severity: dict[str, Severity] = {}
         self.budget = _Budget()
         self.stats: dict[str, Any] = {}
+        self.cache: ResultCache | None = None
         self.partial = False
         """Only some files were named: keep other files' cache entries."""
         self._dirs: dict[str, tuple[Path | None, str | None]] = {}
@@ -696,7 +695,7 @@ class _Engine:
     def run(
         self,
         jobs: int = 1,
-        cache: ResultCache | None = None,
+        open_cache: Callable[[], ResultCache | None] | None = None,
         executor: Executor | None = None,
     ) -> tuple[Catalogue, list[Document]]:
         catalogue = _read_catalogue(self.root)
@@ -720,6 +719,9 @@ class _Engine:
                 docs.append(Document(path=rel, index_path=catalogue.path))
         self.corpus_size = len(docs)
         self.stats["documents"] = len(docs)
+        # A small corpus is read faster than a cache is opened.
+        cache = open_cache() if open_cache is not None and len(docs) >= CACHE_FROM else None
+        self.cache = cache
 
         # Unchanged documents come from the cache; the rest are read and
         # checked, in worker processes when there are enough of them.
@@ -833,6 +835,9 @@ class _Engine:
 
 BATCH = 250
 """Documents per task sent to a worker process."""
+
+CACHE_FROM = 100
+"""Corpora with fewer documents than this do not use the result cache."""
 
 Executor = Callable[["_Engine", list[Document]], Iterable[list[bytes]]]
 """Runs the document phase somewhere else: given the engine and the
@@ -1044,17 +1049,18 @@ def _run_target(
     registry = engine.registry
     engine.progress = progress
     engine.partial = target.only is not None
-    cache = _open_cache(target.root, cfg, registry, engine) if cfg.cache else None
+    opener = (lambda: _open_cache(target.root, cfg, registry, engine)) if cfg.cache else None
     # Many small long-lived objects: full collections would rescan them all
     # again and again for no garbage. Collect less often during the run.
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 50), max(thresholds[2], 100))
     try:
-        catalogue, docs = engine.run(cfg.jobs or default_jobs(), cache, executor)
+        catalogue, docs = engine.run(cfg.jobs or default_jobs(), opener, executor)
     finally:
         gc.set_threshold(*thresholds)
-        if cache is not None:
-            cache.close()
+        if engine.cache is not None:
+            engine.cache.close()
+    cache = engine.cache
     known = {s.code: s.name for s in registry.checks.values()}
     known.update({s.name: s.name for s in registry.checks.values()})
     kept, suppressed, unused = apply_suppressions(

@@ -46,6 +46,8 @@ from . import fastpath
 
 SHINGLE = 5
 SIG_BINS = 128
+NUMPY_FROM = 1000
+"""Signatures from which :func:`lsh_pairs` takes its numpy path."""
 BAND_ROWS = 3
 EMPTY = 0xFFFFFFFF
 _PUNCT = (
@@ -164,12 +166,6 @@ def exact_pairs(
 def estimate(sig_a: array, sig_b: array, size_a: int, size_b: int) -> tuple[float, float]:  # type: ignore[type-arg]
     """Jaccard and containment estimated from two signatures and the two
     shingle-set sizes (|A∩B| = J(|A|+|B|)/(1+J))."""
-    np = fastpath.module("numpy")
-    if np is not None and _u32_sig(sig_a) and _u32_sig(sig_b):
-        a = np.frombuffer(sig_a, dtype=np.uint32)
-        eq = a == np.frombuffer(sig_b, dtype=np.uint32)
-        both_empty = int(np.count_nonzero(eq & (a == EMPTY)))
-        return _scores(int(np.count_nonzero(eq)) - both_empty, both_empty, size_a, size_b)
     return _estimate_py(sig_a, sig_b, size_a, size_b)
 
 
@@ -200,7 +196,8 @@ def lsh_pairs(
 ) -> Iterator[Pair]:
     """Candidates from LSH banding (``SIG_BINS / BAND_ROWS`` bands of
     ``BAND_ROWS`` rows), scored from the signatures."""
-    np = fastpath.module("numpy")
+    # numpy only pays for its import on a large corpus.
+    np = fastpath.module("numpy") if len(sigs) >= NUMPY_FROM else None
     if np is not None and all(_u32_sig(sig) for sig, _ in sigs.values()):
         return _lsh_pairs_np(np, sigs, threshold, bucket_cap)
     return _lsh_pairs_py(sigs, threshold, bucket_cap)

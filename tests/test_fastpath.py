@@ -323,7 +323,7 @@ def test_estimate_and_lsh_pairs_agree(texts: list[str], threshold: float, cap: i
 
 
 def test_lsh_pairs_agree_on_a_larger_corpus(fast: None) -> None:
-    pytest.importorskip("numpy")
+    np = pytest.importorskip("numpy")
     import random
 
     rnd = random.Random(7)
@@ -337,7 +337,7 @@ def test_lsh_pairs_agree_on_a_larger_corpus(fast: None) -> None:
         texts.append(" ".join(tokens))
     sigs = _signatures(texts)
     for threshold, cap in ((0.5, 100), (0.8, 100), (0.3, 20)):
-        got = list(similarity.lsh_pairs(sigs, threshold, cap))
+        got = list(similarity._lsh_pairs_np(np, sigs, threshold, cap))
         assert got == list(similarity._lsh_pairs_py(sigs, threshold, cap))
         assert got or cap < 100
 
@@ -384,6 +384,7 @@ def test_fast_paths_selected_by_default(value: str, monkeypatch: pytest.MonkeyPa
         return real(np, *args)
 
     monkeypatch.setattr(similarity, "_lsh_pairs_np", spy)
+    monkeypatch.setattr(similarity, "NUMPY_FROM", 2)
     sig = similarity.signature(similarity.shingles("one two three four five six".split()))
     list(similarity.lsh_pairs({"a": (sig, 2), "b": (sig, 2)}, 0.5))
     assert calls == ["numpy"]

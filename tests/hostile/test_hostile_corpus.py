@@ -218,18 +218,17 @@ def _check_corpus(tmp_path: Path, *, big: bool) -> None:
             assert "\x1b" not in out
 
     j1, j2 = results["json"]
-    # The second JSON run took its document results from the cache.
-    assert j1.stdout == j2.stdout, "a cached run gave different JSON output"
+    assert j1.stdout == j2.stdout, "two runs gave different JSON output"
 
     assert not (root / "PWNED").exists()
     assert not (root.parent / "PWNED").exists()
     assert not Path("PWNED").exists()
     assert outside.read_bytes() == outside_before
     after = _snapshot(root)
-    # The only write is the result cache, in its own git-ignored folder.
+    # The only write there may be is the result cache, in its own git-ignored
+    # folder (a corpus this small does not use it).
     cache = {k for k in after if k.startswith(".provlint_cache")}
     names = {k.split("/", 1)[1] for k in cache if "/" in k}
-    assert {"CACHEDIR.TAG", ".gitignore"} <= names, names
     assert all(n.startswith("results-") or n in ("CACHEDIR.TAG", ".gitignore") for n in names)
     after = {k: v for k, v in after.items() if k not in cache}
     assert after == before, {
@@ -238,7 +237,7 @@ def _check_corpus(tmp_path: Path, *, big: bool) -> None:
         if before.get(k) != after.get(k)
     }
     # With --no-cache nothing at all is written.
-    shutil.rmtree(root / ".provlint_cache")
+    shutil.rmtree(root / ".provlint_cache", ignore_errors=True)
     proc, _ = _cli(root, "json", "--no-cache")
     assert proc.stdout == j1.stdout
     assert _snapshot(root) == before

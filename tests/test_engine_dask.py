@@ -1,0 +1,206 @@
+"""The dask engine (``--engine dask``): the same findings as the local engine,
+and clear errors instead of tracebacks."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from provlint import runner
+from provlint.cli import main
+from provlint.config import Config, ConfigError, load_config
+from provlint.engine_dask import INSTALL_HINT, _probe, run_targets_dask
+from provlint.output import FormatOptions
+from provlint.runner import Report, locate, run_targets
+
+distributed: Any = pytest.importorskip("distributed")
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+N = 600
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, mod)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """600 generated documents with injected defects (date-mismatch,
+    missing-source, checksum-mismatch), plus copies that add duplicate ids,
+    duplicate content and unindexed files. ``exact-limit = 100`` makes
+    duplicate-content use MinHash signatures and LSH bands."""
+    root = tmp_path_factory.mktemp("dask") / "corpus"
+    _load("gen_corpus").generate(root, N)
+    extra = root / "docs" / "extra"
+    extra.mkdir()
+    for i, n in enumerate((3, 50, 400)):
+        src = root / "docs" / "0000" / f"doc-{n:07d}.md"
+        shutil.copy(src, extra / f"copy-{i}.md")
+    (root / "provlint.toml").write_text(
+        '[check.duplicate-content]\n"exact-limit" = 100\n', encoding="utf-8"
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """A two-worker local cluster (single-threaded processes); its address."""
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    ) as lc:
+        yield lc.scheduler_address
+
+
+@pytest.fixture(autouse=True)
+def _cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROVLINT_CACHE_KEY_FILE", str(tmp_path / "cache-key"))
+
+
+def _config(root: Path, **changes: Any) -> Config:
+    return load_config(root).with_overrides(**changes)
+
+
+@pytest.fixture(scope="module")
+def local(corpus: Path) -> Report:
+    """The local engine's report, in this process."""
+    [report] = run_targets(locate([corpus]), _config(corpus, jobs=1))
+    return report
+
+
+def test_same_findings_as_local_engine(
+    corpus: Path, cluster: str, local: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Identical reports; with the result cache on, a second run takes every
+    document from the cache (kept in the client) and sends none to the cluster."""
+    # The cache context includes the mtimes of provlint's sources: keep it
+    # stable even if a file is edited while the test runs.
+    monkeypatch.setattr(runner, "_fingerprint", lambda module: module)
+    cfg = _config(corpus, jobs=1, cache=True, cache_dir=tmp_path / "cache")
+    [dask] = run_targets_dask(locate([corpus]), cfg, scheduler=cluster, lsh_bands=True)
+    assert dask.findings == local.findings
+    assert dask.suppressed == local.suppressed
+    assert dask.tracebacks == local.tracebacks == ()
+    assert dask.exit_code == local.exit_code == 1
+    assert dask.stats["documents"] == local.stats["documents"] == N + 3
+    checks = {f.check for f in local.findings}
+    assert {"checksum-mismatch", "date-mismatch", "missing-source"} <= checks
+    assert {"duplicate-id", "duplicate-content", "unindexed-file"} <= checks
+    stats = dask.stats["dask"]
+    assert stats["documents"] == N + 3 and stats["batches"] == 3
+    groups = stats["groups"]
+    assert groups["id"] == {"groups": 3, "documents": 6}  # each copy repeats an id
+    assert groups["text"]["groups"] == 3
+    assert groups["lsh_bands"]["buckets"] > 0
+
+    [again] = run_targets_dask(locate([corpus]), cfg, scheduler=cluster)
+    assert dask.stats["cached"] == 0 and again.stats["cached"] == N + 3
+    assert again.stats["dask"]["documents"] == 0
+    assert again.findings == local.findings
+
+
+def test_cli_json_identical(
+    corpus: Path, cluster: str, local: Report, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``provlint validate --engine dask --format json`` prints what the
+    local engine's report renders to (as ``provlint validate`` does)."""
+    assert local.registry is not None
+    expected = io.StringIO()
+    local.registry.formats["json"]().render([local], expected, FormatOptions())
+    args = ["validate", str(corpus), "--no-cache", "--format", "json", "--engine", "dask"]
+    assert main([*args, "--scheduler", cluster]) == 1
+    out = capsys.readouterr()
+    assert out.out == expected.getvalue()
+    assert out.err == ""
+    assert json.loads(out.out)["summary"]["documents"] == N + 3
+
+
+def test_plugin_objects_refused(corpus: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot use plugin objects"):
+        run_targets_dask(locate([corpus]), Config(), plugins=[object()])
+
+
+def test_unreachable_scheduler(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    with pytest.raises(ConfigError, match=f"--scheduler {address}: cannot connect"):
+        run_targets_dask(locate([corpus]), Config(), scheduler=address, timeout=1)
+
+
+def test_unreachable_scheduler_cli(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import provlint.engine_dask as engine_dask
+
+    monkeypatch.setattr(engine_dask, "CONNECT_TIMEOUT", 1.0)
+    code = main(["validate", str(corpus), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "cannot connect to a dask scheduler" in err and "Traceback" not in err
+
+
+def test_missing_extra(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ConfigError) as info:
+        run_targets_dask(locate([corpus]), Config(), scheduler="tcp://127.0.0.1:1")
+    assert str(info.value) == INSTALL_HINT
+
+
+def _break_index_stamp() -> None:
+    import provlint.engine_dask as engine_dask
+
+    setattr(engine_dask, "_saved_stamp", engine_dask._index_stamp)  # noqa: B010
+    setattr(engine_dask, "_index_stamp", lambda root: (-1, ""))  # noqa: B010
+
+
+def _restore_index_stamp() -> None:
+    import provlint.engine_dask as engine_dask
+
+    saved = getattr(engine_dask, "_saved_stamp", None)
+    if saved is not None:
+        setattr(engine_dask, "_index_stamp", saved)  # noqa: B010
+
+
+def test_workers_that_do_not_see_the_corpus(corpus: Path, cluster: str) -> None:
+    with distributed.Client(cluster) as client:
+        client.run(_break_index_stamp)
+        try:
+            with pytest.raises(ConfigError, match=r"sees a different .*INDEX\.md"):
+                run_targets_dask(locate([corpus]), Config(jobs=1), scheduler=cluster)
+        finally:
+            client.run(_restore_index_stamp)
+    why = _probe("/no/such/corpus", (-1, ""), _version())
+    assert why is not None and "cannot see the corpus folder /no/such/corpus" in why
+    assert "runs provlint" in (_probe(str(corpus), (-1, ""), "0.0.0-other") or "")
+
+
+def _version() -> str:
+    from provlint import __version__
+
+    return str(__version__)
+
+
+def test_startup_does_not_import_dask() -> None:
+    code = "import sys, provlint.cli, provlint.runner; print('dask' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
