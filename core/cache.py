@@ -146,6 +146,12 @@ class ResultCache:
             self.key = _user_key()
             self._make_folder()
             self.db = self._connect()
+        except sqlite3.OperationalError as exc:
+            # Locked for longer than the timeout, read-only, I/O: not
+            # corruption, so the file is left alone.
+            self.problem = f"cache unusable: {exc}"
+            self.db = None
+            return False
         except sqlite3.DatabaseError:
             # Not a database, or corrupt beyond use: start again.
             self._discard()
@@ -162,6 +168,9 @@ class ResultCache:
         return True
 
     def _make_folder(self) -> None:
+        if self.folder.is_symlink():
+            # A cloned repository could ship one pointing anywhere.
+            raise OSError(f"{self.folder} is a symlink; not using it as a cache")
         self.folder.mkdir(parents=True, exist_ok=True)
         tag = self.folder / "CACHEDIR.TAG"
         if not tag.exists():
@@ -226,6 +235,9 @@ class ResultCache:
                 if not hmac.compare_digest(mac, self._mac(path, stamp, sha, blob)):
                     continue  # tampered with, or written with another key
                 out[path] = Entry(stamp, sha, blob)
+        except sqlite3.OperationalError as exc:
+            self.problem = f"cache not read: {exc}"
+            return {}
         except sqlite3.DatabaseError as exc:
             self._broken(exc)
             return {}
@@ -259,14 +271,14 @@ class ResultCache:
                 self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
                 self.db.execute("DELETE FROM results WHERE path NOT IN (SELECT path FROM keep)")
             self.db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-            self._broken(exc)
-        except sqlite3.Error as exc:  # locked for longer than the timeout
+        except sqlite3.OperationalError as exc:  # locked for longer than the timeout
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
             self.problem = f"cache not updated: {exc}"
+        except sqlite3.DatabaseError as exc:  # not a database, or corrupt
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self._broken(exc)
 
     def _broken(self, exc: Exception) -> None:
         """A database that fails mid-run is dropped; the next run rebuilds it."""

@@ -545,6 +545,17 @@ class Check:
         """
         return ()
 
+    def volatile_key(self) -> str:
+        """Anything besides the document, its INDEX.md row, the options and
+        the corpus-size class that this check's result on a document depends
+        on, as text (default: nothing). A cached result is reused only while
+        this is unchanged: a check that compares dates with today returns
+        today's date.
+
+        .. versionadded:: 0.1
+        """
+        return ""
+
     @classmethod
     def summary_line(cls) -> str:
         doc = (cls.__doc__ or "").strip()

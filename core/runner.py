@@ -799,6 +799,9 @@ class _Engine:
         for spec, check in self.doc_checks:
             for limit in check.corpus_size_breaks():
                 sides.append(f"{spec.name}:{limit}:{int(self.corpus_size <= limit)}")
+            volatile = check.volatile_key()
+            if volatile:
+                sides.append(f"{spec.name}={volatile}")
         return ",".join(sides)
 
     def _stamp(self, doc: Document, size_class: str) -> Stamp | None:

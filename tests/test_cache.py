@@ -1,0 +1,724 @@
+"""The result cache (core/cache.py) and the parallel document phase (core/runner.py).
+
+Every test works on a copy of a generated corpus (benchmarks/gen_corpus.py) in
+its own temporary folder, with the per-user cache key in a temporary file
+(PROVLINT_CACHE_KEY_FILE), so the real home folder is never touched. The
+output of a warm run is always compared with the output of a cold
+``--no-cache`` run on the same corpus: the cache may make a run faster, never
+different.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO
+from provlint import runner
+from provlint.cache import CACHE_DIR_NAME
+from provlint.cli import main
+from provlint.config import Config
+from provlint.runner import CACHE_FROM, Report, run
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import gen_corpus
+
+BIG = 600  # >= 2 * runner.BATCH: with --jobs 2 the document phase runs in a pool
+SMALL = 150  # above CACHE_FROM, small enough to check quickly
+SEED = 7
+
+# One document of each corpus that gen_corpus leaves without a defect.
+PLAIN_DOC = "docs/0000/doc-0000010.md"
+PLAIN_ID = "doc-0000010"
+
+_COLD: dict[str, str] = {}
+"""Cold ``--no-cache`` JSON output of the untouched corpora, by name."""
+
+
+# --------------------------------------------------------------------------
+# Fixtures and helpers
+# --------------------------------------------------------------------------
+
+
+def _generate(folder: Path, n: int) -> Path:
+    manifest = gen_corpus.generate(folder, n, seed=SEED, defects=0.02)
+    assert PLAIN_ID not in manifest["defective_ids"]
+    (folder / gen_corpus.MANIFEST).unlink()  # not a document; keep the corpus minimal
+    return folder
+
+
+@pytest.fixture(scope="module")
+def big_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pristine 600-document corpus (never modified: tests copy it)."""
+    return _generate(tmp_path_factory.mktemp("big") / "corpus", BIG)
+
+
+@pytest.fixture(scope="module")
+def small_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pristine 150-document corpus (never modified: tests copy it)."""
+    return _generate(tmp_path_factory.mktemp("small") / "corpus", SMALL)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Key file and XDG cache in tmp_path; tmp_path as the working folder."""
+    monkeypatch.setenv("PROVLINT_CACHE_KEY_FILE", str(tmp_path / "keys" / "cache-key"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("CI", "1")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def reports(monkeypatch: pytest.MonkeyPatch) -> list[Report]:
+    """Every Report the runner makes during the test, CLI runs included."""
+    made: list[Report] = []
+    original = runner._run_target
+
+    def spy(*args: Any, **kwargs: Any) -> Report:
+        report = original(*args, **kwargs)
+        made.append(report)
+        return report
+
+    monkeypatch.setattr(runner, "_run_target", spy)
+    return made
+
+
+def _copy(src: Path, tmp_path: Path) -> Path:
+    """A writable copy at tmp_path/corpus (so displayed paths read corpus/...)."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(src, dst)
+    return dst
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``provlint validate --format json`` in this process: (exit code, stdout, stderr)."""
+    code = main(["validate", "--no-entry-points", "--no-progress", "--format", "json", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def cold(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> str:
+    """The JSON output of a cold run that neither reads nor writes a cache."""
+    code, out, err = cli(capsys, "--no-cache", *args, str(root))
+    assert code in (0, 1), err
+    return out
+
+
+def cold_pristine(capsys: pytest.CaptureFixture[str], root: Path) -> str:
+    """``cold`` for an unmodified copy of a generated corpus, computed once per size."""
+    key = str(sum(1 for _ in root.glob("docs/*/*.md")))
+    if key not in _COLD:
+        _COLD[key] = cold(capsys, root)
+    return _COLD[key]
+
+
+def lib(root: Path, **changes: Any) -> Report:
+    """The library API on ``root`` without entry-point plugins."""
+    return run(root, Config(load_entrypoints=False, **changes))
+
+
+def cache_folder(root: Path) -> Path:
+    return root / str(CACHE_DIR_NAME)
+
+
+def databases(folder: Path) -> list[Path]:
+    return sorted(folder.glob("results-*.sqlite"))
+
+
+def only_database(root: Path) -> Path:
+    dbs = databases(cache_folder(root))
+    assert len(dbs) == 1, dbs
+    return dbs[0]
+
+
+def rows(db: Path) -> int:
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        count: int = con.execute("SELECT count(*) FROM results").fetchone()[0]
+    con.close()
+    return count
+
+
+def codes_for(output: str, doc_id: str) -> list[str]:
+    return [f["code"] for f in json.loads(output)["findings"] if f.get("doc_id") == doc_id]
+
+
+def edit_row(root: Path, doc_id: str, change: Callable[[list[str]], None]) -> None:
+    """Rewrite the INDEX.md row of ``doc_id``; ``change`` edits its cells
+    (id, file, title, source, url, date, sha256) in place."""
+    index = root / "INDEX.md"
+    lines = index.read_text(encoding="utf-8").split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(f"| {doc_id} |"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            change(cells)
+            lines[i] = "| " + " | ".join(cells) + " |"
+            break
+    else:
+        raise AssertionError(f"no row for {doc_id}")
+    index.write_text("\n".join(lines), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+# 1. Parallel runner
+# --------------------------------------------------------------------------
+
+
+def test_jobs_1_and_2_give_identical_output(
+    big_src: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Guards: the forked pool gives exactly the in-process result (same bytes,
+    same order), and --jobs 2 on 600 documents really uses a 2-process pool."""
+    root = _copy(big_src, tmp_path)
+    pools: list[int] = []
+    original = runner._run_pool
+
+    def spy(engine: Any, todo: list[Any], workers: int) -> Iterator[list[bytes]]:
+        pools.append(workers)
+        batches: Iterator[list[bytes]] = original(engine, todo, workers)
+        return batches
+
+    monkeypatch.setattr(runner, "_run_pool", spy)
+    code1, out1, err1 = cli(capsys, "--jobs", "1", "--no-cache", str(root))
+    assert pools == [], "--jobs 1 must not start a pool"
+    code2, out2, err2 = cli(capsys, "--jobs", "2", "--no-cache", str(root))
+    assert pools == [2]
+    assert (code1, code2) == (1, 1), err1 + err2
+    assert out1 == out2
+    summary = json.loads(out1)["summary"]
+    assert summary["documents"] == BIG
+    assert summary["findings"] == 12  # 2 % of 600: 4 of each injected defect
+
+    report = lib(root, jobs=2)
+    assert report.stats["jobs"] == 2
+    assert report.stats["cached"] == 0
+    from_json = [(f["code"], f["line"], f["message"]) for f in json.loads(out1)["findings"]]
+    assert [(f.code, f.line, f.message) for f in report.findings] == from_json
+    assert not cache_folder(root).exists()  # the library default is no cache
+
+
+# --------------------------------------------------------------------------
+# 2. Cold and warm runs
+# --------------------------------------------------------------------------
+
+
+def test_warm_run_reuses_every_document(
+    big_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
+) -> None:
+    """Guards: the first run writes a tagged, git-ignored cache with one
+    database; the second reuses all 600 entries and reports exactly the same."""
+    root = _copy(big_src, tmp_path)
+    code_cold, out_cold, _ = cli(capsys, "--jobs", "2", str(root))
+    assert reports[-1].stats["cached"] == 0
+    assert reports[-1].stats["jobs"] == 2
+    folder = cache_folder(root)
+    tag = (folder / "CACHEDIR.TAG").read_text(encoding="utf-8")
+    assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
+    assert "*" in (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert rows(only_database(root)) == BIG  # entries written by the pool's results
+
+    code_warm, out_warm, _ = cli(capsys, "--jobs", "2", str(root))
+    assert reports[-1].stats["cached"] == BIG
+    assert reports[-1].stats["jobs"] == 1  # nothing left to do: no pool
+    assert (code_warm, out_warm) == (code_cold, out_cold)
+
+    # The library API: same database, same Finding tuples as the cold run.
+    fresh = reports[0]
+    warm = lib(root, cache=True, jobs=2)
+    assert warm.stats["cached"] == BIG
+    assert len(fresh.findings) == 12
+    assert warm.findings == fresh.findings
+    assert warm.suppressed == fresh.suppressed
+    assert warm.exit_code == fresh.exit_code == 1
+    assert len(databases(cache_folder(root))) == 1
+
+
+# --------------------------------------------------------------------------
+# 3-4. Invalidation by file and by INDEX.md row
+# --------------------------------------------------------------------------
+
+
+def test_changed_and_touched_documents_are_checked_again(
+    small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
+) -> None:
+    """Guards: a changed document (new bytes) and a touched one (same bytes,
+    new mtime) are re-checked; every other document comes from the cache."""
+    root = _copy(small_src, tmp_path)
+    _, before, _ = cli(capsys, str(root))
+    assert "PV108" not in codes_for(before, PLAIN_ID)
+
+    doc = root / PLAIN_DOC
+    with doc.open("a", encoding="utf-8") as fh:
+        fh.write("A line added after the digest in INDEX.md was taken.\n")
+    code, out, _ = cli(capsys, str(root))
+    assert reports[-1].stats["cached"] == SMALL - 1
+    assert "PV108" in codes_for(out, PLAIN_ID)  # checksum-mismatch: the new bytes were read
+    assert out == cold(capsys, root)
+    assert code == 1
+
+    st = doc.stat()
+    os.utime(doc, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    _, touched, _ = cli(capsys, str(root))
+    assert reports[-1].stats["cached"] == SMALL - 1
+    assert touched == out
+
+
+def test_changed_index_row_invalidates_its_document(
+    small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
+) -> None:
+    """Guards: a document's entry depends on its INDEX.md row: a new date in
+    the row re-checks that document (date-mismatch appears), and only it."""
+    root = _copy(small_src, tmp_path)
+    _, before, _ = cli(capsys, str(root))
+    assert "PV201" not in codes_for(before, PLAIN_ID)
+
+    def later(cells: list[str]) -> None:
+        cells[5] = (date.fromisoformat(cells[5]) + timedelta(days=30)).isoformat()
+
+    edit_row(root, PLAIN_ID, later)
+    _, out, _ = cli(capsys, str(root))
+    assert reports[-1].stats["cached"] == SMALL - 1
+    assert "PV201" in codes_for(out, PLAIN_ID)
+    assert out == cold(capsys, root)
+
+
+# --------------------------------------------------------------------------
+# 5. Configuration
+# --------------------------------------------------------------------------
+
+
+def test_other_configuration_uses_other_database(
+    small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
+) -> None:
+    """Guards: results are never reused across configurations: a check option
+    in provlint.toml and a --select each select a database of their own."""
+    root = _copy(small_src, tmp_path)
+    cli(capsys, str(root))
+    assert len(databases(cache_folder(root))) == 1
+
+    (root / "provlint.toml").write_text('[check.date-mismatch]\nseverity = "warning"\n')
+    _, out, _ = cli(capsys, str(root))
+    assert reports[-1].stats["cached"] == 0
+    assert len(databases(cache_folder(root))) == 2
+    severities = {f["severity"] for f in json.loads(out)["findings"] if f["code"] == "PV201"}
+    assert severities == {"warning"}  # not the cached "error"
+    assert out == cold(capsys, root)
+
+    _, selected, _ = cli(capsys, "--select", "PV108", str(root))
+    assert reports[-1].stats["cached"] == 0
+    assert len(databases(cache_folder(root))) == 3
+    assert {f["code"] for f in json.loads(selected)["findings"]} == {"PV108"}
+    assert selected == cold(capsys, root, "--select", "PV108")
+
+
+# --------------------------------------------------------------------------
+# 6-8. Damaged, tampered and hostile caches
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_corrupt_database_is_rebuilt(
+    damage: str,
+    small_src: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    reports: list[Report],
+) -> None:
+    """Guards: a database that is not SQLite (or is cut short) costs a cold
+    run, never a crash or a wrong result, and is rebuilt with every entry."""
+    root = _copy(small_src, tmp_path)
+    expected = cold_pristine(capsys, root)
+    cli(capsys, str(root))
+    db = only_database(root)
+    if damage == "garbage":
+        db.write_bytes(b"this is not an SQLite database\n" * 512)
+    else:
+        data = db.read_bytes()
+        db.write_bytes(data[: len(data) // 2])
+
+    code, out, err = cli(capsys, str(root))
+    assert code == 1
+    assert "Traceback" not in err and "internal error" not in err
+    assert out == expected
+    assert reports[-1].stats["cached"] == 0
+    assert only_database(root) == db
+    assert rows(db) == SMALL
+
+    cli(capsys, str(root))
+    assert reports[-1].stats["cached"] == SMALL
+
+
+def _pick_paths(db: Path) -> tuple[str, str]:
+    with sqlite3.connect(db) as con:
+        paths = [r[0] for r in con.execute("SELECT path FROM results ORDER BY path")]
+    con.close()
+    return PLAIN_DOC, next(p for p in paths if p != PLAIN_DOC)
+
+
+@pytest.mark.parametrize("tamper", ["flipped-byte", "other-pickle", "other-row"])
+def test_tampered_entry_is_not_used(
+    tamper: str,
+    small_src: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    reports: list[Report],
+) -> None:
+    """Guards: an entry whose blob no longer matches its MAC is a miss: a
+    flipped byte, another valid pickle, or another row's blob *and* MAC
+    (the MAC binds the path)."""
+    root = _copy(small_src, tmp_path)
+    expected = cold_pristine(capsys, root)
+    cli(capsys, str(root))
+    db = only_database(root)
+    victim, donor = _pick_paths(db)
+    with sqlite3.connect(db) as con:
+        blob, mac = con.execute("SELECT blob, mac FROM results WHERE path = ?", (donor,)).fetchone()
+        if tamper == "flipped-byte":
+            (own,) = con.execute("SELECT blob FROM results WHERE path = ?", (victim,)).fetchone()
+            mid = len(own) // 2
+            new = own[:mid] + bytes([own[mid] ^ 0x01]) + own[mid + 1 :]
+            con.execute("UPDATE results SET blob = ? WHERE path = ?", (new, victim))
+        elif tamper == "other-pickle":
+            con.execute(
+                "UPDATE results SET blob = ? WHERE path = ?", (pickle.dumps(("x", [])), victim)
+            )
+        else:
+            con.execute("UPDATE results SET blob = ?, mac = ? WHERE path = ?", (blob, mac, victim))
+    con.close()
+
+    code, out, _ = cli(capsys, str(root))
+    assert reports[-1].stats["cached"] == SMALL - 1
+    assert (code, out) == (1, expected)
+
+
+def test_entries_signed_with_another_key_are_not_used(
+    small_src: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    reports: list[Report],
+) -> None:
+    """Guards: the MAC key is per user: a cache written under another key
+    (another user, a cloned repository) is not reused at all."""
+    root = _copy(small_src, tmp_path)
+    expected = cold_pristine(capsys, root)
+    cli(capsys, str(root))
+    first_key = tmp_path / "keys" / "cache-key"
+    assert len(first_key.read_bytes()) >= 32
+    assert first_key.stat().st_mode & 0o077 == 0  # created private
+
+    monkeypatch.setenv("PROVLINT_CACHE_KEY_FILE", str(tmp_path / "other" / "cache-key"))
+    _, out, _ = cli(capsys, str(root))
+    assert reports[-1].stats["cached"] == 0
+    assert out == expected
+    assert (tmp_path / "other" / "cache-key").read_bytes() != first_key.read_bytes()
+
+
+class _OpenOnLoad:
+    """Unpickling this creates the file ``target`` (a stand-in for any code)."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = str(target)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (open, (self.target, "w"))
+
+
+def test_hostile_pickle_with_wrong_mac_is_never_loaded(
+    small_src: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    reports: list[Report],
+) -> None:
+    """Guards: a planted pickle (as a cloned repository could ship) is
+    rejected by its MAC before it is unpickled: its code never runs."""
+    probe = tmp_path / "probe"
+    pickle.loads(pickle.dumps(_OpenOnLoad(probe))).close()
+    assert probe.exists(), "the payload must be live for this test to mean anything"
+
+    root = _copy(small_src, tmp_path)
+    expected = cold_pristine(capsys, root)
+    cli(capsys, str(root))
+    pwned = tmp_path / "PWNED"
+    hostile = pickle.dumps(_OpenOnLoad(pwned))
+    db = only_database(root)
+    with sqlite3.connect(db) as con:  # stamps and MACs kept, blobs replaced
+        con.execute("UPDATE results SET blob = ?", (hostile,))
+    con.close()
+
+    code, out, _ = cli(capsys, str(root))
+    assert not pwned.exists()
+    assert reports[-1].stats["cached"] == 0
+    assert (code, out) == (1, expected)
+
+
+# --------------------------------------------------------------------------
+# 9. When there is no cache
+# --------------------------------------------------------------------------
+
+
+def test_no_cache_writes_nothing(
+    small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
+) -> None:
+    """Guards: --no-cache neither creates the cache folder nor the user key."""
+    root = _copy(small_src, tmp_path)
+    cold(capsys, root)
+    assert reports[-1].stats["cached"] == 0
+    assert not cache_folder(root).exists()
+    assert not (tmp_path / "keys").exists()
+
+
+def test_small_corpus_never_uses_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Guards: CACHE_FROM: 99 documents run without a cache, 100 with one."""
+    below = _generate(tmp_path / "below", CACHE_FROM - 1)
+    at = _generate(tmp_path / "at", CACHE_FROM)
+    cli(capsys, str(below))
+    cli(capsys, str(below))
+    assert not cache_folder(below).exists()
+    assert not (tmp_path / "keys").exists()
+    cli(capsys, str(at))
+    assert rows(only_database(at)) == CACHE_FROM
+
+
+# --------------------------------------------------------------------------
+# 10. provlint cache clear / dir
+# --------------------------------------------------------------------------
+
+
+def test_cache_clear_and_dir(
+    small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Guards: `cache dir` prints the folder, `cache clear` removes it and
+    says so, and a second clear reports there is nothing to remove."""
+    root = _copy(small_src, tmp_path)
+    folder = cache_folder(root.resolve())
+    assert main(["cache", "dir", str(root)]) == 0
+    assert capsys.readouterr().out == f"{folder}\n"
+    assert main(["cache", "dir", "--cache-dir", "elsewhere"]) == 0
+    assert capsys.readouterr().out == f"{(tmp_path / 'elsewhere').resolve()}\n"
+
+    cli(capsys, str(root))
+    assert folder.is_dir()
+    assert main(["cache", "clear", str(root)]) == 0
+    assert capsys.readouterr().out == f"provlint: removed {folder} (1 database)\n"
+    assert not folder.exists()
+    assert (root / "INDEX.md").is_file()
+    assert main(["cache", "clear", str(root)]) == 0
+    assert capsys.readouterr().out == f"provlint: no cache at {folder}\n"
+
+
+def test_cache_clear_refuses_a_folder_provlint_did_not_make(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Guards: `cache clear --cache-dir DIR` never deletes a folder without
+    CACHEDIR.TAG (a mistyped path must not cost the user their files)."""
+    precious = tmp_path / "precious"
+    (precious / "sub").mkdir(parents=True)
+    (precious / "thesis.sqlite").write_bytes(b"keep me")
+    (precious / "sub" / "notes.md").write_text("keep me too\n")
+    assert main(["cache", "clear", "--cache-dir", str(precious)]) == 2
+    captured = capsys.readouterr()
+    assert "not a provlint cache" in captured.err
+    assert "removed" not in captured.out
+    assert (precious / "thesis.sqlite").read_bytes() == b"keep me"
+    assert (precious / "sub" / "notes.md").is_file()
+
+
+# --------------------------------------------------------------------------
+# 11. Concurrent runs
+# --------------------------------------------------------------------------
+
+
+def test_concurrent_runs_share_the_cache(
+    small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
+) -> None:
+    """Guards: three runs at once (as pre-commit starts them) all succeed with
+    the same output, leave one sound database, and a fourth run reuses it all."""
+    root = _copy(small_src, tmp_path)
+    expected = cold_pristine(capsys, root)
+    env = {
+        **os.environ,
+        "PROVLINT_CACHE_KEY_FILE": str(tmp_path / "keys" / "cache-key"),
+        "XDG_CACHE_HOME": str(tmp_path / "xdg"),
+        "NO_COLOR": "1",
+        "CI": "1",
+    }
+    cmd = [sys.executable, "-m", "provlint", "validate", "--no-entry-points", "--no-progress"]
+    cmd += ["--format", "json", str(root)]
+    procs = [
+        subprocess.Popen(
+            cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    for code, _, err in results:
+        assert code == 1, err
+        assert err == ""
+    assert [out for _, out, _ in results] == [expected] * 3
+
+    assert rows(only_database(root)) == SMALL
+    _, out, _ = cli(capsys, str(root))
+    assert reports[-1].stats["cached"] == SMALL
+    assert out == expected
+
+
+# --------------------------------------------------------------------------
+# 12-13. Where the cache lives
+# --------------------------------------------------------------------------
+
+
+def test_cache_dir_option(
+    small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
+) -> None:
+    """Guards: --cache-dir DIR puts the tagged database in DIR (created) and
+    nothing in the corpus folder; the next run with it reuses everything."""
+    root = _copy(small_src, tmp_path)
+    expected = cold_pristine(capsys, root)
+    where = tmp_path / "caches" / "provlint"
+    _, first, _ = cli(capsys, "--cache-dir", str(where), str(root))
+    assert (where / "CACHEDIR.TAG").is_file()
+    assert len(databases(where)) == 1
+    assert not cache_folder(root).exists()
+    assert [p for p in root.rglob("*") if "sqlite" in p.name] == []
+
+    _, second, _ = cli(capsys, "--cache-dir", str(where), str(root))
+    assert reports[-1].stats["cached"] == SMALL
+    assert first == second == expected
+    assert not cache_folder(root).exists()
+
+
+def test_read_only_corpus_runs_without_cache(
+    small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
+) -> None:
+    """Guards: a corpus folder the user cannot write to is checked as usual,
+    only without a cache."""
+    if os.geteuid() == 0:
+        pytest.skip("running as root: permissions are not enforced, the folder stays writable")
+    root = _copy(small_src, tmp_path)
+    expected = cold_pristine(capsys, root)
+    root.chmod(0o555)
+    try:
+        code, out, err = cli(capsys, str(root))
+        assert not cache_folder(root).exists()
+    finally:
+        root.chmod(0o755)
+    assert (code, out) == (1, expected), err
+    assert "Traceback" not in err
+    assert reports[-1].stats["cached"] == 0
+    assert "cache_problem" in reports[-1].stats
+
+
+def test_cache_folder_that_cannot_be_made(
+    small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
+) -> None:
+    """Guards: when .provlint_cache cannot be created (here a file has the
+    name; works as root too) the run succeeds without a cache and says why
+    in the stats."""
+    root = _copy(small_src, tmp_path)
+    expected = cold_pristine(capsys, root)
+    cache_folder(root).write_text("not a folder\n")
+    for _ in range(2):
+        code, out, err = cli(capsys, str(root))
+        assert (code, out) == (1, expected), err
+        assert reports[-1].stats["cached"] == 0
+        assert reports[-1].stats["cache_problem"].startswith("cache unusable")
+    assert cache_folder(root).read_text() == "not a folder\n"
+
+
+# --------------------------------------------------------------------------
+# Lock timeouts and the day of the run
+# --------------------------------------------------------------------------
+
+
+def test_lock_timeout_keeps_the_database(
+    small_src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guards: a write lock held by another run past the timeout leaves the
+    database alone (the run only skips its update)."""
+    root = _copy(small_src, tmp_path)
+    lib(root, cache=True, jobs=1)
+    db = only_database(root)
+    (root / PLAIN_DOC).write_text("changed\n")  # something to store
+    connect = sqlite3.connect
+
+    def impatient(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        kwargs["timeout"] = 0.2  # instead of 60 s
+        con: sqlite3.Connection = connect(*args, **kwargs)
+        return con
+
+    monkeypatch.setattr(sqlite3, "connect", impatient)
+    holder = connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another run writing its results
+    try:
+        report = lib(root, cache=True, jobs=1)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert report.stats["cached"] == SMALL - 1
+    assert "corrupt" not in report.stats.get("cache_problem", "")
+    assert db.exists()
+
+
+def test_cached_result_does_not_outlive_today(
+    small_src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guards: a document dated a few days ahead is 'in the future' today, and
+    no longer once that day has come, cache or no cache."""
+    from provlint.plugins import date_mismatch
+
+    root = _copy(small_src, tmp_path)
+    ahead = (date.today() + timedelta(days=5)).isoformat()
+    doc = root / PLAIN_DOC
+    text = doc.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("date: "))
+    doc.write_text(text.replace(old, f"date: {ahead}", 1), encoding="utf-8")
+
+    def set_date(cells: list[str]) -> None:
+        cells[5] = ahead
+
+    edit_row(root, PLAIN_ID, set_date)
+    today = lib(root, cache=True, jobs=1)
+    assert any("in the future" in f.message for f in today.findings)
+
+    class Later(date):
+        @classmethod
+        def today(cls) -> Later:
+            real = date.today() + timedelta(days=30)
+            return cls(real.year, real.month, real.day)
+
+    monkeypatch.setattr(date_mismatch, "date", Later)
+    monkeypatch.setattr(runner, "date", Later, raising=False)  # for a fix that reads the day
+    later_cold = lib(root, jobs=1)
+    assert not any("in the future" in f.message for f in later_cold.findings)
+    later_warm = lib(root, cache=True, jobs=1)
+    assert later_warm.findings == later_cold.findings
+
+
+def test_a_symlinked_cache_folder_is_not_followed(small_src: Path, tmp_path: Path) -> None:
+    """Guards: a `.provlint_cache` symlink shipped in a repository does not
+    make provlint write into the folder it points at."""
+    root = _copy(small_src, tmp_path)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (root / ".provlint_cache").symlink_to(victim, target_is_directory=True)
+    report = lib(root, cache=True, jobs=1)
+    assert report.stats["cached"] == 0
+    assert "symlink" in report.stats["cache_problem"]
+    assert list(victim.iterdir()) == []
