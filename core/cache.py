@@ -217,31 +217,48 @@ class ResultCache:
         m.update(blob)
         return m.digest()
 
-    def lookup(self, wanted: dict[str, Stamp]) -> dict[str, Entry]:
-        """The valid entries for these paths (stamps must match exactly)."""
+    def matching(self, wanted: dict[str, Stamp]) -> set[str]:
+        """The paths whose entry has exactly the wanted stamp (the entry
+        itself is verified when it is fetched)."""
         if self.db is None or not wanted:
-            return {}
-        out: dict[str, Entry] = {}
+            return set()
+        out: set[str] = set()
         try:
-            rows: Iterator[Any] = self.db.execute(
-                "SELECT path, mtime_ns, size, aux, sha256, mac, blob FROM results"
-            )
-            for path, mtime_ns, size, aux, sha, mac, blob in rows:
+            rows: Iterator[Any] = self.db.execute("SELECT path, mtime_ns, size, aux FROM results")
+            for path, mtime_ns, size, aux in rows:
                 stamp = wanted.get(path)
-                if stamp is None or stamp != Stamp(mtime_ns, size, aux):
-                    continue
-                if not isinstance(blob, bytes) or not isinstance(mac, bytes):
-                    continue
-                if not hmac.compare_digest(mac, self._mac(path, stamp, sha, blob)):
-                    continue  # tampered with, or written with another key
-                out[path] = Entry(stamp, sha, blob)
+                if stamp is not None and stamp == Stamp(mtime_ns, size, aux):
+                    out.add(path)
         except sqlite3.OperationalError as exc:
             self.problem = f"cache not read: {exc}"
-            return {}
+            return set()
         except sqlite3.DatabaseError as exc:
             self._broken(exc)
-            return {}
+            return set()
         return out
+
+    def fetch(self, path: str, stamp: Stamp) -> bytes | None:
+        """The entry's pickled result, if its MAC verifies."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute(
+                "SELECT sha256, mac, blob FROM results WHERE path = ?", (path,)
+            ).fetchone()
+        except sqlite3.OperationalError as exc:
+            self.problem = f"cache not read: {exc}"
+            return None
+        except sqlite3.DatabaseError as exc:
+            self._broken(exc)
+            return None
+        if row is None:
+            return None
+        sha, mac, blob = row
+        if not isinstance(blob, bytes) or not isinstance(mac, bytes):
+            return None
+        if not hmac.compare_digest(mac, self._mac(path, stamp, sha, blob)):
+            return None  # tampered with, or written with another key
+        return blob
 
     def store(self, entries: Sequence[tuple[str, Entry]], keep: Iterable[str] | None) -> None:
         """Write new entries in one transaction; with ``keep``, drop the

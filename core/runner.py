@@ -38,6 +38,8 @@ from .model import (
     declarations,
 )
 from .registry import CheckSpec, InternalError, Registry, build_registry
+from . import store as _store
+from .store import DocumentStore
 from .suppress import Suppression, UnusedSuppression, apply_suppressions, header_suppressions
 
 INDEX_NAME = "INDEX.md"
@@ -499,6 +501,7 @@ class _Engine:
         self.budget = _Budget()
         self.stats: dict[str, Any] = {}
         self.cache: ResultCache | None = None
+        self.store: DocumentStore | None = None
         self.partial = False
         """Only some files were named: keep other files' cache entries."""
         self._dirs: dict[str, tuple[Path | None, str | None]] = {}
@@ -679,6 +682,8 @@ class _Engine:
         fields, run every document check on it."""
         errors_before = len(self.registry.findings)
         tracebacks_before = len(self.registry.tracebacks)
+        # A fresh record: the caller's stays light (no text kept alive).
+        doc = Document(path=doc.path, row=doc.row, index_path=doc.index_path)
         doc.corpus_size = self.corpus_size
         self.read_document(doc)
         _declare(doc, self.index_path)
@@ -697,7 +702,7 @@ class _Engine:
         jobs: int = 1,
         open_cache: Callable[[], ResultCache | None] | None = None,
         executor: Executor | None = None,
-    ) -> tuple[Catalogue, list[Document]]:
+    ) -> tuple[Catalogue, DocumentStore]:
         catalogue = _read_catalogue(self.root)
         self.index_path = catalogue.path
         docs: list[Document] = []
@@ -724,74 +729,85 @@ class _Engine:
         self.cache = cache
 
         # Unchanged documents come from the cache; the rest are read and
-        # checked, in worker processes when there are enough of them.
+        # checked, in worker processes when there are enough of them. The
+        # results are consumed in document order as they arrive, and the
+        # light documents go to a store (on disk for a large corpus).
         stamps: dict[str, Stamp] = {}
-        hits: dict[str, DocResult] = {}
+        valid: set[str] = set()
         if cache is not None:
             size_class = self._size_class()
             for doc in docs:
                 stamp = self._stamp(doc, size_class)
                 if stamp is not None:
                     stamps[doc.path] = stamp
-            for path, entry in cache.lookup(stamps).items():
-                try:
-                    result = cache_loads(entry.blob)
-                except Exception:  # unreadable entry: a miss, never trusted
-                    continue
-                if isinstance(result, DocResult) and result.doc.path == path:
-                    hits[path] = result
-        todo = [d for d in docs if d.path not in hits]
-        self.stats["cached"] = len(hits)
-        fresh: dict[str, DocResult] = {}
-        new_entries: list[tuple[str, Entry]] = []
-
-        def keep(result: DocResult, blob: bytes | None) -> None:
-            path = result.doc.path
-            fresh[path] = result
-            stamp = stamps.get(path)
-            if cache is not None and stamp is not None and not result.errors:
-                new_entries.append(
-                    (path, Entry(stamp, result.doc.sha256, blob or cache_dumps(result)))
-                )
-
+            valid = cache.matching(stamps)
+        todo = [d for d in docs if d.path not in valid]
         workers = _workers(jobs, len(todo))
         self.stats["jobs"] = workers
-        done = len(hits)
-        if executor is not None or workers > 1:
-            batches = executor(self, todo) if executor else _run_pool(self, todo, workers)
-            for batch in batches:
-                for blob in batch:
-                    keep(cache_loads(blob), blob)
-                done += len(batch)
-                if self.progress is not None:
-                    self.progress(done, len(docs))
-        else:
-            # One document in full at a time: the text, body and per-document
-            # memo are dropped as soon as its document checks have run.
-            with self.budget:
-                for i, doc in enumerate(todo):
-                    if self.progress is not None and i % 200 == 0:
-                        self.progress(done + i, len(docs))
-                    keep(self.process(doc), None)
-        if cache is not None:
-            cache.store(new_entries, keep=None if self.partial else [d.path for d in docs])
+        store = DocumentStore(stream=len(docs) >= _store.STREAM_FROM)
+        self.store = store
+        pending: list[tuple[str, Entry]] = []
+        hits = 0
 
-        light: list[Document] = []
-        for doc in docs:
-            result = hits.get(doc.path) or fresh[doc.path]
-            light.append(result.doc)
+        def misses() -> Iterator[tuple[DocResult, bytes | None]]:
+            if executor is not None or workers > 1:
+                batches = executor(self, todo) if executor else _run_pool(self, todo, workers)
+                for batch in batches:
+                    for blob in batch:
+                        yield cache_loads(blob), blob
+            else:
+                # One document in full at a time: the text, body and
+                # per-document memo are dropped once its checks have run.
+                for doc in todo:
+                    yield self.process(doc), None
+
+        def take(result: DocResult, blob: bytes | None, fresh: bool) -> None:
+            store.append(result.doc)
             self.findings.extend(result.findings)
             self.suppressions.extend(result.suppressions)
             self.suppression_findings.extend(result.bad_suppressions)
             self.registry.findings.extend(result.errors)
             self.registry.tracebacks.extend(result.tracebacks)
-        hits.clear()
-        fresh.clear()
-        corpus = Corpus(root=str(self.root), catalogue=catalogue, documents=tuple(light))
+            path = result.doc.path
+            stamp = stamps.get(path)
+            if fresh and cache is not None and stamp is not None and not result.errors:
+                pending.append((path, Entry(stamp, result.doc.sha256, blob or cache_dumps(result))))
+                if len(pending) >= 2000:
+                    cache.store(pending, keep=None)
+                    pending.clear()
+
+        with self.budget:
+            computed = misses()
+            for i, doc in enumerate(docs):
+                if self.progress is not None and i % BATCH == 0:
+                    self.progress(i, len(docs))
+                if doc.path in valid:
+                    assert cache is not None
+                    result = _cached(cache, doc.path, stamps[doc.path])
+                    if result is not None:
+                        hits += 1
+                        take(result, None, fresh=False)
+                        continue
+                    take(self.process(doc), None, fresh=True)  # a bad entry: check it here
+                    continue
+                result, blob = next(computed)
+                if result.doc.path != doc.path:  # pragma: no cover - an executor's bug
+                    raise RuntimeError(f"results out of order: {result.doc.path} for {doc.path}")
+                take(result, blob, fresh=True)
+            if next(computed, None) is not None:  # pragma: no cover - an executor's bug
+                raise RuntimeError("an executor returned more results than documents")
+        self.stats["cached"] = hits
+        if cache is not None:
+            cache.store(pending, keep=None if self.partial else [d.path for d in docs])
+        for held in (docs, todo, pending):
+            held.clear()
+        valid.clear()
+        stamps.clear()
+        corpus = Corpus(root=str(self.root), catalogue=catalogue, documents=store)
         with self.budget:
             for spec, ccheck in self.corpus_checks:
                 self._collect(spec, "", lambda c=ccheck: c.check_corpus(corpus))
-        return catalogue, light
+        return catalogue, store
 
     def _size_class(self) -> str:
         """Which side of each check's corpus-size breaks this run is on."""
@@ -849,6 +865,21 @@ document exactly once, in the order given (``_run_pool`` is the local one;
 the dask engine is another)."""
 
 _WORKER: _Engine | None = None
+
+
+def _cached(cache: ResultCache, path: str, stamp: Stamp) -> DocResult | None:
+    """The cached result for ``path``, or None when the entry does not
+    verify or does not load (then the document is read again)."""
+    blob = cache.fetch(path, stamp)
+    if blob is None:
+        return None
+    try:
+        result = cache_loads(blob)
+    except Exception:  # unreadable entry: a miss, never trusted
+        return None
+    if isinstance(result, DocResult) and result.doc.path == path:
+        return result
+    return None
 
 
 def _workers(jobs: int, todo: int) -> int:
@@ -1086,9 +1117,11 @@ def _run_target(
                 by_id.setdefault(d.doc_id, set()).add(d.path)
         findings = [f for f in findings if _keep(f, target.only, by_id)]
         suppressed = [(f, r) for f, r in suppressed if _keep(f, target.only, by_id)]
+    count = len(docs)
+    docs.close()  # the temporary file, for a streamed corpus
     ordered = tuple(sorted(set(findings), key=lambda f: f.sort_key))
     stats = {
-        "documents": len(docs),
+        "documents": count,
         "rows": len(catalogue.rows),
         "checks": len(engine.specs),
         "cached": engine.stats.get("cached", 0),

@@ -272,18 +272,20 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
     # ------------------------------------------------------------------
 
     def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
-        infos: dict[str, dict[str, Any]] = {
-            d.path: d.summary[KEY] for d in corpus.documents if d.summary.get(KEY)
-        }
-        docs = {d.path: d for d in corpus.documents if d.path in infos}
+        # Ids, not documents: corpus.documents may be streamed from disk.
+        infos: dict[str, dict[str, Any]] = {}
+        ids: dict[str, str | None] = {}
+        for d in corpus.documents:
+            if d.summary.get(KEY):
+                infos[d.path] = d.summary[KEY]
+                ids[d.path] = d.doc_id
         outliers = self._outliers(corpus, infos)
-        for path in sorted(docs):
+        for path in sorted(ids):
             info = infos[path]
             evidence = info["evidence"]
             story = outliers.get(path)
             if not evidence and not story:
                 continue
-            doc = docs[path]
             where = info["where"]
             decl_loc = Location(where[0], where[1], where[2], "declared date") if where else None
             if info["inferred"]:
@@ -312,7 +314,7 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
                 line,
                 col,
                 f"{head} but " + "; ".join(parts),
-                doc_id=doc.doc_id,
+                doc_id=ids[path],
                 related=related,
                 severity=severity,
             )

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from provlint import CorpusCheck, Declared, Finding, Location, Severity, hookimpl
 from provlint.dates import parse_declared, parse_instant
 from provlint.model import Corpus, Document
 
 
-def _links(doc: Document) -> list[tuple[str, Declared]]:
-    return doc.derived_ids()
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """What the check needs of a document (corpus.documents may be streamed
+    from disk, so documents are not kept)."""
+
+    path: str
+    doc_id: str | None
+    links: tuple[tuple[str, Declared], ...]
+    date: Declared | None
+
+    @classmethod
+    def of(cls, doc: Document, links: list[tuple[str, Declared]] | None = None) -> _Node:
+        links = doc.derived_ids() if links is None else links
+        return cls(doc.path, doc.doc_id, tuple(links), doc.first("date"))
 
 
 class DerivedFrom(CorpusCheck):
@@ -43,14 +56,30 @@ class DerivedFrom(CorpusCheck):
     defaults = {"tolerance-days": 0}
 
     def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
-        by_id: dict[str, Document] = {}
+        # Pass 1: the documents that link, the ids that are linked to, and
+        # which document first holds each id.
+        first_with: dict[str, str] = {}
+        linking: list[_Node] = []
+        targets: set[str] = set()
         for d in corpus.documents:
-            if d.doc_id and d.doc_id not in by_id:
-                by_id[d.doc_id] = d
+            ident = d.doc_id
+            if ident and ident not in first_with:
+                first_with[ident] = d.path
+            links = d.derived_ids()
+            if links:
+                linking.append(_Node.of(d, links))
+                targets.update(t for t, _ in links)
+        # Pass 2: the documents linked to (the first one with each id).
+        by_id: dict[str, _Node] = {}
+        if targets:
+            for d in corpus.documents:
+                ident = d.doc_id
+                if ident in targets and ident not in by_id and first_with[ident] == d.path:
+                    by_id[ident] = _Node.of(d)
         graph: dict[str, list[str]] = {}
         tol = int(self.config["tolerance-days"])
-        for doc in sorted(corpus.documents, key=lambda d: d.path):
-            links = _links(doc)
+        for doc in sorted(linking, key=lambda d: d.path):
+            links = doc.links
             name = doc.doc_id or doc.path
             for target, decl in links:
                 loc = decl.location
@@ -67,7 +96,7 @@ class DerivedFrom(CorpusCheck):
                     )
                     continue
                 graph.setdefault(name, []).append(target)
-                mine, theirs = doc.first("date"), src.first("date")
+                mine, theirs = doc.date, src.date
                 d_mine = parse_declared(mine.value) if mine else None
                 d_src = parse_declared(theirs.value) if theirs else None
                 i_mine = parse_instant(mine.value) if mine else None
@@ -89,13 +118,13 @@ class DerivedFrom(CorpusCheck):
         yield from self._cycles(graph, by_id)
 
     def _at(
-        self, loc: Location, message: str, doc: Document, related: Sequence[Location] = ()
+        self, loc: Location, message: str, doc: _Node, related: Sequence[Location] = ()
     ) -> Finding:
         return self.finding(
             loc.path, loc.line, loc.column, message, doc_id=doc.doc_id, related=related
         )
 
-    def _cycles(self, graph: dict[str, list[str]], by_id: dict[str, Document]) -> Iterator[Finding]:
+    def _cycles(self, graph: dict[str, list[str]], by_id: dict[str, _Node]) -> Iterator[Finding]:
         state: dict[str, int] = {}  # 1 on the stack, 2 done
         reported: set[frozenset[str]] = set()
         for start in sorted(graph):
@@ -119,7 +148,7 @@ class DerivedFrom(CorpusCheck):
                         reported.add(key)
                         first = min(cycle)
                         doc = by_id[first]
-                        links = [decl for t, decl in _links(doc) if t in key]
+                        links = [decl for t, decl in doc.links if t in key]
                         loc = links[0].location if links else Location(doc.path, 1, 1)
                         i = cycle.index(first)
                         chain = " -> ".join([*cycle[i:], *cycle[:i], first])

@@ -90,8 +90,14 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
     def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
         from provlint.similarity import Pair, exact_pairs, lsh_pairs
 
-        docs = {d.path: d for d in corpus.documents if KEY in d.summary}
-        infos = {p: d.summary[KEY] for p, d in docs.items()}
+        # What the pairs need of each document, not the documents: they may
+        # be streamed from disk.
+        docs: dict[str, tuple[str | None, frozenset[str]]] = {}
+        infos: dict[str, Any] = {}
+        for d in corpus.documents:
+            if KEY in d.summary:
+                docs[d.path] = (d.doc_id, frozenset(_derived(d)))
+                infos[d.path] = d.summary[KEY]
         threshold = float(self.config["threshold"])
         pairs: dict[tuple[str, str], Pair] = {}
         by_hash: dict[str, list[str]] = defaultdict(list)
@@ -120,14 +126,16 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
                 1,
                 f"the text is {what} of {a} ({scores}); expected a derived_from link "
                 "between them, or one copy removed",
-                doc_id=docs[b].doc_id,
+                doc_id=docs[b][0],
                 related=[Location(a, 1, 1, "the other copy")],
             )
 
     @staticmethod
-    def _declared(a: Document, b: Document) -> bool:
-        da, db = _derived(a), _derived(b)
-        if (b.doc_id and b.doc_id in da) or (a.doc_id and a.doc_id in db):
+    def _declared(
+        a: tuple[str | None, frozenset[str]], b: tuple[str | None, frozenset[str]]
+    ) -> bool:
+        (id_a, da), (id_b, db) = a, b
+        if (id_b and id_b in da) or (id_a and id_a in db):
             return True
         return bool(da & db)
 

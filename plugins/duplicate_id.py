@@ -43,13 +43,13 @@ class DuplicateId(CorpusCheck):
     def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
         cat = corpus.catalogue
         claims: dict[str, list[_Claim]] = {}
-        docs_by_row = {d.row.line: d for d in corpus.documents if d.row is not None}
+        # Paths, not documents: corpus.documents may be streamed from disk.
+        paths_by_row = {d.row.line: d.path for d in corpus.documents if d.row is not None}
         for row in cat.rows:
             rid = row.id
             if not rid:
                 continue
-            doc = docs_by_row.get(row.line)
-            owner = doc.path if doc is not None else f"{cat.path}:{row.line}"
+            owner = paths_by_row.get(row.line) or f"{cat.path}:{row.line}"
             claims.setdefault(rid, []).append(
                 _Claim(
                     owner,

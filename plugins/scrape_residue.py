@@ -788,7 +788,8 @@ class ScrapeResidue(DocumentCheck, CorpusCheck):
         return iter(())
 
     def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
-        infos = {d.path: (d, d.summary[KEY]) for d in corpus.documents if d.summary.get(KEY)}
+        # Ids, not documents: corpus.documents may be streamed from disk.
+        infos = {d.path: (d.doc_id, d.summary[KEY]) for d in corpus.documents if d.summary.get(KEY)}
         if not infos:
             return
         need = max(
@@ -800,7 +801,7 @@ class ScrapeResidue(DocumentCheck, CorpusCheck):
         min_lines = int(self.config["min-lines"])
         min_share = float(self.config["min-share"])
         for path in sorted(infos):
-            doc, info = infos[path]
+            doc_id, info = infos[path]
             residue, rchars = info["residue"], info["rchars"]
             first: dict[str, tuple[int, int, str]] = dict(info["first"])
             hashes, places, excerpts = info["short"]
@@ -815,11 +816,12 @@ class ScrapeResidue(DocumentCheck, CorpusCheck):
             share = rchars / info["chars"] if info["chars"] else 0.0
             if not (info["strong"] >= min_strong or (residue >= min_lines and share >= min_share)):
                 continue
-            yield self._finding(doc, info["lines"], residue, share, first)
+            yield self._finding(path, doc_id, info["lines"], residue, share, first)
 
     def _finding(
         self,
-        doc: Document,
+        path: str,
+        doc_id: str | None,
         lines: int,
         residue: int,
         share: float,
@@ -835,11 +837,11 @@ class ScrapeResidue(DocumentCheck, CorpusCheck):
         pct = f"{share:.0%}" if share >= 0.005 or share == 0 else "<1%"
         line, col, _ = by_line[0][1]
         return self.finding(
-            doc.path,
+            path,
             line,
             col,
             f"page residue: {residue} of {lines} lines ({pct} of the text): " + ", ".join(parts),
-            doc_id=doc.doc_id,
+            doc_id=doc_id,
         )
 
 
