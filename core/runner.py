@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import store as _store
 from .cache import Entry, ResultCache, Stamp, cache_dumps, cache_loads
 from .catalogue import parse_catalogue
 from .config import DEFAULT_EXCLUDE, Config, ConfigError, load_config, matches_selector
@@ -38,7 +39,6 @@ from .model import (
     declarations,
 )
 from .registry import CheckSpec, InternalError, Registry, build_registry
-from . import store as _store
 from .store import DocumentStore
 from .suppress import Suppression, UnusedSuppression, apply_suppressions, header_suppressions
 

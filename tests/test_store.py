@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from provlint import store as store_mod
 from provlint.config import Config
 from provlint.model import Document
