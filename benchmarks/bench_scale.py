@@ -329,11 +329,12 @@ def mem_peak_bytes(s: dict[str, Any]) -> float:
 def alternate(
     bench: Bench, cases: list[tuple[str, list[str], Path, tuple[int, ...]]], what: str
 ) -> dict[str, list[Run]]:
-    """One untimed round, then ``--repeat`` rounds of A B C ..."""
+    """``--warmup`` untimed rounds (default 1), then ``--repeat`` rounds of A B C ..."""
     runs: dict[str, list[Run]] = {name: [] for name, *_ in cases}
-    log(f"{what}: warm-up round ...")
-    for _, cmd, cwd, ok in cases:
-        bench.run(cmd, cwd, ok)
+    for _ in range(bench.args.warmup):
+        log(f"{what}: warm-up round ...")
+        for _, cmd, cwd, ok in cases:
+            bench.run(cmd, cwd, ok)
     for i in range(bench.args.repeat):
         for name, cmd, cwd, ok in cases:
             r = bench.run(cmd, cwd, ok)
@@ -976,6 +977,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--jobs", type=int, default=2, help="provlint --jobs (default 2)")
     ap.add_argument("--repeat", type=int, default=3, help="timed rounds per section (default 3)")
+    ap.add_argument(
+        "--warmup",
+        type=int,
+        default=1,
+        help="untimed rounds before the timed ones (default 1; 0 suits a 1M-document run)",
+    )
     ap.add_argument(
         "--peers",
         action="store_true",
