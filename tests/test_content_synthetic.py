@@ -4,32 +4,21 @@ scoring pairs exactly and through MinHash/LSH (``exact-limit = 0``)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from conftest import load_benchmark
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 N = 240
 SEED = 20240611
 TARGET = 0.98
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(name, mod)
-    spec.loader.exec_module(mod)
-    return mod
 
-
-gen = _load("gen_content_corpus")
-ev = _load("eval_content_checks")
+gen = load_benchmark("gen_content_corpus")
+ev = load_benchmark("eval_content_checks")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ and clear errors instead of tracebacks."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import shutil
@@ -12,10 +11,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from conftest import load_benchmark
 from provlint import runner
 from provlint.cli import main
 from provlint.config import Config, ConfigError, load_config
@@ -25,17 +24,8 @@ from provlint.runner import Report, locate, run_targets
 
 distributed: Any = pytest.importorskip("distributed")
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 N = 600
 
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(name, mod)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +35,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     duplicate content and unindexed files. ``exact-limit = 100`` makes
     duplicate-content use MinHash signatures and LSH bands."""
     root = tmp_path_factory.mktemp("dask") / "corpus"
-    _load("gen_corpus").generate(root, N)
+    load_benchmark("gen_corpus").generate(root, N)
     extra = root / "docs" / "extra"
     extra.mkdir()
     for i, n in enumerate((3, 50, 400)):

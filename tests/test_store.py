@@ -3,20 +3,17 @@ give the corpus checks exactly what the in-memory list gives them."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_benchmark
 from provlint import store as store_mod
 from provlint.config import Config
 from provlint.model import Document
 from provlint.runner import run
 from provlint.store import DocumentStore
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-import gen_corpus  # noqa: E402
+gen_corpus = load_benchmark("gen_corpus")
 
 
 def _docs(n: int) -> list[Document]:
