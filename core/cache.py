@@ -77,23 +77,52 @@ def _user_key() -> bytes:
         key = path.read_bytes()
         if len(key) >= 32:
             return key
+        damaged = True  # empty or short (a crash while it was written): replace it
     except OSError:
-        pass
+        damaged = False
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, key)
+        os.fsync(fd)
     finally:
         os.close(fd)
     try:
+        if damaged:
+            os.replace(tmp, path)
+            return key
         os.link(tmp, path)  # fails if another process made the key first
     except FileExistsError:
         key = path.read_bytes()
     finally:
         tmp.unlink(missing_ok=True)
+    if len(key) < 32:
+        raise OSError(f"{path}: the cache key is damaged; delete the file")
     return key
+
+
+def _storable(path: str) -> bool:
+    """SQLite stores text: a path that is not valid UTF-8 (a file name with
+    undecodable bytes) is never cached."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; never through a symlink (a cloned repository could
+    ship one, even dangling), never over an existing file."""
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def context_key(version: str, config: dict[str, Any], plugins: Iterable[tuple[str, ...]]) -> str:
@@ -145,6 +174,8 @@ class ResultCache:
         try:
             self.key = _user_key()
             self._make_folder()
+            if self.path.is_symlink():
+                raise OSError(f"{self.path} is a symlink; not using it as a cache")
             self.db = self._connect()
         except sqlite3.OperationalError as exc:
             # Locked for longer than the timeout, read-only, I/O: not
@@ -161,23 +192,36 @@ class ResultCache:
             except (sqlite3.Error, OSError) as exc:
                 self.problem = f"cache unusable: {exc}"
                 return False
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, RuntimeError) as exc:  # RuntimeError: no home folder
             self.problem = f"cache unusable: {exc}"
             self.db = None
             return False
+        self._prune_old()
         return True
+
+    def _prune_old(self, days: int = 30) -> None:
+        """Drop the databases of other contexts (another configuration or
+        version) unused for ``days`` days, so the folder does not grow."""
+        import time
+
+        limit = time.time() - days * 86400
+        for other in self.folder.glob("results-*.sqlite"):
+            if other == self.path:
+                continue
+            try:
+                if other.stat().st_mtime < limit:
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(str(other) + suffix).unlink(missing_ok=True)
+            except OSError:
+                continue
 
     def _make_folder(self) -> None:
         if self.folder.is_symlink():
             # A cloned repository could ship one pointing anywhere.
             raise OSError(f"{self.folder} is a symlink; not using it as a cache")
         self.folder.mkdir(parents=True, exist_ok=True)
-        tag = self.folder / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(_TAG, encoding="utf-8")
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Created by provlint: the cache is not to be committed.\n*\n")
+        _create(self.folder / "CACHEDIR.TAG", _TAG)
+        _create(self.folder / ".gitignore", "# Created by provlint: not to be committed.\n*\n")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -285,7 +329,9 @@ class ResultCache:
             if keep is not None:
                 self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (path TEXT PRIMARY KEY)")
                 self.db.execute("DELETE FROM keep")
-                self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep if _storable(p))
+                )
                 self.db.execute("DELETE FROM results WHERE path NOT IN (SELECT path FROM keep)")
             self.db.execute("COMMIT")
         except sqlite3.OperationalError as exc:  # locked for longer than the timeout
@@ -296,6 +342,10 @@ class ResultCache:
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
             self._broken(exc)
+        except ValueError as exc:  # a path SQLite cannot store: the run goes on
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self.problem = f"cache not updated: {exc}"
 
     def _broken(self, exc: Exception) -> None:
         """A database that fails mid-run is dropped; the next run rebuilds it."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import store as _store
-from .cache import Entry, ResultCache, Stamp, cache_dumps, cache_loads
+from .cache import Entry, ResultCache, Stamp, _storable, cache_dumps, cache_loads
 from .catalogue import parse_catalogue
 from .config import DEFAULT_EXCLUDE, Config, ConfigError, load_config, matches_selector
 from .model import (
@@ -831,6 +831,8 @@ class _Engine:
             st = os.stat(real)
         except OSError:
             return None
+        if not _storable(doc.path):
+            return None
         if not stat.S_ISREG(st.st_mode):
             return None
         row = doc.row
@@ -840,7 +842,7 @@ class _Engine:
             else ""
         )
         aux = hashlib.blake2b(
-            f"{row_key}\0{doc.index_path}\0{size_class}".encode(
+            f"{row_key}\0{doc.index_path}\0{size_class}\0{st.st_ino}\0{st.st_ctime_ns}".encode(
                 "utf-8", "surrogatepass"
             ),
             digest_size=16,
@@ -944,9 +946,12 @@ def _fingerprint(module_name: str) -> str:
         return module_name
     files = [Path(where)]
     if module_name.startswith("provlint."):
+        from . import schemas
+
         here = Path(__file__).resolve().parent
         plugins = Path(where).resolve().parent
-        files = sorted({*here.glob("*.py"), *plugins.glob("*.py"), *here.rglob("*.json")})
+        data = Path(schemas.__file__).resolve().parent
+        files = sorted({*here.glob("*.py"), *plugins.glob("*.py"), *data.glob("*.json")})
     parts = [module_name]
     for f in files:
         try:
@@ -955,6 +960,19 @@ def _fingerprint(module_name: str) -> str:
             continue
         parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
     return "|".join(parts)
+
+
+def _library_versions() -> dict[str, str]:
+    """The versions of the libraries whose behaviour reaches the results."""
+    from importlib import metadata
+
+    out = {}
+    for name in ("PyYAML", "jsonschema", "jsonschema-rs", "numpy", "pluggy"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = ""
+    return out
 
 
 def _open_cache(root: Path, cfg: Config, registry: Registry, engine: _Engine) -> ResultCache | None:
@@ -966,6 +984,8 @@ def _open_cache(root: Path, cfg: Config, registry: Registry, engine: _Engine) ->
         "documents": cfg.documents,
         "exclude": cfg.exclude,
         "checks": [s.name for s in engine.specs],
+        "instantiated": sorted(s.name for s, _ in (*engine.doc_checks, *engine.corpus_checks)),
+        "libraries": _library_versions(),
         "severity": {k: v.value for k, v in sorted(engine.severity.items())},
         "options": cfg.check_options,
         "max_document_bytes": cfg.max_document_bytes,
@@ -1083,7 +1103,10 @@ def _run_target(
     registry = engine.registry
     engine.progress = progress
     engine.partial = target.only is not None
-    opener = (lambda: _open_cache(target.root, cfg, registry, engine)) if cfg.cache else None
+    # A plugin or check that failed to load would leave its findings out of
+    # every result: such a run is not cached.
+    use_cache = cfg.cache and not registry.findings
+    opener = (lambda: _open_cache(target.root, cfg, registry, engine)) if use_cache else None
     # Many small long-lived objects: full collections would rescan them all
     # again and again for no garbage. Collect less often during the run.
     thresholds = gc.get_threshold()

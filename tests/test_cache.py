@@ -722,3 +722,75 @@ def test_a_symlinked_cache_folder_is_not_followed(small_src: Path, tmp_path: Pat
     assert report.stats["cached"] == 0
     assert "symlink" in report.stats["cache_problem"]
     assert list(victim.iterdir()) == []
+
+
+def test_a_file_name_that_is_not_utf8_is_checked_not_cached(
+    small_src: Path, tmp_path: Path
+) -> None:
+    """Guards: a document whose name is not valid UTF-8 (SQLite stores
+    text) is checked on every run and does not break the cache."""
+    root = _copy(small_src, tmp_path)
+    bad = os.fsencode(root / "docs") + b"/bad\xff.md"
+    with open(bad, "wb") as fh:
+        fh.write(b"---\ndate: 2021-12-05\nsource: Wire\n---\nBody.\n")
+    first = lib(root, cache=True, jobs=1)
+    second = lib(root, cache=True, jobs=1)
+    assert "cache_problem" not in second.stats
+    assert second.stats["cached"] == first.stats["documents"] - 1
+    assert second.findings == first.findings
+    assert any("bad" in f.path for f in second.findings)  # reported as unindexed
+
+
+def test_planted_links_in_the_cache_folder_are_not_followed(
+    small_src: Path, tmp_path: Path
+) -> None:
+    """Guards: a repository that ships `.provlint_cache/.gitignore` as a
+    dangling symlink cannot make provlint create the file it points at."""
+    root = _copy(small_src, tmp_path)
+    folder = cache_folder(root)
+    folder.mkdir()
+    target = tmp_path / "victim-ignore"
+    (folder / ".gitignore").symlink_to(target)
+    report = lib(root, cache=True, jobs=1)
+    assert not target.exists()
+    assert "cache_problem" not in report.stats  # the cache itself still works
+    assert databases(folder)
+
+
+def test_a_damaged_key_file_is_replaced(
+    small_src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guards: an empty key file (a crash while it was written) is replaced,
+    never used as an empty signing key."""
+    key = tmp_path / "short-key"
+    key.write_bytes(b"")
+    monkeypatch.setenv("PROVLINT_CACHE_KEY_FILE", str(key))
+    root = _copy(small_src, tmp_path)
+    lib(root, cache=True, jobs=1)
+    assert len(key.read_bytes()) >= 32
+    assert lib(root, cache=True, jobs=1).stats["cached"] == SMALL
+
+
+def test_a_run_with_a_broken_plugin_is_not_cached(small_src: Path, tmp_path: Path) -> None:
+    """Guards: a check that could not be created would be missing from every
+    cached result; such a run neither reads nor writes the cache."""
+    from provlint import DocumentCheck, hookimpl
+
+    class Broken(DocumentCheck):
+        """Cannot start. **What it does.** - **Why it matters.** - **Example.** - **Options.** -"""
+
+        code = "XB001"
+        name = "broken-start"
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("missing library")
+
+    class Plugin:
+        @hookimpl
+        def provlint_register_checks(self) -> list[type[DocumentCheck]]:
+            return [Broken]
+
+    root = _copy(small_src, tmp_path)
+    report = run(root, Config(load_entrypoints=False, cache=True, jobs=1), plugins=[Plugin()])
+    assert report.exit_code == 3
+    assert not cache_folder(root).exists()
