@@ -79,9 +79,8 @@ class DerivedFrom(CorpusCheck):
         graph: dict[str, list[str]] = {}
         tol = int(self.config["tolerance-days"])
         for doc in sorted(linking, key=lambda d: d.path):
-            links = doc.links
             name = doc.doc_id or doc.path
-            for target, decl in links:
+            for target, decl in doc.links:
                 loc = decl.location
                 src = by_id.get(target)
                 if target == doc.doc_id:
