@@ -542,7 +542,10 @@ class _Engine:
         self, spec: CheckSpec, where: str, produce: Any, out: list[Finding] | None = None
     ) -> None:
         out = self.findings if out is None else out
-        budget = self.config.check_timeout * (1 if where else 30)
+        # A corpus check's work grows with the corpus: 30 times the
+        # per-document budget, plus a hundredth of it per document.
+        t = self.config.check_timeout
+        budget = t if where else t * (30 + self.corpus_size / 100)
         armed = self.budget.installed and budget > 0
         try:
             if armed:

@@ -264,3 +264,41 @@ def test_a_check_that_runs_forever_is_stopped(corpus: Path) -> None:
     assert "'forever'" in f.message and "ran longer than 0.5 s" in f.message
     assert any(f.check == "fine" for f in report.findings)
     assert report.exit_code == 3
+
+
+def test_corpus_check_budget_grows_with_the_corpus(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A corpus check may take 30 times check-timeout plus a hundredth of it
+    per document (a fixed budget stopped the corpus checks of a
+    million-document corpus); a document check gets check-timeout."""
+    import signal
+
+    from provlint import CorpusCheck
+    from provlint.config import Config
+
+    class Whole(CorpusCheck):
+        """Looks at the whole corpus."""
+
+        code = "XT001"
+        name = "whole-corpus"
+
+        def check_corpus(self, corpus: provlint.Corpus) -> list[provlint.Finding]:
+            return []
+
+    armed: list[float] = []
+    real = signal.setitimer
+
+    def record(which: int, seconds: float, *rest: float) -> tuple[float, float]:
+        if seconds:
+            armed.append(seconds)
+        return real(which, seconds, *rest)
+
+    monkeypatch.setattr(signal, "setitimer", record)
+    report = provlint.run(
+        corpus,
+        Config(check_timeout=2.0, load_entrypoints=False, select=("whole-corpus",)),
+        plugins=[_plugin("whole", Whole)],
+    )
+    n = report.stats["documents"]
+    assert armed and armed[-1] == pytest.approx(2.0 * (30 + n / 100))
