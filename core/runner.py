@@ -6,6 +6,7 @@ prints or exits; only the CLI does.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -381,11 +382,6 @@ def _read_catalogue(root: Path) -> Catalogue:
 # --------------------------------------------------------------------------
 
 
-def _declare(doc: Document, index_path: str) -> None:
-    doc.index_path = index_path
-    doc.declared = declarations(doc)
-
-
 def _selected(spec: CheckSpec, config: Config) -> bool:
     if spec.cls is InternalError:
         return True
@@ -501,7 +497,6 @@ class _Engine:
         self.budget = _Budget()
         self.stats: dict[str, Any] = {}
         self.cache: ResultCache | None = None
-        self.store: DocumentStore | None = None
         self.partial = False
         """Only some files were named: keep other files' cache entries."""
         self._dirs: dict[str, tuple[Path | None, str | None]] = {}
@@ -689,7 +684,7 @@ class _Engine:
         doc = Document(path=doc.path, row=doc.row, index_path=doc.index_path)
         doc.corpus_size = self.corpus_size
         self.read_document(doc)
-        _declare(doc, self.index_path)
+        doc.declared = declarations(doc)
         sups, bad = header_suppressions(doc)
         found: list[Finding] = []
         for spec, check in self.doc_checks:
@@ -726,7 +721,6 @@ class _Engine:
                 seen.add(rel)
                 docs.append(Document(path=rel, index_path=catalogue.path))
         self.corpus_size = len(docs)
-        self.stats["documents"] = len(docs)
         # A small corpus is read faster than a cache is opened.
         cache = open_cache() if open_cache is not None and len(docs) >= CACHE_FROM else None
         self.cache = cache
@@ -748,7 +742,6 @@ class _Engine:
         workers = _workers(jobs, len(todo))
         self.stats["jobs"] = workers
         store = DocumentStore(stream=len(docs) >= _store.STREAM_FROM)
-        self.store = store
         pending: list[tuple[str, Entry]] = []
         hits = 0
 
@@ -940,22 +933,30 @@ def _run_pool(engine: _Engine, todo: list[Document], workers: int) -> Iterator[l
 
 
 def _fingerprint(module_name: str) -> str:
-    """The name, size and modification time of a plugin module's source
-    (of every file of its package for provlint itself), so that an edited
-    plugin never reuses results cached before the edit."""
+    """The name, size and modification time of a plugin module's source, so
+    that an edited plugin never reuses results cached before the edit. Every
+    module of provlint shares one fingerprint: its whole package."""
+    if module_name.startswith("provlint."):
+        return _package_fingerprint()
     module = sys.modules.get(module_name)
     where = getattr(module, "__file__", None)
     if not where:
         return module_name
-    files = [Path(where)]
-    if module_name.startswith("provlint."):
-        from . import schemas
+    return _files_fingerprint(module_name, [Path(where)])
 
-        here = Path(__file__).resolve().parent
-        plugins = Path(where).resolve().parent
-        data = Path(schemas.__file__).resolve().parent
-        files = sorted({*here.glob("*.py"), *plugins.glob("*.py"), *data.glob("*.json")})
-    parts = [module_name]
+
+@functools.cache
+def _package_fingerprint() -> str:
+    from . import plugins, schemas
+
+    folders = [Path(m.__file__ or "").resolve().parent for m in (sys.modules[__name__], plugins)]
+    files = [f for d in folders for f in d.glob("*.py")]
+    files += Path(schemas.__file__ or "").resolve().parent.glob("*.json")
+    return _files_fingerprint("provlint", sorted(files))
+
+
+def _files_fingerprint(name: str, files: Iterable[Path]) -> str:
+    parts = [name]
     for f in files:
         try:
             st = f.stat()
@@ -994,14 +995,11 @@ def _open_cache(root: Path, cfg: Config, registry: Registry, engine: _Engine) ->
         "max_document_bytes": cfg.max_document_bytes,
         "extra": cfg.extra,
     }
-    fingerprints = {"provlint.runner": _fingerprint(__name__)}
-    plugins = []
+    plugins = [("provlint", "", "", "", _package_fingerprint())]
     for info in registry.plugins:
         obj = registry.pm.get_plugin(info.name)
         module = getattr(obj, "__name__", None) or type(obj).__module__
-        if module not in fingerprints:
-            fingerprints[module] = _fingerprint(module)
-        plugins.append((info.name, info.module, info.dist, info.version, fingerprints[module]))
+        plugins.append((info.name, info.module, info.dist, info.version, _fingerprint(module)))
     folder = cfg.cache_dir or default_folder(root)
     cache = ResultCache(folder, context_key(__version__, config, plugins))
     cache.open()
