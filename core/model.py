@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -318,19 +319,12 @@ class Document:
         if self.own_declared is not None:
             return self.own_declared.get(name, [])
         out = []
-        row = self.row
-        if row is not None and name != "file":
-            cell = row.cells.get(name)
-            if cell is not None:
-                note = _row_note(self.index_path)
-                loc = Location(self.index_path, row.line, cell.column, note)
-                out.append(Declared(cell.value, "index", loc))
-        header = self.header
-        if header is not None:
-            value = header.fields.get(name)
-            if not _empty(value):
-                line, col = header.position(name)
-                out.append(Declared(value, "header", Location(self.path, line, col, "header")))
+        cell = self.row.cells.get(name) if self.row is not None and name != "file" else None
+        if cell is not None:
+            out.append(_from_row(self, cell))
+        value = self.header.fields.get(name) if self.header is not None else None
+        if not _empty(value):
+            out.append(_from_header(self, name, value))
         return out
 
     def get(self, name: str) -> Any:
@@ -432,35 +426,27 @@ def declarations(doc: Document) -> dict[str, list[Declared]]:
     """The declarations of a document's fields: its INDEX.md row's cells
     (but ``file``), then its header's non-empty top-level fields."""
     declared: dict[str, list[Declared]] = {}
-    row = doc.row
-    if row is not None:
-        note = _row_note(doc.index_path)
-        for name, cell in row.cells.items():
-            if name == "file":
-                continue
-            declared.setdefault(name, []).append(
-                Declared(cell.value, "index", Location(doc.index_path, row.line, cell.column, note))
-            )
-    header = doc.header
-    if header is not None:
-        for name, value in header.fields.items():
-            if _empty(value):
-                continue
-            line, col = header.position(name)
-            declared.setdefault(name, []).append(
-                Declared(value, "header", Location(doc.path, line, col, "header"))
-            )
+    if doc.row is not None:
+        for name, cell in doc.row.cells.items():
+            if name != "file":
+                declared.setdefault(name, []).append(_from_row(doc, cell))
+    if doc.header is not None:
+        for name, value in doc.header.fields.items():
+            if not _empty(value):
+                declared.setdefault(name, []).append(_from_header(doc, name, value))
     return declared
 
 
-_NOTES: dict[str, str] = {}
+def _from_row(doc: Document, cell: Cell) -> Declared:
+    assert doc.row is not None
+    note = sys.intern(f"{doc.index_path} row")
+    return Declared(cell.value, "index", Location(doc.index_path, doc.row.line, cell.column, note))
 
 
-def _row_note(index_path: str) -> str:
-    note = _NOTES.get(index_path)
-    if note is None:
-        note = _NOTES.setdefault(index_path, f"{index_path} row")
-    return note
+def _from_header(doc: Document, name: str, value: Any) -> Declared:
+    assert doc.header is not None
+    line, col = doc.header.position(name)
+    return Declared(value, "header", Location(doc.path, line, col, "header"))
 
 
 @dataclass(frozen=True, slots=True)

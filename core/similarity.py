@@ -166,10 +166,6 @@ def exact_pairs(
 def estimate(sig_a: array, sig_b: array, size_a: int, size_b: int) -> tuple[float, float]:  # type: ignore[type-arg]
     """Jaccard and containment estimated from two signatures and the two
     shingle-set sizes (|A∩B| = J(|A|+|B|)/(1+J))."""
-    return _estimate_py(sig_a, sig_b, size_a, size_b)
-
-
-def _estimate_py(sig_a: array, sig_b: array, size_a: int, size_b: int) -> tuple[float, float]:  # type: ignore[type-arg]
     same = both_empty = 0
     for x, y in zip(sig_a, sig_b, strict=True):
         if x == y:
@@ -178,6 +174,9 @@ def _estimate_py(sig_a: array, sig_b: array, size_a: int, size_b: int) -> tuple[
             else:
                 same += 1
     return _scores(same, both_empty, size_a, size_b)
+
+
+_estimate_py = estimate  # one implementation: it scores one pair at a time
 
 
 def _scores(same: int, both_empty: int, size_a: int, size_b: int) -> tuple[float, float]:
