@@ -998,16 +998,7 @@ def main(argv: list[str] | None = None) -> int:
         default="doc+index",
         help="rerun: also update the changed document's INDEX.md digest (default), or not",
     )
-    ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    ap.add_argument(
-        "--defects", type=float, default=0.02, help="fraction of defective documents (0.02)"
-    )
-    ap.add_argument(
-        "--workdir",
-        type=Path,
-        default=Path(tempfile.gettempdir()) / "provlint-bench",
-        help="corpus and header cache, scratch files (default: %(default)s)",
-    )
+    bv.add_corpus_options(ap)
     ap.add_argument(
         "--corpus",
         type=Path,
@@ -1016,7 +1007,6 @@ def main(argv: list[str] | None = None) -> int:
         help="an already generated corpus (gen_corpus.py) to use when its manifest matches "
         "a needed N, seed and defect fraction; repeatable",
     )
-    ap.add_argument("--regenerate", action="store_true", help="regenerate cached corpora")
     ap.add_argument(
         "--sample-interval",
         type=float,

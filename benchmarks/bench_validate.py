@@ -498,6 +498,24 @@ def render_text(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+
+def add_corpus_options(ap: argparse.ArgumentParser) -> None:
+    """The options that pick and cache the synthetic corpus (shared by the
+    benchmark scripts)."""
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    ap.add_argument(
+        "--defects", type=float, default=0.02, help="fraction of defective documents (default 0.02)"
+    )
+    ap.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "provlint-bench",
+        help="where corpora are cached and scratch files written (default: %(default)s)",
+    )
+    ap.add_argument(
+        "--regenerate", action="store_true", help="regenerate cached corpora even if complete"
+    )
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description="Time whole 'provlint validate' processes (see benchmarks/README.md)."
@@ -518,21 +536,7 @@ def main(argv: list[str] | None = None) -> int:
         default=20,
         help="alternating rounds of the start-up comparison (default 20)",
     )
-    ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    ap.add_argument(
-        "--defects", type=float, default=0.02, help="fraction of defective documents (default 0.02)"
-    )
-    ap.add_argument(
-        "--workdir",
-        type=Path,
-        default=Path(tempfile.gettempdir()) / "provlint-bench",
-        help="where corpora are cached and reports written (default: %(default)s)",
-    )
-    ap.add_argument(
-        "--regenerate",
-        action="store_true",
-        help="regenerate the corpus even if a cached one exists",
-    )
+    add_corpus_options(ap)
     ap.add_argument(
         "--pycache",
         type=Path,
