@@ -31,6 +31,7 @@ import pickle
 import secrets
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +139,42 @@ def context_key(version: str, config: dict[str, Any], plugins: Iterable[tuple[st
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+LOCK_SECONDS = 60.0
+"""How long to wait for another process's lock on the database."""
+
+BASE_SECONDS = 30.0
+"""The cache's time bound for a run, plus :data:`SECONDS_PER_ENTRY` per
+document: a database that makes SQLite work longer is not used."""
+
+SECONDS_PER_ENTRY = 0.002
+
+_TABLE = (
+    "CREATE TABLE IF NOT EXISTS results ("
+    " path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, aux TEXT,"
+    " sha256 TEXT, mac BLOB, blob BLOB)"
+)
+_OWN_OBJECTS = {
+    ("table", "results", "results"),
+    ("index", "sqlite_autoindex_results_1", "results"),
+}
+
+
+class ForeignSchema(sqlite3.DatabaseError):
+    """The database holds schema objects provlint never creates."""
+
+
+def _own_schema(db: sqlite3.Connection) -> None:
+    """Refuse a database with any table, index, view or trigger provlint
+    did not create, or whose table is not exactly provlint's: a trigger
+    or view in a planted database would run inside provlint's statements."""
+    rows = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    for kind, name, table, sql in rows:
+        if (kind, name, table) not in _OWN_OBJECTS:
+            raise ForeignSchema(f"unexpected {kind} {name!r} in the cache database")
+        if kind == "table" and sql != _TABLE.replace(" IF NOT EXISTS", ""):
+            raise ForeignSchema("the cache table is not provlint's")
+
+
 @dataclass(frozen=True, slots=True)
 class Stamp:
     """What must be unchanged for an entry to be reused."""
@@ -167,6 +204,8 @@ class ResultCache:
         self.problem: str | None = None
         """Why the cache is not in use (None when it is)."""
         self.rebuilt = False
+        self.deadline = time.monotonic() + BASE_SECONDS
+        """When SQLite statements start being interrupted (see :meth:`_bounded`)."""
 
     # -- opening -------------------------------------------------------------
 
@@ -174,9 +213,8 @@ class ResultCache:
         try:
             self.key = _user_key()
             self._make_folder()
-            if self.path.is_symlink():
-                raise OSError(f"{self.path} is a symlink; not using it as a cache")
-            self.db = self._connect()
+            with self._bounded():
+                self.db = self._connect()
         except sqlite3.OperationalError as exc:
             # Locked for longer than the timeout, read-only, I/O: not
             # corruption, so the file is left alone.
@@ -187,7 +225,8 @@ class ResultCache:
             # Not a database, or corrupt beyond use: start again.
             self._discard()
             try:
-                self.db = self._connect()
+                with self._bounded():
+                    self.db = self._connect()
                 self.rebuilt = True
             except (sqlite3.Error, OSError) as exc:
                 self.problem = f"cache unusable: {exc}"
@@ -202,8 +241,6 @@ class ResultCache:
     def _prune_old(self, days: int = 30) -> None:
         """Drop the databases of other contexts (another configuration or
         version) unused for ``days`` days, so the folder does not grow."""
-        import time
-
         limit = time.time() - days * 86400
         for other in self.folder.glob("results-*.sqlite"):
             if other == self.path:
@@ -224,15 +261,23 @@ class ResultCache:
         _create(self.folder / ".gitignore", "# Created by provlint: not to be committed.\n*\n")
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            # SQLite opens these beside the database and follows links.
+            if os.path.islink(f"{self.path}{suffix}"):
+                raise OSError(f"{self.path}{suffix} is a symlink; not using it as a cache")
+        db = sqlite3.connect(self.path, timeout=LOCK_SECONDS, isolation_level=None)
         try:
+            # The database may come from a cloned repository: nothing in its
+            # schema runs with side effects, every statement has a time
+            # bound, and a schema provlint did not write is refused before
+            # any statement touches the table.
+            db.execute("PRAGMA trusted_schema=OFF")
+            db.set_progress_handler(self._over_time, 10_000)
+            _own_schema(db)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS results ("
-                " path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, aux TEXT,"
-                " sha256 TEXT, mac BLOB, blob BLOB)"
-            )
+            db.execute(_TABLE)
+            _own_schema(db)
             row = db.execute("PRAGMA quick_check(1)").fetchone()
             if not row or row[0] != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {row}")
@@ -240,6 +285,23 @@ class ResultCache:
             db.close()
             raise
         return db
+
+    def _over_time(self) -> int:
+        """SQLite's progress handler: a non-zero answer interrupts the
+        statement (it fails with OperationalError "interrupted")."""
+        return int(time.monotonic() > self.deadline)
+
+    @contextlib.contextmanager
+    def _bounded(self, entries: int = 0) -> Iterator[None]:
+        """Bound the statements run inside to :data:`BASE_SECONDS` plus
+        :data:`SECONDS_PER_ENTRY` per entry they handle; past it, SQLite
+        interrupts them (OperationalError), the cache is skipped and the
+        run goes on. Lock waits are bounded apart (:data:`LOCK_SECONDS`)."""
+        self.deadline = time.monotonic() + BASE_SECONDS + SECONDS_PER_ENTRY * entries
+        try:
+            yield
+        finally:
+            self.deadline = time.monotonic() + BASE_SECONDS
 
     def _discard(self) -> None:
         for suffix in ("", "-wal", "-shm"):
@@ -268,11 +330,14 @@ class ResultCache:
             return set()
         out: set[str] = set()
         try:
-            rows: Iterator[Any] = self.db.execute("SELECT path, mtime_ns, size, aux FROM results")
-            for path, mtime_ns, size, aux in rows:
-                stamp = wanted.get(path)
-                if stamp is not None and stamp == Stamp(mtime_ns, size, aux):
-                    out.add(path)
+            with self._bounded(len(wanted)):
+                rows: Iterator[Any] = self.db.execute(
+                    "SELECT path, mtime_ns, size, aux FROM results"
+                )
+                for path, mtime_ns, size, aux in rows:
+                    stamp = wanted.get(path)
+                    if stamp is not None and stamp == Stamp(mtime_ns, size, aux):
+                        out.add(path)
         except sqlite3.OperationalError as exc:
             self.problem = f"cache not read: {exc}"
             return set()
@@ -286,9 +351,10 @@ class ResultCache:
         if self.db is None:
             return None
         try:
-            row = self.db.execute(
-                "SELECT sha256, mac, blob FROM results WHERE path = ?", (path,)
-            ).fetchone()
+            with self._bounded():
+                row = self.db.execute(
+                    "SELECT sha256, mac, blob FROM results WHERE path = ?", (path,)
+                ).fetchone()
         except sqlite3.OperationalError as exc:
             self.problem = f"cache not read: {exc}"
             return None
@@ -309,31 +375,33 @@ class ResultCache:
         entries of paths that are no longer in the corpus."""
         if self.db is None:
             return
+        keep = None if keep is None else [p for p in keep if _storable(p)]
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        path,
-                        e.stamp.mtime_ns,
-                        e.stamp.size,
-                        e.stamp.aux,
-                        e.sha256,
-                        self._mac(path, e.stamp, e.sha256, e.blob),
-                        e.blob,
-                    )
-                    for path, e in entries
-                ],
-            )
-            if keep is not None:
-                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (path TEXT PRIMARY KEY)")
-                self.db.execute("DELETE FROM keep")
+            with self._bounded(len(entries) + len(keep or ())):
+                self.db.execute("BEGIN IMMEDIATE")
                 self.db.executemany(
-                    "INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep if _storable(p))
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            path,
+                            e.stamp.mtime_ns,
+                            e.stamp.size,
+                            e.stamp.aux,
+                            e.sha256,
+                            self._mac(path, e.stamp, e.sha256, e.blob),
+                            e.blob,
+                        )
+                        for path, e in entries
+                    ],
                 )
-                self.db.execute("DELETE FROM results WHERE path NOT IN (SELECT path FROM keep)")
-            self.db.execute("COMMIT")
+                if keep is not None:
+                    self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (path TEXT PRIMARY KEY)")
+                    self.db.execute("DELETE FROM keep")
+                    self.db.executemany(
+                        "INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep)
+                    )
+                    self.db.execute("DELETE FROM results WHERE path NOT IN (SELECT path FROM keep)")
+                self.db.execute("COMMIT")
         except sqlite3.OperationalError as exc:  # locked for longer than the timeout
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")

@@ -13,7 +13,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -74,6 +74,36 @@ def _add_plugin_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="do not load third-party plugins from the 'provlint' entry-point group",
     )
+
+
+def _add_config_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read the configuration from FILE (a provlint.toml or pyproject.toml) instead of "
+        "the one found from the corpus upwards; FILE is trusted: its 'plugins' may name modules",
+    )
+    p.add_argument(
+        "--isolated",
+        action="store_true",
+        help="ignore every configuration file: defaults and command-line flags only",
+    )
+
+
+def _base_config(args: argparse.Namespace, root: Path) -> Config:
+    """The configuration a command starts from: --config FILE, none with
+    --isolated, else the file found from ``root`` upwards."""
+    from pathlib import Path
+
+    from .config import Config, ConfigError, load_config, load_config_file
+
+    if getattr(args, "config", None):
+        if getattr(args, "isolated", False):
+            raise ConfigError("--config and --isolated cannot be used together")
+        return load_config_file(Path(args.config))
+    if getattr(args, "isolated", False):
+        return Config()
+    return load_config(root)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     v.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    _add_config_args(v)
     v.add_argument(
         "--show-source",
         action="store_true",
@@ -219,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the assembled JSON Schema of the configuration instead",
     )
     _add_plugin_args(g)
+    _add_config_args(g)
 
     e = sub.add_parser("explain", help="print a check's documentation")
     e.add_argument("check", metavar="NAME|CODE")
@@ -249,6 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="which files are documents (comma-separated; repeatable); default: the "
         "configuration's 'documents'",
     )
+    _add_config_args(i)
 
     f = sub.add_parser(
         "fix",
@@ -263,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument("paths", nargs="*", metavar="PATH")
     f.add_argument("--write", action="store_true", help="apply the changes")
+    _add_config_args(f)
     return parser
 
 
@@ -296,20 +330,20 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 def cmd_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .config import ConfigError, load_config
+    from .config import ConfigError
     from .output import FormatOptions
     from .runner import locate, run_targets
 
     targets = locate(args.paths, skip_outside=args.skip_outside_corpus)
     if not targets:
         return EXIT_OK  # every file named lies outside any corpus: nothing to check
-    base_cfg: Config = load_config(targets[0].root)
+    base_cfg = _base_config(args, targets[0].root)
     extra, blocked = _plugin_flags(args)
     cfg = base_cfg.with_overrides(
         select=_split(args.select),
         ignore=_split(args.ignore),
         extend_select=_split(args.extend_select),
-        plugins=(*base_cfg.plugins, *extra),
+        plugin_modules=(*base_cfg.plugin_modules, *extra),
         blocked_plugins=(*base_cfg.blocked_plugins, *blocked),
         load_entrypoints=False if args.no_entry_points else None,
         jobs=args.jobs,
@@ -328,7 +362,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         reports = run_targets(targets, cfg, progress=_progress_bar(args))
     stale: list[dict[str, Any]] = []
     if args.baseline:
-        reports, stale = _apply_baseline(reports, Path(args.baseline), args.update_baseline)
+        reports, stale = _apply_baseline(reports, args.baseline, args.update_baseline)
     elif args.update_baseline:
         raise ConfigError("--update-baseline needs --baseline FILE")
     registry = reports[0].registry if reports else None
@@ -337,17 +371,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if fmt_cls is None:
         known = ", ".join(sorted(formats))
         raise ConfigError(f"unknown output format {args.format!r} (available: {known})")
-    out: TextIO
-    if args.output:
-        try:
-            out = open(args.output, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise ConfigError(f"-o {args.output}: cannot write: {exc.strerror or exc}") from exc
-    else:
-        out = sys.stdout
-    try:
+    def emit(out: TextIO, color: bool) -> None:
         options = FormatOptions(
-            color=_use_color(args.color, out) if not args.output else False,
+            color=color,
             verbose=args.verbose,
             quiet=args.quiet,
             base=Path.cwd(),
@@ -357,21 +383,75 @@ def cmd_validate(args: argparse.Namespace) -> int:
         fmt_cls().render(reports, out, options)
         if stale:
             note = out if args.format == "text" else sys.stderr
-            shown = ", ".join(f"{e.get('check')} on {e.get('doc')}" for e in stale[:5])
-            more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
-            note.write(
-                f"provlint: {len(stale)} stale baseline entr{'y' if len(stale) == 1 else 'ies'} "
-                f"(the findings are gone): {shown}{more}; run with --update-baseline\n"
-            )
-    finally:
-        if args.output:
-            out.close()
+            note.write(_stale_note(stale))
+
+    if args.output:
+        _write_output(args.output, lambda out: emit(out, color=False))
+    else:
+        emit(sys.stdout, _use_color(args.color, sys.stdout))
     code = max((r.exit_code for r in reports), default=EXIT_OK)
     if code == EXIT_OK and args.strict and any(r.findings for r in reports):
         code = EXIT_FINDINGS  # --strict: warnings fail too
     if code == EXIT_FINDINGS and args.exit_zero:
         code = EXIT_OK
     return code
+
+
+def _stale_note(stale: Sequence[dict[str, Any]]) -> str:
+    from .output import sanitize
+
+    shown = ", ".join(f"{e.get('check')} on {e.get('doc')}" for e in stale[:5])
+    more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
+    return sanitize(
+        f"provlint: {len(stale)} stale baseline entr{'y' if len(stale) == 1 else 'ies'} "
+        f"(the findings are gone): {shown}{more}; run with --update-baseline\n"
+    )
+
+
+def _writable(name: str) -> Path:
+    """The path ``name`` (from -o or --baseline) names, refused when a folder
+    on the way to it, at or below the current folder, is a symlink: a
+    checked-out repository could plant one leading anywhere. (The file
+    itself, if a symlink, is replaced, never written through.)"""
+    from pathlib import Path
+
+    from .config import ConfigError
+
+    cwd = Path.cwd()
+    path = Path(os.path.abspath(name))
+    try:
+        below = path.parent.relative_to(cwd)
+    except ValueError:
+        return path  # outside the working tree: the user's own folders
+    here = cwd
+    for part in below.parts:
+        here = here / part
+        if here.is_symlink():
+            raise ConfigError(
+                f"{name}: {_shown(here)} is a symlink; provlint does not write through "
+                "symlinks (name a real folder)"
+            )
+    return path
+
+
+def _write_output(name: str, render: Callable[[TextIO], None]) -> None:
+    """Render the report into ``name`` atomically: a render that fails
+    leaves the previous file as it was, and a symlink at ``name`` is
+    replaced, never followed."""
+    import io
+
+    from .config import ConfigError
+    from .writer import atomic_file
+
+    path = _writable(name)
+    try:
+        with atomic_file(path) as raw:
+            out = io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", newline="\n")
+            render(out)
+            out.flush()
+            out.detach()
+    except OSError as exc:
+        raise ConfigError(f"-o {name}: cannot write: {exc.strerror or exc}") from exc
 
 
 def _jobs(value: str) -> int:
@@ -442,33 +522,67 @@ def _progress_bar(args: argparse.Namespace) -> Any:
 
 
 def _apply_baseline(
-    reports: list[Any], path: Any, update: bool
+    reports: list[Any], name: str, update: bool
 ) -> tuple[list[Any], list[dict[str, Any]]]:
     """Drop the findings the baseline accepts; return the stale entries.
-    With ``update``, first rewrite the baseline from the current findings."""
+
+    Only entries this run covers take part: those of its corpora and, for a
+    run restricted to some files (pre-commit), of those files. With
+    ``update``, the covered entries are rewritten from the current findings
+    and every other entry is kept as it was."""
     from dataclasses import replace
+    from pathlib import Path
 
-    from .suppress import baseline_entries, fingerprint, read_baseline, write_baseline
+    from .suppress import (
+        baseline_entries,
+        entry_covered,
+        fingerprint,
+        read_baseline,
+        sort_entries,
+        write_baseline,
+    )
 
+    path = _writable(name) if update else Path(name)
     previous = read_baseline(path)
+    runs = [(_corpus_label(r.root, path.parent), r) for r in reports]
+    covered = {
+        fp
+        for fp, entry in previous.items()
+        if any(entry_covered(entry, label, r.scope) for label, r in runs)
+    }
     if update:
-        current = [f for r in reports for f in r.findings]
-        write_baseline(path, baseline_entries(current, previous))
+        kept = {fp: e for fp, e in previous.items() if fp not in covered}
+        for label, report in runs:
+            for entry in baseline_entries(report.findings, previous, label):
+                kept[entry["fingerprint"]] = entry
+        write_baseline(path, sort_entries(kept.values()))
         previous = read_baseline(path)
+        covered = set()  # every covered entry was just rewritten: none is stale
     seen: set[str] = set()
     out = []
     for report in reports:
-        kept = []
+        kept_findings = []
         for f in report.findings:
             fp = fingerprint(f)
             if fp in previous and f.check != "internal-error":
                 seen.add(fp)
             else:
-                kept.append(f)
-        report.stats["baselined"] = len(report.findings) - len(kept)
-        out.append(replace(report, findings=tuple(kept)))
-    stale = [e for fp, e in sorted(previous.items()) if fp not in seen]
+                kept_findings.append(f)
+        report.stats["baselined"] = len(report.findings) - len(kept_findings)
+        out.append(replace(report, findings=tuple(kept_findings)))
+    stale = [e for fp, e in sorted(previous.items()) if fp in covered and fp not in seen]
     return out, stale
+
+
+def _corpus_label(root: Path, base: Path) -> str:
+    """A corpus folder as baseline entries name it: relative to the
+    baseline's folder, with "/" separators."""
+    from pathlib import Path
+
+    try:
+        return Path(os.path.relpath(root, base.resolve())).as_posix()
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return Path(root).as_posix()
 
 
 def _check_rows(registry: Registry) -> list[dict[str, Any]]:
@@ -642,12 +756,11 @@ def _notes(root: Path, notes: Sequence[Any]) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .config import load_config
     from .indexer import plan_index, resolve_folder
     from .writer import remove_stale_temps
 
     root = resolve_folder(args.folder)
-    plan = plan_index(root, load_config(root), documents=_split(args.documents))
+    plan = plan_index(root, _base_config(args, root), documents=_split(args.documents))
     label = _shown(plan.index_file)
     _notes(root, plan.notes)
     if args.check:
@@ -669,13 +782,12 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from .config import load_config
     from .fixer import apply_fix, plan_fix
     from .runner import locate
 
     would = failed = 0
     for target in locate(args.paths):
-        plan = plan_fix(target, load_config(target.root))
+        plan = plan_fix(target, _base_config(args, target.root))
         _notes(target.root, plan.notes)
         index = plan.index
         index_label = _shown(target.root / "INDEX.md")
@@ -710,7 +822,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
 def cmd_config(args: argparse.Namespace) -> int:
     import json
 
-    from .config import _LIST_KEYS, load_config
+    from .config import _LIST_KEYS
     from .runner import locate
 
     if args.schema:
@@ -722,7 +834,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_OK
     targets = locate([args.path] if args.path else [])
-    cfg = load_config(targets[0].root)
+    cfg = _base_config(args, targets[0].root)
     where = str(cfg.source) if cfg.source else ""
     rows: list[tuple[str, Any, str]] = []
     for key, attr in _LIST_KEYS.items():

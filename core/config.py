@@ -47,6 +47,18 @@ class Config:
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     plugins: tuple[str, ...] = ()
+    """Plugins the configuration selects. Each names an installed plugin (an
+    entry point of the ``provlint`` group, or its distribution); where the
+    configuration is ``trusted``, a name that is neither is imported as a
+    module."""
+    plugin_modules: tuple[str, ...] = ()
+    """Modules the person running provlint named (``-p MODULE``): always
+    imported."""
+    trusted: bool = True
+    """False for a configuration file found in or above the checked folder:
+    such a file may only select installed plugins, never name a module to
+    import. A configuration built in code, or passed with ``--config FILE``,
+    is trusted."""
     blocked_plugins: tuple[str, ...] = ()
     load_entrypoints: bool = True
     check_options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -87,19 +99,57 @@ _LIST_KEYS = {
 _TABLE_KEYS = {"check", "per-file-ignores", "max-document-bytes", "check-timeout"}
 
 
+CONFIG_BYTES = 16 * 1024 * 1024
+"""A configuration file larger than this is refused, not read."""
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
+    from .reading import read_regular
+
     try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = read_regular(path, CONFIG_BYTES)
+        if len(raw) > CONFIG_BYTES:
+            raise ConfigError(f"{path}: larger than {CONFIG_BYTES // (1 << 20)} MiB; not read")
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except RecursionError:
+        # The parser recurses once per nested array or table.
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    if _depth(data) > MAX_DEPTH:
+        # Whatever reads the values later (schemas, digests) recurses too.
+        raise ConfigError(f"{path}: values nested more than {MAX_DEPTH} levels deep")
+    return data
+
+
+MAX_DEPTH = 64
+"""Deepest nesting of arrays and tables a configuration file may have."""
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value``'s lists and dicts nest, without recursion."""
+    deepest = 0
+    if not isinstance(value, (dict, list)):
+        return 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if level + 1 > MAX_DEPTH:
+                    return level + 1
+                stack.append((child, level + 1))
+        deepest = max(deepest, level)
+    return deepest
 
 
 def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -130,8 +180,8 @@ def _string_list(source: Path, key: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def config_from_mapping(data: Mapping[str, Any], source: Path) -> Config:
-    kwargs: dict[str, Any] = {"source": source, "from_file": frozenset(data)}
+def config_from_mapping(data: Mapping[str, Any], source: Path, *, trusted: bool = True) -> Config:
+    kwargs: dict[str, Any] = {"source": source, "from_file": frozenset(data), "trusted": trusted}
     for key, value in data.items():
         if key in _LIST_KEYS:
             kwargs[_LIST_KEYS[key]] = _string_list(source, key, value)
@@ -281,16 +331,41 @@ def _validate(where: str, key: str, value: Any, schema: Mapping[str, Any]) -> No
 
 
 def load_config(start: Path) -> Config:
+    """The configuration found by walking up from ``start`` (the checked
+    folder), or the defaults. It is not trusted: see :attr:`Config.trusted`."""
     found = find_config_file(start)
     if found is None:
         return Config()
     path, data = found
     if path.name == "provlint.toml":
-        # A standalone file may use a [tool.provlint] table or top-level keys.
-        tool = data.get("tool")
-        if isinstance(tool, dict) and isinstance(tool.get("provlint"), dict) and len(data) == 1:
-            data = tool["provlint"]
-    return config_from_mapping(data, path)
+        data = _standalone(data)
+    return config_from_mapping(data, path, trusted=False)
+
+
+def load_config_file(path: Path) -> Config:
+    """The configuration in ``path``, a file the person running provlint
+    named (``--config FILE``): trusted, so its ``plugins`` may name modules.
+    A ``pyproject.toml`` is read from its ``[tool.provlint]`` table; any
+    other file may use that table or top-level keys."""
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        section = tool.get("provlint") if isinstance(tool, dict) else None
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: no [tool.provlint] table")
+        data = section
+    else:
+        data = _standalone(data)
+    return config_from_mapping(data, path.resolve(), trusted=True)
+
+
+def _standalone(data: dict[str, Any]) -> dict[str, Any]:
+    """A standalone file may use a [tool.provlint] table or top-level keys."""
+    tool = data.get("tool")
+    if isinstance(tool, dict) and isinstance(tool.get("provlint"), dict) and len(data) == 1:
+        section: dict[str, Any] = tool["provlint"]
+        return section
+    return data
 
 
 def matches_selector(code: str, name: str, selectors: Iterable[str]) -> bool:

@@ -30,6 +30,7 @@ Like :mod:`provlint.indexer`, this module never prints or exits.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from .catalogue import parse_catalogue
 from .config import Config
 from .headers import parse_front_matter, parse_legacy
 from .indexer import (
+    UNLISTABLE,
     IndexPlan,
     Note,
     document_paths,
@@ -46,6 +48,7 @@ from .indexer import (
     read_index_text,
     unified_diff,
 )
+from .reading import NotRegularFile, read_regular
 from .runner import Target, _resolve_inside, decode, safe_relpath
 
 _BOM = b"\xef\xbb\xbf"
@@ -141,7 +144,9 @@ def corpus_documents(
     notes: list[Note] = []
     _, text, _ = read_index_text(target.root)
     cat = parse_catalogue(text or "")
-    by_path, found = document_paths(target.root, cat, config, documents)
+    unreadable: list[str] = []
+    by_path, found = document_paths(target.root, cat, config, documents, unreadable)
+    notes.extend(Note(folder, 0, UNLISTABLE) for folder in unreadable)
     paths: list[str] = []
     seen: set[str] = set()
     for rel in [*by_path, *found]:
@@ -185,11 +190,12 @@ def plan_fix(target: Target, config: Config, documents: Sequence[str] | None = N
         if real in done:
             continue  # two names (a symlink) for one file
         try:
-            with open(real, "rb") as fh:
-                raw = fh.read()
+            raw = read_regular(real)
         except FileNotFoundError:
             continue  # a row whose file is missing: validate reports it
-        except IsADirectoryError:
+        except NotRegularFile as exc:  # a folder, a named pipe, a socket, a device
+            if exc.errno != errno.EISDIR:  # a folder named like a document: not one
+                plan.notes.append(Note(rel, 0, f"{exc.strerror}; skipped"))
             continue
         except OSError as exc:
             plan.notes.append(Note(rel, 0, f"cannot be read: {exc.strerror or exc}; skipped"))
@@ -234,8 +240,7 @@ def apply_fix(plan: FixPlan) -> tuple[list[FileFix], list[Note]]:
         remove_stale_temps_in(folder)
     for fix in plan.fixes:
         try:
-            with open(fix.real, "rb") as fh:
-                current = fh.read()
+            current = read_regular(fix.real)
         except OSError as exc:
             notes.append(Note(fix.path, 0, f"cannot be read: {exc.strerror or exc}; not rewritten"))
             continue

@@ -37,6 +37,7 @@ from .catalogue import _stray_rows, clean_cell, parse_catalogue
 from .config import DEFAULT_EXCLUDE, Config, ConfigError
 from .headers import parse_front_matter, parse_legacy
 from .model import Catalogue, IndexRow, TableProblem
+from .reading import NotRegularFile, read_regular
 from .runner import INDEX_NAME, PathMatcher, _resolve_inside, decode, discover, safe_relpath
 from .writer import is_temp_name
 
@@ -49,6 +50,12 @@ _BOM = b"\xef\xbb\xbf"
 _LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
 _ID_UNSAFE = re.compile(r"[\s,|]+")
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+UNLISTABLE = (
+    "this folder cannot be listed (no permission, or its path is longer than the system "
+    "allows); the documents in it were skipped"
+)
 
 
 class IndexerError(Exception):
@@ -133,7 +140,12 @@ class IndexPlan:
         from .writer import atomic_write
 
         if self.new is not None and self.changed:
-            atomic_write(self.index_file, self.new)
+            # A symlinked INDEX.md inside the corpus is updated where it
+            # leads; one leading out was refused when it was read.
+            real, why = _resolve_inside(self.root.resolve(), INDEX_NAME)
+            if real is None:
+                raise OSError(f"{why}; not updated")
+            atomic_write(real, self.new)
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -485,7 +497,7 @@ def read_index_text(root: Path) -> tuple[bytes | None, str | None, bool]:
         if real is None:
             raise ConfigError(f"{path}: {why}; not updated")
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         if path.is_symlink():
             raise ConfigError(f"{path}: a symlink to a missing file; not updated") from None
@@ -521,13 +533,12 @@ def read_document(root_real: Path, rel: str) -> DocInfo:
         info.problem = why
         return info
     try:
-        with open(real, "rb") as fh:
-            raw = fh.read()
+        raw = read_regular(real)
     except FileNotFoundError:
         info.missing = True
         return info
-    except IsADirectoryError:
-        info.problem = "is a folder, not a file"
+    except NotRegularFile as exc:  # a folder, a named pipe, a socket, a device
+        info.problem = exc.strerror
         return info
     except OSError as exc:
         info.problem = f"cannot be read: {exc.strerror or exc}"
@@ -544,10 +555,15 @@ def read_document(root_real: Path, rel: str) -> DocInfo:
 
 
 def document_paths(
-    root: Path, cat: Catalogue, config: Config, documents: Sequence[str] | None = None
+    root: Path,
+    cat: Catalogue,
+    config: Config,
+    documents: Sequence[str] | None = None,
+    unreadable: list[str] | None = None,
 ) -> tuple[dict[str, list[IndexRow]], list[str]]:
     """Rows by normalised file path, and the discovered document files (as
-    validate finds them), temporary files of interrupted writes excluded."""
+    validate finds them), temporary files of interrupted writes excluded.
+    Folders that cannot be listed go to ``unreadable``."""
     by_path: dict[str, list[IndexRow]] = {}
     for row in cat.rows:
         if row.file:
@@ -555,7 +571,11 @@ def document_paths(
             by_path.setdefault(norm or row.file, []).append(row)
     globs = tuple(documents) if documents else config.documents
     matcher = PathMatcher(globs, (*DEFAULT_EXCLUDE, *config.exclude))
-    found = [p for p in discover(root, matcher) if not is_temp_name(PurePosixPath(p).name)]
+    found = [
+        p
+        for p in discover(root, matcher, unreadable)
+        if not is_temp_name(PurePosixPath(p).name)
+    ]
     return by_path, found
 
 
@@ -665,7 +685,10 @@ def plan_index(
         else:
             p.note(0, "has no catalogue table; one is added at the end")
         ed.add_table(NEW_COLUMNS)
-    by_path, found = document_paths(root, ed.cat, config, documents)
+    unreadable: list[str] = []
+    by_path, found = document_paths(root, ed.cat, config, documents, unreadable)
+    for folder in unreadable:
+        p.note(0, UNLISTABLE, path=folder)
 
     infos: dict[str, DocInfo] = {}
     for rel in [*by_path, *(f for f in found if f not in by_path)]:

@@ -258,6 +258,8 @@ def _provlint_version() -> str:
 
 
 def _register(reg: Registry, obj: Any, info: PluginInfo) -> None:
+    if reg.pm.is_registered(obj):
+        return  # named twice (an entry point and -p, say): loaded once
     try:
         reg.pm.register(obj, name=info.name)
         reg.pm.check_pending()
@@ -279,19 +281,49 @@ def _blocked(info_name: str, module: str, blocked: Sequence[str]) -> bool:
     return any(b in (info_name, module, module.rsplit(".", 1)[-1]) for b in blocked)
 
 
+def _entry_points() -> list[tuple[Any, str, str]]:
+    """The installed ``provlint`` entry points, by name, each with its
+    distribution's name and version ("" when unknown). Nothing is imported."""
+    if not _may_declare_entry_points(ENTRY_POINT_GROUP):
+        return []
+    from importlib import metadata
+
+    out = []
+    for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        dist = getattr(ep, "dist", None)
+        dist_name = dist.metadata["Name"] if dist is not None else ""
+        dist_version = dist.version if dist is not None else ""
+        out.append((ep, dist_name or "", dist_version or ""))
+    return out
+
+
+def installed_plugins() -> dict[str, str]:
+    """Every name that selects an installed plugin: each entry point's name
+    and its distribution's name, mapped to the entry point's name."""
+    out: dict[str, str] = {}
+    for ep, dist_name, _ in _entry_points():
+        out[ep.name] = ep.name
+        if dist_name:
+            out.setdefault(dist_name, ep.name)
+    return out
+
+
 def build_registry(
     extra_plugins: Sequence[str] = (),
     blocked: Sequence[str] = (),
     load_entrypoints: bool = True,
     objects: Iterable[Any] = (),
+    selected: Sequence[str] = (),
 ) -> Registry:
     """Build a fresh plugin manager and registry.
 
-    :param extra_plugins: module names to load (`-p MODULE`).
+    :param extra_plugins: module names to import and load (`-p MODULE`).
     :param blocked: plugin names or modules not to load (`-p no:NAME`).
-    :param load_entrypoints: whether to load the `provlint` entry points.
+    :param load_entrypoints: whether to load every `provlint` entry point.
     :param objects: already-imported plugin objects (used by tests and the
         pytest fixture).
+    :param selected: entry-point or distribution names to load even when
+        ``load_entrypoints`` is false (a configuration's `plugins`).
     """
     pm = _PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
@@ -314,13 +346,11 @@ def build_registry(
             continue
         _register(reg, module, info)
 
-    if load_entrypoints and _may_declare_entry_points(ENTRY_POINT_GROUP):
-        from importlib import metadata
-
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            dist = getattr(ep, "dist", None)
-            dist_name = dist.metadata["Name"] if dist is not None else ""
-            dist_version = dist.version if dist is not None else ""
+    wanted = set(selected)
+    if load_entrypoints or wanted:
+        for ep, dist_name, dist_version in _entry_points():
+            if not load_entrypoints and not wanted & {ep.name, dist_name}:
+                continue
             if _blocked(ep.name, ep.value.split(":")[0], blocked) or (
                 dist_name and dist_name in blocked
             ):

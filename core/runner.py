@@ -6,6 +6,7 @@ prints or exits; only the CLI does.
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import hashlib
@@ -39,6 +40,7 @@ from .model import (
     TableProblem,
     declarations,
 )
+from .reading import NotRegularFile, open_regular, read_regular
 from .registry import CheckSpec, InternalError, Registry, build_registry
 from .store import DocumentStore
 from .suppress import Suppression, UnusedSuppression, apply_suppressions, header_suppressions
@@ -78,6 +80,9 @@ class Report:
     registry: Registry | None = field(default=None, repr=False)
     suppressed: tuple[tuple[Finding, str], ...] = ()
     """Findings suppressed inline in a header, with the reason given."""
+    scope: Scope | None = None
+    """What the run covered when it was restricted to some files (None: the
+    whole corpus). Findings outside it were not reported."""
     _prefixes: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -141,7 +146,7 @@ class Target:
 
 def _find_index_upwards(start: Path) -> Path | None:
     for folder in (start, *start.parents):
-        if (folder / INDEX_NAME).is_file():
+        if os.path.isfile(folder / INDEX_NAME):
             return folder
     return None
 
@@ -176,9 +181,9 @@ def locate(
     for raw in paths:
         p = Path(raw)
         p = p if p.is_absolute() else cwd / p
-        if p.is_dir():
+        if os.path.isdir(p):
             folder = p.resolve()
-            if not (folder / INDEX_NAME).is_file():
+            if not os.path.isfile(folder / INDEX_NAME):
                 # A folder inside a corpus: check the corpus, report on the folder.
                 above = _find_index_upwards(folder.parent)
                 if above is not None:
@@ -187,7 +192,7 @@ def locate(
                     continue
             whole.setdefault(folder, Target(folder, None, explicit=True))
             continue
-        if not p.exists() and not p.is_symlink():
+        if not os.path.lexists(p):
             raise ConfigError(f"{raw}: no such file or folder")
         parent = p.parent.resolve()
         if p.name == INDEX_NAME:
@@ -265,28 +270,53 @@ class PathMatcher:
         )
 
 
-def discover(root: Path, matcher: PathMatcher) -> list[str]:
+def discover(
+    root: Path, matcher: PathMatcher, unreadable: list[str] | None = None
+) -> list[str]:
     """Document files under ``root`` that match the globs, as sorted
     POSIX paths. Hidden folders, nested corpora (a subfolder with its own
     INDEX.md) and tool folders are skipped; symlinked folders are not
-    followed."""
+    followed. Folders that cannot be listed (no permission, or a path
+    longer than the system allows) are added to ``unreadable``.
+
+    The walk keeps its own stack, so any depth of nesting is fine."""
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        keep = []
-        for d in sorted(dirnames):
-            if d.startswith(".") or d in _SKIP_DIRS:
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        here = os.path.join(root, rel_dir) if rel_dir else str(root)
+        try:
+            with os.scandir(here) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            if rel_dir and unreadable is not None:
+                unreadable.append(rel_dir)
+            continue
+        below = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                if matcher(rel):
+                    found.append(rel)
                 continue
-            if (here / d / INDEX_NAME).is_file():
+            if entry.name.startswith(".") or entry.name in _SKIP_DIRS or entry.is_symlink():
                 continue
-            keep.append(d)
-        dirnames[:] = keep
-        rel_dir = Path(os.path.relpath(here, root)).as_posix()
-        for name in filenames:
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if matcher(rel):
-                found.append(rel)
+            if os.path.isfile(os.path.join(entry.path, INDEX_NAME)):
+                continue  # a nested corpus
+            below.append(rel)
+        stack.extend(reversed(below))
     return sorted(found)
+
+
+def _unreadable(exc: OSError) -> str:
+    """Why a file could not be opened, for a message."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return "cannot be read: its path is longer than the system allows (nested too deeply)"
+    return f"cannot be read: {exc.strerror or exc}"
 
 
 def safe_relpath(value: str) -> tuple[str | None, str | None]:
@@ -355,8 +385,14 @@ def decode(raw: bytes) -> tuple[str | None, tuple[int, str] | None]:
 
 def _read_catalogue(root: Path) -> Catalogue:
     path = root / INDEX_NAME
+    if os.path.islink(path):
+        # A symlinked INDEX.md is read only when it stays inside the folder:
+        # one that points elsewhere could make findings quote any file.
+        real, why = _resolve_inside(root.resolve(), INDEX_NAME)
+        if real is None:
+            return Catalogue(path=INDEX_NAME, exists=False, read_error=f"{why}; it was not read")
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         return Catalogue(path=INDEX_NAME, exists=False)
     except OSError as exc:
@@ -595,7 +631,7 @@ class _Engine:
             return
         limit = self.config.max_document_bytes
         try:
-            with open(real, "rb") as fh:
+            with open_regular(real) as fh:
                 raw = fh.read(limit + 1)
                 if len(raw) > limit:
                     # Too large: hash it all in chunks, keep only the top for the header.
@@ -623,13 +659,17 @@ class _Engine:
                 )
                 doc.exists = True
             return
+        except NotRegularFile as exc:  # a folder, a named pipe, a socket, a device
+            doc.exists = True
+            doc.read_error = exc.strerror
+            return
         except IsADirectoryError:
             doc.exists = True
-            doc.read_error = "is a folder, not a file"
+            doc.read_error = "is a folder, not a regular file"
             return
         except OSError as exc:
             doc.exists = True
-            doc.read_error = f"cannot be read: {exc.strerror or exc}"
+            doc.read_error = _unreadable(exc)
             return
         doc.exists = True
         doc.size = len(raw)
@@ -716,10 +756,14 @@ class _Engine:
             seen.add(key)
             docs.append(Document(path=key, row=row, index_path=catalogue.path))
         matcher = PathMatcher(self.config.documents, (*DEFAULT_EXCLUDE, *self.config.exclude))
-        for rel in discover(self.root, matcher):
+        unreadable: list[str] = []
+        for rel in discover(self.root, matcher, unreadable):
             if rel not in seen:
                 seen.add(rel)
                 docs.append(Document(path=rel, index_path=catalogue.path))
+        # A folder that cannot be listed is reported as what it is: reading
+        # it as a document fails with the reason (missing-file says so).
+        docs.extend(Document(path=rel, index_path=catalogue.path) for rel in unreadable)
         self.corpus_size = len(docs)
         # A small corpus is read faster than a cache is opened.
         cache = open_cache() if open_cache is not None and len(docs) >= CACHE_FROM else None
@@ -895,8 +939,34 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _init_worker(engine: _Engine) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Make this worker process exit when its parent dies, even by
+    ``kill -9`` (which gives the parent no chance to stop its pool):
+    Linux's PR_SET_PDEATHSIG, elsewhere a thread that watches the parent."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            if libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the call
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+
+    def watch() -> None:  # pragma: no cover - not Linux
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="provlint-parent-watch", daemon=True).start()
+
+
+def _init_worker(engine: _Engine, parent: int) -> None:
     global _WORKER
+    _die_with_parent(parent)
     # A worker ignores ^C: the parent shuts the pool down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = engine
@@ -927,7 +997,10 @@ def _run_pool(engine: _Engine, todo: list[Document], workers: int) -> Iterator[l
     ctx = multiprocessing.get_context("fork")
     batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(engine,)
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(engine, os.getpid()),
     ) as pool:
         yield from pool.map(_work, batches)
 
@@ -1006,18 +1079,33 @@ def _open_cache(root: Path, cfg: Config, registry: Registry, engine: _Engine) ->
     return cache
 
 
-def _named(path: str, only: frozenset[str]) -> bool:
-    """True when ``path`` is one of the named files, or inside a named
-    folder (entries ending in "/")."""
-    return path in only or any(o.endswith("/") and path.startswith(o) for o in only)
+@dataclass(frozen=True)
+class Scope:
+    """What a run restricted to some files covered: the named files and
+    folders (folders end in "/"), and the corpus's document paths by id, so
+    that a finding on an INDEX.md row counts for the document it names."""
 
+    only: frozenset[str]
+    paths_by_id: dict[str, set[str]] = field(default_factory=dict)
 
-def _keep(f: Finding, only: frozenset[str], doc_paths_by_id: dict[str, set[str]]) -> bool:
-    if not f.path:
-        return True
-    if _named(f.path, only) or any(_named(r.path, only) for r in f.related):
-        return True
-    return any(_named(p, only) for p in doc_paths_by_id.get(f.doc_id or "", ()))
+    def named(self, path: str) -> bool:
+        """True when ``path`` is a named file, or inside a named folder."""
+        only = self.only
+        return path in only or any(o.endswith("/") and path.startswith(o) for o in only)
+
+    def covers(self, path: str, doc_id: str | None) -> bool:
+        """Whether a finding on ``path`` about document ``doc_id`` is in
+        this run's scope (a baseline entry's test)."""
+        if path and self.named(path):
+            return True
+        return any(self.named(p) for p in self.paths_by_id.get(doc_id or "", ()))
+
+    def keeps(self, f: Finding) -> bool:
+        """Whether the run reports ``f``: it is about a named file, points
+        at one, or has no file at all (a plugin that failed to load)."""
+        if not f.path:
+            return True
+        return self.covers(f.path, f.doc_id) or any(self.named(r.path) for r in f.related)
 
 
 def run(
@@ -1073,11 +1161,47 @@ def run_targets(
     return [_run_target(t, config, plugins, progress) for t in targets]
 
 
+def _plugin_sources(cfg: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the configuration's ``plugins`` load: (installed plugins it
+    selects by entry-point or distribution name, modules to import).
+
+    Only a trusted configuration (built in code, or ``--config FILE``) may
+    name a module to import. A file found in or above the checked folder
+    comes with the folder, so it may only select what is already installed;
+    anything else is a configuration error, and nothing is imported.
+    """
+    if not cfg.plugins:
+        return (), cfg.plugin_modules
+    from .registry import ENTRY_POINT_GROUP, installed_plugins
+
+    installed = installed_plugins()
+    selected: list[str] = []
+    modules = list(cfg.plugin_modules)
+    for name in cfg.plugins:
+        if name in installed:
+            selected.append(name)
+        elif name in cfg.plugin_modules:
+            continue  # the person running provlint named it too (-p)
+        elif cfg.trusted:
+            modules.append(name)
+        else:
+            where = f"{cfg.source}: " if cfg.source else ""
+            known = ", ".join(sorted(installed)) or "none"
+            raise ConfigError(
+                f"{where}plugins: {name!r} is not an installed provlint plugin. A configuration "
+                f"file found with the checked folder may only select plugins registered in the "
+                f"{ENTRY_POINT_GROUP!r} entry-point group (installed: {known}); to load a module "
+                f"by name, pass -p {name} or --config FILE"
+            )
+    return tuple(selected), tuple(modules)
+
+
 def make_engine(root: Path, cfg: Config, plugins: Iterable[Any] = ()) -> _Engine:
     """A fresh plugin manager, registry and check instances for one run
     (also what a worker of another engine builds for itself)."""
+    selected, modules = _plugin_sources(cfg)
     registry = build_registry(
-        cfg.plugins, cfg.blocked_plugins, cfg.load_entrypoints, objects=tuple(plugins)
+        modules, cfg.blocked_plugins, cfg.load_entrypoints, tuple(plugins), selected
     )
     from .config import validate_plugin_config
 
@@ -1134,13 +1258,15 @@ def _run_target(
         rules = [(PathMatcher([glob], ()), sels) for glob, sels in cfg.per_file_ignores.items()]
         kept = [f for f in kept if not _per_file_ignored(f, rules)]
     findings = kept + registry.findings
+    scope = None
     if target.only is not None:
         by_id: dict[str, set[str]] = {}
         for d in docs:
             if d.doc_id:
                 by_id.setdefault(d.doc_id, set()).add(d.path)
-        findings = [f for f in findings if _keep(f, target.only, by_id)]
-        suppressed = [(f, r) for f, r in suppressed if _keep(f, target.only, by_id)]
+        scope = Scope(target.only, by_id)
+        findings = [f for f in findings if scope.keeps(f)]
+        suppressed = [(f, r) for f, r in suppressed if scope.keeps(f)]
     count = len(docs)
     docs.close()  # the temporary file, for a streamed corpus
     ordered = tuple(sorted(set(findings), key=lambda f: f.sort_key))
@@ -1162,4 +1288,5 @@ def _run_target(
         tracebacks=tuple(registry.tracebacks),
         registry=registry,
         suppressed=tuple(sorted(suppressed, key=lambda fr: fr[0].sort_key)),
+        scope=scope,
     )

@@ -20,10 +20,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .model import Check, Document, Finding, Location, Severity
 
@@ -185,13 +185,18 @@ def fingerprint(f: Finding) -> str:
 
 
 def read_baseline(path: Path) -> dict[str, dict[str, Any]]:
+    """The entries of the baseline at ``path`` by fingerprint, in file
+    order ({} when there is no file yet)."""
     from .config import ConfigError
+    from .reading import read_regular
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from exc
+    except (ValueError, RecursionError) as exc:
         raise ConfigError(f"{path}: cannot read the baseline: {exc}") from exc
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list):
@@ -199,10 +204,35 @@ def read_baseline(path: Path) -> dict[str, dict[str, Any]]:
     return {str(e.get("fingerprint")): e for e in entries if isinstance(e, dict)}
 
 
+class _Scope(Protocol):
+    def covers(self, path: str, doc_id: str | None) -> bool: ...
+
+
+def entry_covered(entry: Mapping[str, Any], corpus: str, scope: _Scope | None) -> bool:
+    """Whether a run over ``corpus`` (as baseline entries name it) with
+    ``scope`` (None: the whole corpus) could have reported the finding a
+    baseline entry records. Only such entries can be stale, and only they
+    are rewritten by ``--update-baseline``; an entry of another corpus, or
+    of a file outside a restricted run, is kept as it is."""
+    named = entry.get("corpus")
+    if named is not None and named != corpus:
+        return False
+    if scope is None:
+        return True
+    doc = entry.get("doc")
+    doc = doc if isinstance(doc, str) else None
+    path = entry.get("path")
+    if isinstance(path, str) and scope.covers(path, doc):
+        return True
+    # Entries written before paths were recorded name the id, or the path.
+    return doc is not None and scope.covers(doc, doc)
+
+
 def baseline_entries(
-    findings: Iterable[Finding], previous: dict[str, dict[str, Any]]
+    findings: Iterable[Finding], previous: dict[str, dict[str, Any]], corpus: str | None = None
 ) -> list[dict[str, Any]]:
-    """Sorted, timestamp-free entries for the findings (reasons kept)."""
+    """Sorted, timestamp-free entries for the findings (reasons kept).
+    ``corpus`` is the corpus folder relative to the baseline's folder."""
     out: dict[str, dict[str, Any]] = {}
     for f in findings:
         if f.check == "internal-error":
@@ -213,12 +243,22 @@ def baseline_entries(
             "doc": f.doc_id or f.path,
             "fingerprint": fp,
             "message": _POSITIONS.sub("", f.message),
+            "path": f.path,
         }
+        if corpus is not None:
+            entry["corpus"] = corpus
         reason = previous.get(fp, {}).get("reason")
         if reason:
             entry["reason"] = reason
         out[fp] = entry
-    return sorted(out.values(), key=lambda e: (e["doc"], e["check"], e["fingerprint"]))
+    return sort_entries(out.values())
+
+
+def sort_entries(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries in the baseline's order: by document, check, fingerprint."""
+    return sorted(
+        entries, key=lambda e: (str(e.get("doc")), str(e.get("check")), str(e.get("fingerprint")))
+    )
 
 
 def write_baseline(path: Path, entries: list[dict[str, Any]]) -> None:

@@ -17,7 +17,9 @@ import re
 import secrets
 import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 TMP_MARK = ".provlint-tmp-"
 # A temporary file older than this is stale even if its process id is in use
@@ -37,30 +39,46 @@ def is_temp_name(name: str) -> bool:
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, sync_folder: bool = True) -> None:
-    """Replace the file at ``path`` with ``data``, atomically and durably.
+    """Replace the file at ``path`` with ``data``, atomically and durably
+    (see :func:`atomic_file`, which this writes ``data`` through)."""
+    with atomic_file(path, sync_folder=sync_folder) as fh:
+        fh.write(data)
 
-    The bytes are written to a temporary file in the same folder, flushed
-    and ``fsync``-ed; the temporary file takes the original's permission
-    bits (and, where allowed, its owner and group), is renamed over the
-    original with ``os.replace``, and the folder is ``fsync``-ed so the
-    rename itself survives a crash. A new file gets the usual permissions
-    (``0o666`` less the umask). If ``path`` is a symlink, the file it points
-    to is replaced and the link is kept. On any error the temporary file is
-    removed and the error re-raised; the original is untouched.
 
-    A file with several hard links loses them: the path gets a new file.
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike[str], *, sync_folder: bool = True) -> Iterator[BinaryIO]:
+    """A binary file to write the new contents of ``path`` into; when the
+    ``with`` block ends without an error, it replaces ``path`` atomically.
+
+    The bytes go to a temporary file in the same folder, which is flushed
+    and ``fsync``-ed; it takes the original's permission bits (and, where
+    allowed, its owner and group), is renamed over the original with
+    ``os.replace``, and the folder is ``fsync``-ed so the rename itself
+    survives a crash. A new file gets the usual permissions (``0o666``
+    less the umask). If the block raises (a renderer that crashes, say),
+    or anything fails, the temporary file is removed and the error
+    re-raised: the original is untouched, never truncated.
+
+    **Symlinks are never written through.** If ``path`` is a symlink, the
+    link itself is replaced by the new file and its target is neither
+    opened nor changed: a checked folder could plant a link to any file.
+    A caller that means to update a link's target resolves it first (and
+    checks where it leads). A file with several hard links loses them: the
+    path gets a new file.
 
     ``sync_folder=False`` skips the folder's ``fsync`` for a caller that
     writes many files and calls :func:`fsync_folder` once per folder at the
     end (the replacement is atomic either way; only its durability waits).
     """
-    target = Path(os.path.realpath(path))
+    target = Path(os.path.abspath(path))
     folder = target.parent
     try:
-        original: os.stat_result | None = os.stat(target)
+        original: os.stat_result | None = os.lstat(target)
     except FileNotFoundError:
         original = None
-    if original is not None and not stat.S_ISREG(original.st_mode):
+    if original is not None and stat.S_ISLNK(original.st_mode):
+        original = None  # the link is replaced; its target is never touched
+    elif original is not None and not stat.S_ISREG(original.st_mode):
         raise IsADirectoryError(f"{target} is not a regular file")
     tmp = folder / temp_name(target.name)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -71,7 +89,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, sync_folder: bool
         with os.fdopen(fd, "wb") as fh:
             if original is not None:
                 _copy_metadata(fh.fileno(), tmp, original)
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

@@ -32,8 +32,8 @@ class UnindexedFile(DocumentCheck):
     severity = Severity.WARNING
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
-        if doc.row is not None:
-            return
+        if doc.row is not None or doc.read_error:
+            return  # unreadable (a pipe, a folder too deep): missing-file says why
         yield self.finding(
             doc.path,
             1,

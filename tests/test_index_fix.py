@@ -809,13 +809,18 @@ def test_atomic_write_new_file_follows_umask(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "new.md").stat().st_mode) == 0o640
 
 
-def test_atomic_write_through_symlink_keeps_link(tmp_path: Path) -> None:
+def test_atomic_write_replaces_a_symlink_never_its_target(tmp_path: Path) -> None:
     real = tmp_path / "real.md"
     real.write_bytes(b"old")
     link = tmp_path / "INDEX.md"
     link.symlink_to(real)
     atomic_write(link, b"new")
-    assert link.is_symlink() and real.read_bytes() == b"new"
+    assert not link.is_symlink() and link.read_bytes() == b"new"
+    assert real.read_bytes() == b"old"
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "nowhere" / "created.json")
+    atomic_write(dangling, b"{}")
+    assert not dangling.is_symlink() and not (tmp_path / "nowhere").exists()
 
 
 @pytest.mark.parametrize("fail_in", ["write", "fsync", "replace"])
