@@ -136,8 +136,8 @@ def _bracket(p: str, i: int) -> tuple[_CharSet, int]:
             raise _Invalid
         c = p[i]
         if c == "]" and not first:
-            cs = _CharSet(negated, frozenset(chars), tuple(ranges), tuple(classes))
-            return _CharSet(cs.negated, cs.chars, cs.ranges, cs.classes, "/" in p[start:i]), i + 1
+            slash = "/" in p[start:i]
+            return _CharSet(negated, frozenset(chars), tuple(ranges), tuple(classes), slash), i + 1
         first = False
         if c == "\\":
             i += 1

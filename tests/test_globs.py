@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+import pickle
 import random
 import shutil
 import subprocess
@@ -239,6 +240,14 @@ def test_pathmatcher_compatible_spellings() -> None:
     assert not PathMatcher(["notes/**/*.md"], ())("other/notes/a.md")
     assert PathMatcher(["seeds/*.txt"], ())("seeds/a.txt")
     assert not PathMatcher(["seeds/*.txt"], ())("x/seeds/a.txt")
+
+
+def test_pathmatcher_pickles() -> None:
+    """A matcher survives pickling (as a worker process would receive it)."""
+    m = PathMatcher(["*.md", "[!x]*.txt"], ["drafts/", "!keep.md", "?a[[:digit:]]*"])
+    copy = pickle.loads(pickle.dumps(m))
+    for path in ("a.md", "x.txt", "b.txt", "drafts/a.md", "keep.md", "ba1.md", "sub/ba.md"):
+        assert copy(path) == m(path), path
 
 
 def test_pathmatcher_reexported_by_runner() -> None:
