@@ -28,6 +28,7 @@ from . import store as _store
 from .cache import Entry, ResultCache, Stamp, _storable, cache_dumps, cache_loads
 from .catalogue import parse_catalogue
 from .config import DEFAULT_EXCLUDE, Config, ConfigError, load_config, matches_selector
+from .globs import PathMatcher as PathMatcher  # re-exported: indexer imports it from here
 from .model import (
     Catalogue,
     Corpus,
@@ -217,59 +218,6 @@ def locate(
 # --------------------------------------------------------------------------
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    out = []
-    i = 0
-    p = pattern.replace("\\", "/")
-    while i < len(p):
-        if p.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif p.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif p[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif p[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(p[i]))
-            i += 1
-    return re.compile("^" + "".join(out) + "$")
-
-
-def _patterns(patterns: Iterable[str], folders: bool) -> list[re.Pattern[str]]:
-    """Compile globs the way gitignore reads them: a pattern without "/"
-    matches a name at any depth, a leading "/" anchors it at the root; with
-    ``folders``, a pattern also matches everything below a folder of that
-    name ("drafts", "drafts/")."""
-    out = []
-    for raw in patterns:
-        p = raw.replace("\\", "/")
-        p = p[2:] if p.startswith("./") else p
-        if p.startswith("/"):
-            p = p[1:]  # anchored at the corpus root
-        elif "/" not in p.rstrip("/"):
-            p = "**/" + p
-        out.append(_glob_regex(p.rstrip("/")))
-        if folders:
-            out.append(_glob_regex(p.rstrip("/") + "/**"))
-    return out
-
-
-class PathMatcher:
-    def __init__(self, include: Iterable[str], exclude: Iterable[str]) -> None:
-        self.include = _patterns(include, folders=False)
-        self.exclude = _patterns(exclude, folders=True)
-
-    def __call__(self, rel: str) -> bool:
-        return any(r.match(rel) for r in self.include) and not any(
-            r.match(rel) for r in self.exclude
-        )
-
-
 def discover(
     root: Path, matcher: PathMatcher, unreadable: list[str] | None = None
 ) -> list[str]:
@@ -307,6 +255,8 @@ def discover(
                 continue
             if os.path.isfile(os.path.join(entry.path, INDEX_NAME)):
                 continue  # a nested corpus
+            if matcher.excludes_folder(rel):
+                continue
             below.append(rel)
         stack.extend(reversed(below))
     return sorted(found)
