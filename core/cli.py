@@ -386,7 +386,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             note.write(_stale_note(stale))
 
     if args.output:
-        _write_output(args.output, lambda out: emit(out, color=False))
+        roots = [r.root for r in reports]
+        _write_output(args.output, roots, lambda out: emit(out, color=False))
     else:
         emit(sys.stdout, _use_color(args.color, sys.stdout))
     code = max((r.exit_code for r in reports), default=EXIT_OK)
@@ -408,44 +409,71 @@ def _stale_note(stale: Sequence[dict[str, Any]]) -> str:
     )
 
 
-def _writable(name: str) -> Path:
-    """The path ``name`` (from -o or --baseline) names, refused when a folder
-    on the way to it, at or below the current folder, is a symlink: a
-    checked-out repository could plant one leading anywhere. (The file
-    itself, if a symlink, is replaced, never written through.)"""
+def _writable(name: str, roots: Sequence[Path] = ()) -> tuple[Path, bool]:
+    """Where to write the file ``name`` (from -o or --baseline), and
+    whether to replace it atomically.
+
+    A checked-out repository could plant symlinks anywhere below the
+    current folder or a checked corpus: there, a symlinked folder on the way
+    is refused, and a symlink at ``name`` itself is replaced, never written
+    through. Elsewhere (``/dev/stdout``, the user's own folders) links are
+    followed. A regular file is replaced atomically; a device or a named
+    pipe (``/dev/null``) is written in place."""
+    import stat
     from pathlib import Path
 
     from .config import ConfigError
 
-    cwd = Path.cwd()
     path = Path(os.path.abspath(name))
+    guarded = [Path.cwd(), *roots]
+    for base in guarded:
+        try:
+            below = path.parent.relative_to(base)
+        except ValueError:
+            continue
+        here = base
+        for part in below.parts:
+            here = here / part
+            if here.is_symlink():
+                raise ConfigError(
+                    f"{name}: {_shown(here)} is a symlink; provlint does not write through "
+                    "symlinks (name a real folder)"
+                )
+    link = os.path.islink(path)
+    if link and any(path.is_relative_to(base) for base in guarded):
+        return path, True  # the link is replaced; its target is never touched
     try:
-        below = path.parent.relative_to(cwd)
-    except ValueError:
-        return path  # outside the working tree: the user's own folders
-    here = cwd
-    for part in below.parts:
-        here = here / part
-        if here.is_symlink():
-            raise ConfigError(
-                f"{name}: {_shown(here)} is a symlink; provlint does not write through "
-                "symlinks (name a real folder)"
-            )
-    return path
+        mode = os.stat(path).st_mode
+    except OSError:
+        return path, True  # a new file (or an error the write reports)
+    if stat.S_ISDIR(mode):
+        raise ConfigError(f"{name}: is a folder")
+    if not stat.S_ISREG(mode):
+        return path, False  # /dev/null, /dev/stdout, a pipe: written in place
+    return (Path(os.path.realpath(path)) if link else path), True
 
 
-def _write_output(name: str, render: Callable[[TextIO], None]) -> None:
-    """Render the report into ``name`` atomically: a render that fails
-    leaves the previous file as it was, and a symlink at ``name`` is
-    replaced, never followed."""
+def _write_output(name: str, roots: Sequence[Path], render: Callable[[TextIO], None]) -> None:
+    """Render the report into ``name``: a regular file is replaced
+    atomically, so a render that fails leaves the previous file as it was;
+    see :func:`_writable` for symlinks, devices and pipes."""
+    import contextlib
     import io
 
     from .config import ConfigError
     from .writer import atomic_file
 
-    path = _writable(name)
+    path, atomic = _writable(name, roots)
     try:
-        with atomic_file(path) as raw:
+        with contextlib.ExitStack() as stack:
+            if atomic:
+                raw: Any = stack.enter_context(atomic_file(path))
+            else:
+                # A pipe with no reader fails at once instead of blocking.
+                flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                fd = os.open(path, flags | getattr(os, "O_NOCTTY", 0))
+                os.set_blocking(fd, True)
+                raw = stack.enter_context(open(fd, "wb"))
             out = io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", newline="\n")
             render(out)
             out.flush()
@@ -542,7 +570,7 @@ def _apply_baseline(
         write_baseline,
     )
 
-    path = _writable(name) if update else Path(name)
+    path = _writable(name, [r.root for r in reports])[0] if update else Path(name)
     previous = read_baseline(path)
     runs = [(_corpus_label(r.root, path.parent), r) for r in reports]
     covered = {
@@ -823,6 +851,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     import json
 
     from .config import _LIST_KEYS
+    from .output import sanitize
     from .runner import locate
 
     if args.schema:
@@ -856,7 +885,8 @@ def cmd_config(args: argparse.Namespace) -> int:
         return EXIT_OK
     sys.stdout.write(f"# corpus: {targets[0].root}\n# file: {where or '(none: defaults)'}\n")
     for key, value, origin in rows:
-        sys.stdout.write(f"{key} = {json.dumps(value, ensure_ascii=False)}  # {origin}\n")
+        line = f"{key} = {json.dumps(value, ensure_ascii=False)}  # {origin}"
+        sys.stdout.write(sanitize(line) + "\n")
     return EXIT_OK
 
 
@@ -878,11 +908,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     from .config import ConfigError
+    from .output import sanitize
 
     try:
         return COMMANDS[args.command](args)
     except ConfigError as exc:
-        sys.stderr.write(f"provlint: error: {exc}\n")
+        # Messages may quote a configuration key or a file name: text from
+        # the checked folder, made safe for the terminal like any other.
+        sys.stderr.write(f"provlint: error: {sanitize(str(exc))}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("provlint: interrupted\n")
@@ -895,7 +928,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             traceback.print_exc()
         sys.stderr.write(
-            f"provlint: internal error: {type(exc).__name__}: {exc} "
+            f"provlint: internal error: {type(exc).__name__}: {sanitize(str(exc))} "
             "(run with --verbose for the traceback)\n"
         )
         return EXIT_INTERNAL

@@ -99,6 +99,10 @@ _LIST_KEYS = {
 _TABLE_KEYS = {"check", "per-file-ignores", "max-document-bytes", "check-timeout"}
 
 
+MAX_FOLDER_TIMEOUT = 600.0
+"""The longest ``check-timeout`` a configuration found with the checked
+folder may set (it may not set 0, which turns the limit off)."""
+
 CONFIG_BYTES = 16 * 1024 * 1024
 """A configuration file larger than this is refused, not read."""
 
@@ -192,6 +196,14 @@ def config_from_mapping(data: Mapping[str, Any], source: Path, *, trusted: bool 
         elif key == "check-timeout":
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"{source}: 'check-timeout' must be a number of seconds >= 0")
+            if not trusted and not 0 < value <= MAX_FOLDER_TIMEOUT:
+                # The time limit guards against hostile input: a file that
+                # comes with the checked folder may not lift it.
+                raise ConfigError(
+                    f"{source}: 'check-timeout' must be more than 0 and at most "
+                    f"{MAX_FOLDER_TIMEOUT:g} seconds in a configuration found with the checked "
+                    "folder (to lift the limit, pass --config FILE)"
+                )
             kwargs["check_timeout"] = float(value)
         elif key == "per-file-ignores":
             if not isinstance(value, dict):

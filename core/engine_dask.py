@@ -93,8 +93,10 @@ _MAX_ENGINES = 4  # per worker thread: runs of a few clients sharing a cluster
 
 
 def _index_stamp(root: Path) -> tuple[int, str]:
+    from .reading import open_regular
+
     try:
-        with open(root / runner.INDEX_NAME, "rb") as fh:
+        with open_regular(root / runner.INDEX_NAME) as fh:
             size = os.fstat(fh.fileno()).st_size
             head = fh.read(INDEX_PROBE_BYTES)
     except OSError:

@@ -147,6 +147,30 @@ def test_a_plugin_named_twice_is_loaded_once(tmp_path: Path) -> None:
     assert "internal-error" not in proc.stdout
 
 
+def test_folder_config_cannot_lift_the_time_limit(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "c")
+    for value in ("0", "100000"):
+        (root / "provlint.toml").write_text(f"check-timeout = {value}\n")
+        proc = run_cli("validate", str(root), cwd=tmp_path)
+        assert proc.returncode == 2 and "'check-timeout' must be more than 0" in proc.stderr
+    own = tmp_path / "own.toml"
+    own.write_text("check-timeout = 0\n")
+    proc = run_cli("validate", str(root), "--config", str(own), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+
+
+def test_config_errors_quoting_the_folder_are_made_safe(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "c")
+    (root / "provlint.toml").write_text(
+        '"\\u001b]52;c;ZXZpbA==\\u0007\\u202e\\rFAKE: all clean" = 1\n'
+    )
+    for command in ("validate", "config"):
+        proc = run_cli(command, str(root), cwd=tmp_path)
+        assert proc.returncode == 2, proc.stderr
+        assert "unknown configuration key" in proc.stderr
+        assert not any(c in proc.stderr for c in "\x1b\x07\r\u202e"), repr(proc.stderr)
+
+
 # --------------------------------------------------------------------------
 # Writes and reads outside the folder
 # --------------------------------------------------------------------------
@@ -166,6 +190,16 @@ def test_output_file_symlink_is_replaced_never_followed(tmp_path: Path) -> None:
     (root / "r2.json").symlink_to(tmp_path / "nowhere" / "new.json")
     assert run_cli("validate", ".", "-o", "r2.json", cwd=root).returncode == 1
     assert not (tmp_path / "nowhere").exists()
+
+
+@posix_only
+def test_output_to_a_device_or_a_planted_pipe(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "c")
+    proc = run_cli("validate", ".", "--format", "json", "-o", os.devnull, cwd=root)
+    assert proc.returncode == 1 and proc.stdout == "", proc.stderr
+    os.mkfifo(root / "report.json")  # planted, and nobody reads it
+    proc = run_cli("validate", ".", "-o", "report.json", cwd=root, timeout=120)
+    assert proc.returncode == 2 and "cannot write" in proc.stderr
 
 
 def test_output_through_a_symlinked_folder_is_refused(tmp_path: Path) -> None:
