@@ -765,17 +765,22 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _shown(path: Path) -> str:
-    """``path`` relative to the current folder when inside it."""
+    """``path`` relative to the current folder when inside it, escaped for a
+    terminal (:func:`provlint.output.escape_path`)."""
     from pathlib import Path
+
+    from .output import escape_path
 
     try:
         rel = os.path.relpath(path, Path.cwd())
     except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else Path(rel).as_posix()
+        return escape_path(str(path))
+    return escape_path(str(path) if rel.startswith("..") else Path(rel).as_posix())
 
 
 def _notes(root: Path, notes: Sequence[Any]) -> None:
+    """Print the notes of an index or fix plan on stderr: the file escaped
+    (:func:`_shown`), the message sanitised."""
     from .output import sanitize
 
     for note in notes:

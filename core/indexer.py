@@ -601,8 +601,12 @@ def cell_problem(name: str, value: str) -> str | None:
     """Why ``value`` (one line, unescaped) cannot go into column ``name``:
     the row schema refuses it, or the cell would read back differently
     (Markdown the parser resolves, such as a code span). None when it can."""
+    from .output import unsafe_character
     from .schema import iter_errors
 
+    unsafe = unsafe_character(value)
+    if unsafe is not None:
+        return f"it holds {unsafe}, which {INDEX_NAME} must not carry"
     if read_back(escape(value), name) != value:
         return "it would not read back unchanged from a Markdown table cell"
     if name not in _constrained_columns():
@@ -621,6 +625,27 @@ def _constrained_columns() -> frozenset[str]:
 
     props: dict[str, Any] = load_schema("index-row").get("properties", {})
     return frozenset(k for k, v in props.items() if set(v) - {"type", "description"})
+
+
+def name_problem(rel: str) -> str | None:
+    """Why the file name ``rel`` cannot be written into INDEX.md as it is,
+    or None. Refused: a control character (tab, CR and LF included), an
+    escape sequence, a bidi control, a line separator or a byte that is not
+    UTF-8 (INDEX.md is UTF-8 text, and whoever reads it in a terminal must
+    see the name as it is), and a leading or trailing space (a table cell
+    is trimmed when it is read, so the name would not read back)."""
+    from .output import unsafe_character
+
+    unsafe = unsafe_character(rel)
+    if unsafe is not None:
+        return f"its name holds {unsafe}"
+    if rel != rel.strip():
+        end = "begins" if rel[:1].isspace() else "ends"
+        return (
+            f"its name {end} with a space, which a Markdown table cell cannot keep "
+            "(cells are trimmed when read)"
+        )
+    return None
 
 
 def make_id(stem: str, used: set[str]) -> str:
@@ -680,7 +705,10 @@ def plan_index(
     ed = p.editor
     if not ed.has_table:
         if p.text is None:
-            ed = p.editor = TableEditor(f"# {root.name}\n\n")
+            from .output import escape_path
+
+            # The folder's name, escaped: it may hold what INDEX.md must not.
+            ed = p.editor = TableEditor(f"# {escape_path(root.name)}\n\n")
             ed.edited = True
         else:
             p.note(0, "has no catalogue table; one is added at the end")
@@ -788,6 +816,10 @@ def plan_index(
     new_rows: list[dict[str, str]] = []
     for rel in found:
         if rel in by_path:
+            continue
+        refused = name_problem(rel)
+        if refused is not None:
+            p.note(0, f"{refused}; not added to {INDEX_NAME} (rename the file)", rel)
             continue
         if safe_relpath(rel)[0] != rel:
             p.note(

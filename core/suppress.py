@@ -181,7 +181,9 @@ def fingerprint(f: Finding) -> str:
     column numbers: stable when edits elsewhere move the finding."""
     evidence = _POSITIONS.sub("", f.message)
     key = f"{f.check}\0{f.doc_id or f.path}\0{evidence}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a lone surrogate (an undecodable byte in a file name)
+    # hashes instead of raising; valid text encodes exactly as before.
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def read_baseline(path: Path) -> dict[str, dict[str, Any]]:

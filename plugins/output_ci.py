@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from provlint import Severity, hookimpl
 from provlint._lazy import lazy_compile
 from provlint.model import Finding
-from provlint.output import FormatOptions, OutputFormat, display_findings, sanitize
+from provlint.output import (
+    FormatOptions,
+    OutputFormat,
+    display_findings,
+    escape_path,
+    json_safe,
+    sanitize,
+)
 from provlint.plugins.output_formats import _summary
 from provlint.runner import Report
 
@@ -18,14 +24,14 @@ if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
 
 INDEX_NAME = "INDEX.md"
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Characters XML 1.0 cannot hold at all, even escaped. (Compiled on first use:
 # it takes milliseconds to compile, and most runs write no XML.)
 _NOT_XML = lazy_compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _where(f: Finding, shown: str) -> str:
-    return f"{shown or 'provlint'}:{f.line or 1}:{f.column or 1}" if shown else "provlint"
+    """``path:line:col`` with the path escaped (:func:`provlint.output.escape_path`)."""
+    return f"{escape_path(shown)}:{f.line or 1}:{f.column or 1}" if shown else "provlint"
 
 
 # --------------------------------------------------------------------------
@@ -66,7 +72,7 @@ def build_junit(reports: Sequence[Report]) -> ET.Element:
     suites = ET.Element("testsuites", name="provlint")
     total_tests = total_failures = 0
     for report in reports:
-        corpus = report.root.name or str(report.root)
+        corpus = escape_path(report.root.name or str(report.root))
         by_path: dict[str, list[Finding]] = {}
         for f in report.findings:
             by_path.setdefault(f.path, []).append(f)
@@ -78,7 +84,10 @@ def build_junit(reports: Sequence[Report]) -> ET.Element:
         for path in names:
             tests += 1
             case = ET.SubElement(
-                suite, "testcase", classname=_xml(corpus), name=_xml(path or "provlint")
+                suite,
+                "testcase",
+                classname=_xml(corpus),
+                name=_xml(escape_path(path) or "provlint"),
             )
             out_lines = []
             failed = False
@@ -142,13 +151,13 @@ def escape_property(text: str) -> str:
 def github_command(f: Finding, shown: str) -> str:
     props = []
     if shown:
-        props.append(f"file={escape_property(shown)}")
+        props.append(f"file={escape_property(escape_path(shown))}")
         if f.line:
             props.append(f"line={f.line}")
             if f.column:
                 props.append(f"col={f.column}")
     props.append(f"title={escape_property(f'{f.code} {f.check}')}")
-    message = escape_data(_SURROGATE.sub("\ufffd", sanitize(f.message)))
+    message = escape_data(sanitize(f.message))
     return f"::{_COMMANDS[f.severity]} {','.join(props)}::{message}"
 
 
@@ -170,21 +179,14 @@ class GithubFormat(OutputFormat):
 # --------------------------------------------------------------------------
 
 
-def _clean(value: Any) -> Any:
-    """Lone surrogates (undecodable bytes) replaced, so every line is
-    strict JSON for any parser."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
-
-
 def _line(obj: Any) -> str:
     # ensure_ascii: U+2028, NEL and other line breaks never split a line.
-    return json.dumps(_clean(obj), ensure_ascii=True, separators=(",", ":")) + "\n"
+    text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"))
+    if "\\ud" in text:
+        # Maybe a lone surrogate (an undecodable byte in a file name), which
+        # strict parsers refuse: json_safe writes each such byte as the text \xNN.
+        text = json.dumps(json_safe(obj), ensure_ascii=True, separators=(",", ":"))
+    return text + "\n"
 
 
 class JsonLinesFormat(OutputFormat):

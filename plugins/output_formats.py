@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from provlint import Severity, hookimpl
-from provlint.output import FormatOptions, OutputFormat, display_findings, sanitize
+from provlint.output import (
+    FormatOptions,
+    OutputFormat,
+    display_findings,
+    escape_path,
+    json_safe,
+    sanitize,
+)
 from provlint.runner import Report
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
@@ -69,9 +76,10 @@ class TextFormat(OutputFormat):
         color = options.color
         lines_of: dict[tuple[str, str], list[str]] = {}
         last_file = None
-        for report, f, shown in display_findings(reports, options.base):
+        for report, f, exact in display_findings(reports, options.base):
             if options.quiet and f.severity is not Severity.ERROR:
                 continue
+            shown = escape_path(exact)
             if options.show_source and shown != last_file:
                 if last_file is not None:
                     stream.write("\n")
@@ -103,7 +111,7 @@ class TextFormat(OutputFormat):
                     stream.write(" " * (len(gutter) - 2) + "| " + pad + "^\n")
             if options.verbose:
                 for rel in f.related:
-                    shown_rel = report.display_path(rel.path, options.base)
+                    shown_rel = escape_path(report.display_path(rel.path, options.base))
                     loc = shown_rel + (f":{rel.line}" if rel.line else "")
                     stream.write(f"    related: {loc} {sanitize(rel.note)}\n")
         if options.verbose:
@@ -154,8 +162,14 @@ class JsonFormat(OutputFormat):
         # One finding per line: as easy to diff and grep as it is to parse,
         # and written by the C encoder (an indented dump is several times slower).
         compact = json.JSONEncoder(ensure_ascii=True, separators=(", ", ": ")).encode
+        body = ",".join(f"\n    {compact(d)}" for d in findings)
+        if "\\ud" in body:
+            # A lone surrogate (an undecodable byte in a file name) is written
+            # \udcXX, which strict parsers refuse: encode again with each such
+            # byte as the text \xNN (json_safe). Rare, so checked once.
+            body = ",".join(f"\n    {compact(json_safe(d))}" for d in findings)
         stream.write(f'{{\n  "version": {compact(__version__)},\n  "findings": [')
-        stream.write(",".join(f"\n    {compact(d)}" for d in findings))
+        stream.write(body)
         stream.write("\n  ]" if findings else "]")
         summary = json.dumps(_summary(reports), indent=2, ensure_ascii=True).replace("\n", "\n  ")
         stream.write(f',\n  "summary": {summary}\n}}\n')

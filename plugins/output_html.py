@@ -25,7 +25,7 @@ from typing import TextIO
 
 from provlint import Severity, hookimpl
 from provlint.model import Finding
-from provlint.output import FormatOptions, OutputFormat, sanitize
+from provlint.output import FormatOptions, OutputFormat, escape_path, sanitize
 from provlint.runner import Report, _read_catalogue
 
 DATE_CHECKS = frozenset({"date-mismatch", "date-inconsistent"})
@@ -33,7 +33,6 @@ PADDING_DAYS = 3
 
 # Dates in a message that are not evidence from the text: today's date.
 _NOT_EVIDENCE = re.compile(r"today is \d{4}-\d{2}-\d{2}")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 _SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -86,8 +85,15 @@ def _t(value: object) -> str:
     """File-derived text, safe for HTML text and attribute values."""
     import html
 
-    text = _SURROGATE.sub("\ufffd", sanitize(str(value)))
-    return html.escape(text, quote=True)
+    return html.escape(sanitize(str(value)), quote=True)
+
+
+def _p(path: object) -> str:
+    """A file name or path, escaped as :func:`provlint.output.escape_path`
+    shows it, safe for HTML text and attribute values."""
+    import html
+
+    return html.escape(escape_path(str(path)), quote=True)
 
 
 def _parse_date(text: str | None) -> dt.date | None:
@@ -250,7 +256,8 @@ def render_timeline(docs: Sequence[_Doc], svg_id: str = "timeline") -> str:
     marker_parts: list[str] = []
     for n, (doc, lvl) in enumerate(zip(order, levels, strict=True)):
         xd, yd = x(doc.date), y(lvl)
-        name = doc.id or doc.file
+        file = escape_path(doc.file)
+        name = doc.id or file
         for e in doc.evidence:
             xe = x(e)
             ye = axis_y - 12
@@ -265,13 +272,13 @@ def render_timeline(docs: Sequence[_Doc], svg_id: str = "timeline") -> str:
                 f"<title>{_t(name)}: text supports {e}</title></circle>"
             )
         cls = "doc flagged" if doc.flagged else "doc"
-        tip = f"{name} ({doc.file}): {doc.date}" if doc.id and doc.file else f"{name}: {doc.date}"
+        tip = f"{name} ({file}): {doc.date}" if doc.id and doc.file else f"{name}: {doc.date}"
         if doc.flagged:
             tip += " (dates disagree: " + "; ".join(doc.messages) + ")"
         r = 7 if doc.flagged else 5
         marker_parts.append(
             f'<circle id="{svg_id}-doc-{n}" class="{cls}" data-id="{_t(doc.id)}" '
-            f'data-file="{_t(doc.file)}" data-date="{doc.date}" cx="{xd}" cy="{yd}" r="{r}">'
+            f'data-file="{_p(doc.file)}" data-date="{doc.date}" cx="{xd}" cy="{yd}" r="{r}">'
             f"<title>{_t(tip)}</title></circle>"
         )
         if doc.flagged:
@@ -301,7 +308,7 @@ def _sev(sev: Severity) -> str:
 
 
 def _finding_html(report: Report, f: Finding, options: FormatOptions) -> str:
-    shown = report.display_path(f.path, options.base) if f.path else "provlint"
+    shown = escape_path(report.display_path(f.path, options.base)) if f.path else "provlint"
     where = shown + (f":{f.line or 1}:{f.column or 1}" if f.path else "")
     out = [
         f'<div class="finding sev-row-{_t(f.severity.value)}">',
@@ -314,7 +321,7 @@ def _finding_html(report: Report, f: Finding, options: FormatOptions) -> str:
     if f.related:
         out.append('<ul class="related">')
         for loc in f.related:
-            rel = report.display_path(loc.path, options.base) if loc.path else ""
+            rel = escape_path(report.display_path(loc.path, options.base)) if loc.path else ""
             text = (
                 rel
                 + (f":{loc.line}" if loc.line else "")
@@ -355,7 +362,7 @@ class HtmlFormat(OutputFormat):
         w("<title>provlint report</title>\n")
         w(f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n")
         w("<h1>provlint report</h1>\n")
-        roots = ", ".join(_t(r.root) for r in reports)
+        roots = ", ".join(_p(r.root) for r in reports)
         w(f'<p class="meta">Corpus: {roots or "(none)"}</p>\n')
 
         w('<section id="summary"><h2>Summary</h2>\n')
@@ -387,7 +394,7 @@ class HtmlFormat(OutputFormat):
         )
         for i, report in enumerate(reports):
             if len(reports) > 1:
-                w(f"<h3>{_t(report.root)}</h3>\n")
+                w(f"<h3>{_p(report.root)}</h3>\n")
             svg = render_timeline(timeline_documents(report), svg_id=f"timeline-{i}")
             w(svg + "\n" if svg else '<p class="meta">No dated documents in INDEX.md.</p>\n')
         w("</section>\n")
@@ -397,7 +404,7 @@ class HtmlFormat(OutputFormat):
             w("<p>No findings.</p>\n")
         for report in reports:
             for path, findings in _grouped(report):
-                shown = report.display_path(path, options.base) if path else "(corpus)"
+                shown = escape_path(report.display_path(path, options.base)) if path else "(corpus)"
                 ids = sorted({f.doc_id for f in findings if f.doc_id})
                 w('<div class="doc-block">\n')
                 w(f"<h3>{_t(shown)}")

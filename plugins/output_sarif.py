@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,13 +35,12 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _DIGITS = re.compile(r"\d")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _text(value: str) -> str:
-    """File-derived text made safe for a JSON consumer: no control
-    characters, no lone surrogates."""
-    return _SURROGATE.sub("\ufffd", sanitize(value))
+    """File-derived text made safe for a JSON consumer and a viewer: no
+    control characters, no bidi controls, no lone surrogates."""
+    return sanitize(value)
 
 
 def _rule(cls: type[Check], builtin: bool) -> dict[str, Any]:
@@ -60,7 +60,14 @@ def _rule(cls: type[Check], builtin: bool) -> dict[str, Any]:
 
 
 def _uri(path: str) -> str:
-    return quote(path, safe="/")
+    """A relative URI for ``path``: its bytes on disk, percent-encoded (an
+    undecodable byte in a file name is the byte itself, ``%FF``; control
+    and bidi characters are encoded too)."""
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate no file system name decodes to
+        raw = path.encode("utf-8", "surrogatepass")
+    return quote(raw, safe="/")
 
 
 def _physical(path: str, line: int, column: int, base_id: str) -> dict[str, Any]:
