@@ -18,7 +18,7 @@ import os
 import stat
 from typing import BinaryIO
 
-__all__ = ["NotRegularFile", "kind_of", "open_regular", "read_regular"]
+__all__ = ["NotRegularFile", "kind_of", "open_regular", "read_inside", "read_regular"]
 
 _FLAGS = (
     os.O_RDONLY
@@ -92,3 +92,16 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> byte
     """
     with open_regular(path) as fh:
         return fh.read() if limit is None else fh.read(limit + 1)
+
+
+def read_inside(root: str | os.PathLike[str], rel: str, limit: int | None = None) -> bytes:
+    """The bytes of the regular file ``rel`` (relative to ``root``), read
+    only when it really lies inside ``root``: a path that leads out, or a
+    symlink (at any level) that resolves outside, raises
+    :class:`PermissionError` and nothing is opened. See :func:`read_regular`
+    for ``limit``."""
+    base = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(base, rel))
+    if os.path.commonpath([base, real]) != base:
+        raise PermissionError(errno.EACCES, "leads outside the corpus folder")
+    return read_regular(real, limit)

@@ -16,6 +16,7 @@ from provlint.output import (
     json_safe,
     sanitize,
 )
+from provlint.reading import read_inside
 from provlint.runner import Report
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
@@ -44,15 +45,20 @@ def _summary(reports: Sequence[Report]) -> dict[str, object]:
     }
 
 
+_SOURCE_BYTES = 8 * 1024 * 1024
+
+
 def _source_line(
     report: Report, path: str, line: int, cache: dict[tuple[str, str], list[str]]
 ) -> str | None:
     """The text of ``line`` in ``path`` (tabs expanded to one space so the
-    caret lines up), sanitised; None when it cannot be read."""
+    caret lines up), sanitised; None when it cannot be read. Findings come
+    sorted by path, so ``cache`` keeps one file's lines at a time."""
     key = (str(report.root), path)
     if key not in cache:
+        cache.clear()
         try:
-            raw = (report.root / path).read_bytes()[: 8 * 1024 * 1024]
+            raw = read_inside(report.root, path, _SOURCE_BYTES)[:_SOURCE_BYTES]
             cache[key] = raw.decode("utf-8", "replace").splitlines()
         except OSError:
             cache[key] = []

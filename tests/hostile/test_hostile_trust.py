@@ -164,11 +164,12 @@ def test_config_errors_quoting_the_folder_are_made_safe(tmp_path: Path) -> None:
     (root / "provlint.toml").write_text(
         '"\\u001b]52;c;ZXZpbA==\\u0007\\u202e\\rFAKE: all clean" = 1\n'
     )
-    for command in ("validate", "config"):
-        proc = run_cli(command, str(root), cwd=tmp_path)
-        assert proc.returncode == 2, proc.stderr
-        assert "unknown configuration key" in proc.stderr
-        assert not any(c in proc.stderr for c in "\x1b\x07\r\u202e"), repr(proc.stderr)
+    proc = run_cli("validate", str(root), cwd=tmp_path)
+    assert proc.returncode == 2 and "unknown configuration key" in proc.stderr
+    assert not any(c in proc.stderr for c in "\x1b\x07\r\u202e"), repr(proc.stderr)
+    proc = run_cli("config", str(root), cwd=tmp_path)  # prints every key it read
+    assert proc.returncode == 0 and "FAKE: all clean" in proc.stdout
+    assert not any(c in proc.stdout for c in "\x1b\x07\r\u202e"), repr(proc.stdout)
 
 
 # --------------------------------------------------------------------------
@@ -505,3 +506,20 @@ def test_whole_corpus_run_still_reports_stale_entries(tmp_path: Path) -> None:
     (root / "INDEX.md").write_text((root / "INDEX.md").read_text().replace("|  |", "| Wire |"))
     proc = run_cli(*args, cwd=root)
     assert proc.returncode == 0 and "1 stale baseline entry" in proc.stdout, proc.stdout
+
+
+def test_read_inside_refuses_paths_and_links_leading_out(tmp_path: Path) -> None:
+    from provlint.reading import NotRegularFile, read_inside
+
+    root = corpus(tmp_path / "c")
+    outside = tmp_path / "outside.txt"
+    outside.write_text(SECRET)
+    (root / "link.txt").symlink_to(outside)
+    (root / "sub").mkdir()
+    (root / "sub" / "up").symlink_to(tmp_path)
+    assert read_inside(root, "d1.txt") == b"Document number 1 says hello.\n"
+    for rel in ("link.txt", "../outside.txt", "sub/up/outside.txt", "/etc/passwd"):
+        with pytest.raises(PermissionError):
+            read_inside(root, rel)
+    with pytest.raises(NotRegularFile):
+        read_inside(root, "sub")
