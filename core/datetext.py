@@ -9,6 +9,13 @@ month names, weekdays, ``today``/``yesterday``/``tomorrow`` and
 mention reports the past, looks forward, or is page furniture. The rules
 that turn mentions into findings live in the date checks; this module only
 reads.
+
+The text is hostile: one line may hold thousands of dates. The questions
+asked about one mention (:func:`sentence`, :func:`is_furniture`,
+:func:`is_dateline`, :func:`standalone_date`) take the text's
+:class:`TextIndex`, which finds line starts once and classifies each line
+once, and read only a window of bounded size around the mention, so that a
+whole text costs time linear in its length.
 """
 
 from __future__ import annotations
