@@ -9,12 +9,21 @@ month names, weekdays, ``today``/``yesterday``/``tomorrow`` and
 mention reports the past, looks forward, or is page furniture. The rules
 that turn mentions into findings live in the date checks; this module only
 reads.
+
+The text is hostile: one line may hold thousands of dates. The questions
+asked about one mention (:func:`sentence`, :func:`is_furniture`,
+:func:`is_dateline`, :func:`standalone_date`) take the text's
+:class:`TextIndex`, which finds line starts once and classifies each line
+once, and read only a window of bounded size around the mention, so that a
+whole text costs time linear in its length.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -94,8 +103,11 @@ _ISO = re.compile(
     r"(?:[T ](?P<hh>\d\d):(?P<mm>\d\d)(?::\d\d(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d\d:?\d\d|UTC|GMT)?)?"
     r"(?![\d/])"
 )
+# The time's zone and comma are alternatives, each with its own leading
+# space, so that a long run of spaces after "13:24" is crossed once, not
+# once per way of sharing it between two space quantifiers.
 _DOTTED = re.compile(
-    rf"(?:{_TIME}\s*(?P<tz>GMT|UTC|CET|CEST|MSK|MEZ|MESZ)?,?\s+)?"
+    rf"(?:{_TIME}(?:\s*(?P<tz>GMT|UTC|CET|CEST|MSK|MEZ|MESZ),?|\s*,)?\s+)?"
     rf"(?P<day>\d{{1,2}})\.(?P<mon>\d{{1,2}})\.(?P<year>{_YEAR})(?!\d)"
 )
 _SLASH = re.compile(rf"(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>{_YEAR})(?![\d/])")
@@ -158,17 +170,129 @@ class Mention:
         return self.candidates[0] if len(self.candidates) == 1 else None
 
 
-class _Lines:
+class TextIndex:
+    """The lines of one text, found once and shared by every mention in it.
+
+    Line starts are computed on first use and a line is found by bisection.
+    What the date rules ask about a whole line (is it page furniture, a
+    listing, does it hold an edit word, how much text besides the date) is
+    computed the first time a mention on that line asks and kept by line
+    index. A question about one mention therefore costs a bounded window
+    around it, not a scan of its line or of the text: a text of one long
+    line holding thousands of dates stays linear.
+    """
+
+    __slots__ = ("_memo", "_starts", "text")
+
     def __init__(self, text: str) -> None:
-        self.starts = [0]
-        pos = text.find("\n")
-        while pos >= 0:
-            self.starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
+        self.text = text
+        self._starts: list[int] | None = None
+        self._memo: dict[tuple[object, int], Any] = {}
+
+    @property
+    def starts(self) -> list[int]:
+        """Offset of the first character of every line."""
+        if self._starts is None:
+            text = self.text
+            starts = [0]
+            pos = text.find("\n")
+            while pos >= 0:
+                starts.append(pos + 1)
+                pos = text.find("\n", pos + 1)
+            self._starts = starts
+        return self._starts
+
+    def line_index(self, offset: int) -> int:
+        """Index (from 0) of the line holding ``offset``."""
+        return bisect.bisect_right(self.starts, offset) - 1
 
     def locate(self, offset: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self.starts, offset) - 1
+        """Line and column (from 1) of ``offset``."""
+        i = self.line_index(offset)
         return i + 1, offset - self.starts[i] + 1
+
+    def line_span(self, i: int) -> tuple[int, int]:
+        """Start and end (before its newline) of line ``i``."""
+        starts = self.starts
+        end = starts[i + 1] - 1 if i + 1 < len(starts) else len(self.text)
+        return starts[i], end
+
+    def line_start(self, offset: int) -> int:
+        """Offset where the line holding ``offset`` starts."""
+        return self.starts[self.line_index(offset)]
+
+    def _fact(self, key: object, i: int, compute: Callable[[int, int], Any]) -> Any:
+        try:
+            return self._memo[key, i]
+        except KeyError:
+            value = self._memo[key, i] = compute(*self.line_span(i))
+            return value
+
+    def line_search(self, pattern: re.Pattern[str], offset: int) -> bool:
+        """Whether ``pattern`` occurs in the line holding ``offset``
+        (searched once per line)."""
+        i = self.line_index(offset)
+        return bool(
+            self._fact(pattern, i, lambda a, b: pattern.search(self.text, a, b) is not None)
+        )
+
+    def is_furniture_line(self, offset: int) -> bool:
+        """Whether the whole line holding ``offset`` is page furniture: a
+        short listing entry, or a short line with a furniture word."""
+
+        def compute(a: int, b: int) -> bool:
+            line = self.text[a:b] if b - a <= _FURNITURE_LINE else ""
+            if line and _LISTING.search(line):
+                return True
+            return b - a <= _SHORT_LINE and _FURNITURE.search(line) is not None
+
+        return bool(self._fact("furniture", self.line_index(offset), compute))
+
+    def solid_chars(self, offset: int) -> int:
+        """How many characters of the line holding ``offset`` are neither
+        space nor the punctuation a standalone date may stand among."""
+        return int(
+            self._fact("solid", self.line_index(offset), lambda a, b: _solid(self.text, a, b))
+        )
+
+    def dateline_reach(self, offset: int) -> int:
+        """How far into the line holding ``offset`` a dateline's date can
+        start: past that, more non-space characters precede it than
+        :data:`_DATELINE` and its comma can hold."""
+
+        def compute(a: int, b: int) -> int:
+            m = _DATELINE_SOLID.match(self.text, a, b)
+            return m.end() if m else b + 1
+
+        return int(self._fact("dateline", self.line_index(offset), compute))
+
+    def breaks_before(self, i: int) -> bool:
+        """Whether the newline before line ``i`` ends a clause: line ``i``
+        is blank (and followed by another line) or starts a list item
+        (``-``, ``*``, ``•``, ``>``), as :data:`_SENT_END` says."""
+
+        def compute(a: int, b: int) -> bool:
+            m = _NONSPACE.search(self.text, a, b)
+            if m is None:
+                return b < len(self.text)  # a blank line, a newline after it
+            return m.group() in "-*•>"
+
+        return bool(self._fact("break", i, compute))
+
+
+_NONSPACE = re.compile(r"\S")
+# A dateline's place: _DATELINE matches at most 73 non-space characters,
+# then comes the comma.
+_DATELINE_SOLID = re.compile(r"(?:\s*\S){75}")
+_STANDALONE_REST = 12
+_STANDALONE_PUNCT = " ,.-–—|·:()"
+_NOT_SOLID = re.compile(r"[\s" + re.escape(_STANDALONE_PUNCT) + "]+")
+
+
+def _solid(text: str, a: int = 0, b: int | None = None) -> int:
+    """Characters of ``text[a:b]`` that are neither white space nor in
+    :data:`_STANDALONE_PUNCT`."""
+    return len(_NOT_SOLID.sub("", text[a:b]))
 
 
 def _mk(year: int, month: int, day: int) -> date | None:
@@ -182,13 +306,16 @@ def _month(name: str) -> int | None:
     return _MONTHS.get(name.lower().rstrip("."))
 
 
-def extract(text: str, line_offset: int = 0, limit: int | None = None) -> list[Mention]:
+def extract(
+    text: str, line_offset: int = 0, limit: int | None = None, index: TextIndex | None = None
+) -> list[Mention]:
     """Every date mention in ``text``, in order, overlapping matches
     resolved in favour of the longer one. Line numbers start at
-    ``line_offset + 1``. ``limit`` bounds how many characters are read."""
+    ``line_offset + 1``. ``limit`` bounds how many characters are read.
+    ``index`` is the text's :class:`TextIndex` when the caller keeps one."""
     if limit is not None and len(text) > limit:
         text = text[:limit]
-    lines = _Lines(text)
+    lines = index if index is not None and index.text is text else TextIndex(text)
     found: list[Mention] = []
 
     def add(start: int, end: int, kind: str, **kw: object) -> None:
@@ -198,6 +325,12 @@ def extract(text: str, line_offset: int = 0, limit: int | None = None) -> list[M
         )
 
     def weekday_before(pos: int) -> tuple[int, int | None]:
+        # The weekday, its "." or "," or a "the" ends just before the white
+        # space that ends just before the date: look no further otherwise.
+        window = text[max(0, pos - 20) : pos]
+        kept = window.rstrip()
+        if len(kept) == len(window) or not kept or not (kept[-1].isalpha() or kept[-1] in ".,"):
+            return pos, None
         w = _WD_BEFORE.search(text, max(0, pos - 20), pos)
         if w is None:
             return pos, None
@@ -309,6 +442,7 @@ def _prefer_longest(found: list[Mention]) -> list[Mention]:
 # --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def nearest_year(month: int, day: int, anchor: date, weekday: int | None = None) -> date | None:
     """Resolve a month-day without a year: the nearest such date to
     ``anchor``. With a weekday, only years where the pair exists count
@@ -335,8 +469,12 @@ def last_weekday(weekday: int, anchor: date) -> date:
 # --------------------------------------------------------------------------
 
 _SENT_END = re.compile(r"[.!?;]\s|\n\s*\n|\n(?=\s*[-*•>])")
+# The tense and furniture patterns start with a lookahead for a word
+# character (or the apostrophe of "'ll"), which every alternative begins
+# with: the engine then skips word ends at once instead of trying every
+# alternative there.
 _FORWARD = re.compile(
-    r"\b(?:will|won't|shall|would|'ll|going to|is to|are to|set to|set for|"
+    r"\b(?=[\w'])(?:will|won't|shall|would|'ll|going to|is to|are to|set to|set for|"
     r"due(?: to| on| by|\s+in)?|"
     r"scheduled|schedule|plans?(?: to)?|planned|planning|expected|expects?|expecting|"
     r"intends?|aims?|hopes?|upcoming|forthcoming|ahead of|next|coming|deadline|until|till|"
@@ -356,7 +494,7 @@ _FORWARD = re.compile(
     re.IGNORECASE,
 )
 _PAST = re.compile(
-    r"\b(?:was|were|had|did|said|told|held|met|took place|took|happened|occurred|began|"
+    r"\b(?=\w)(?:was|were|had|did|said|told|held|met|took place|took|happened|occurred|began|"
     r"ended|came|went|saw|made|gave|left|won|lost|fell|rose|died|killed|arrived|announced|"
     r"reported|released|published|signed|launched|opened|closed|passed|ruled|voted|agreed|"
     r"decided|attended|visited|spoke|wrote|argued|clashed|erupted|hosted|"
@@ -371,7 +509,7 @@ _PAST = re.compile(
     re.IGNORECASE,
 )
 _FURNITURE = re.compile(
-    r"\b(?:member since|joined|registered|last edited|last updated|last modified|updated|"
+    r"\b(?=\w)(?:member since|joined|registered|last edited|last updated|last modified|updated|"
     r"modified|edited|copyright|all rights reserved|accessed|retrieved|archived|"
     r"posted by|posted|reply|replies|replied|quote|report post|permalink|comments?|"
     r"subscribe|newsletter|correction|corrected|clarification|editor's note|"
@@ -387,38 +525,72 @@ _LISTING = re.compile(
 )
 
 
-def sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """Span of the sentence (or clause) around ``text[start:end]``."""
-    left = max(
-        text.rfind(". ", 0, start),
-        text.rfind("? ", 0, start),
-        text.rfind("! ", 0, start),
-        text.rfind("; ", 0, start),
-        text.rfind("\n", 0, start),
-    )
-    left = 0 if left < 0 else left + 1
-    m = _SENT_END.search(text, max(start, end - 1))  # a mention may end with "1."
-    right = m.start() + 1 if m else len(text)
-    return left, right
+# How far around a mention the clause rules look: beyond this the words are
+# another clause's, and a bound keeps each mention's cost independent of the
+# length of its line.
+CLAUSE_WINDOW = 400
+_CLAUSE_SEPS = (". ", "? ", "! ", "; ")
+_BREAK_CHAR = re.compile(r"[.!?;\n]")
 
 
-def line_text(text: str, start: int) -> str:
-    a = text.rfind("\n", 0, start) + 1
-    b = text.find("\n", start)
-    return text[a : b if b >= 0 else len(text)]
+def _index(text: str, index: TextIndex | None) -> TextIndex:
+    return index if index is not None and index.text is text else TextIndex(text)
 
 
-def is_furniture(text: str, start: int) -> bool:
+def sentence(
+    text: str,
+    start: int,
+    end: int,
+    index: TextIndex | None = None,
+    window: int | None = None,
+) -> tuple[int, int]:
+    """Span of the sentence (or clause) around ``text[start:end]``.
+
+    With ``window``, the span is cut to at most ``window`` characters either
+    side of the mention and nothing further away is read: the result is
+    ``(max(a, start - window), min(b, end + window))`` for the unbounded
+    span ``(a, b)``. Pass the text's ``index`` when asking for many
+    mentions, so that line starts are found once."""
+    ix = _index(text, index)
+    size = len(text)
+    lo = 0 if window is None else max(0, start - window)
+    hi = size if window is None else min(size, end + window)
+    left = max(ix.line_start(start), lo)
+    for sep in _CLAUSE_SEPS:
+        j = text.rfind(sep, lo, start)
+        if j >= 0 and j + 1 > left:
+            left = j + 1
+    # The first clause end at or after the mention's last character (a
+    # mention may end with "1."): as _SENT_END.search would find it, but
+    # deciding each newline from the line after it, once per line.
+    for m in _BREAK_CHAR.finditer(text, max(start, end - 1), hi):
+        p = m.start()
+        if text[p] == "\n":
+            if ix.breaks_before(ix.line_index(p + 1)):
+                return left, p + 1
+        elif _SENT_END.match(text, p):
+            return left, p + 1
+    return left, hi
+
+
+def line_text(text: str, start: int, index: TextIndex | None = None) -> str:
+    """The line holding ``start``, without its newline."""
+    ix = _index(text, index)
+    a, b = ix.line_span(ix.line_index(start))
+    return text[a:b]
+
+
+def is_furniture(text: str, start: int, index: TextIndex | None = None) -> bool:
     """True when the line holding ``start`` looks like page furniture:
     forum user data, edit stamps, copyright, comment chrome. In a long line
-    (a paragraph) only the words just before the date count."""
-    line = line_text(text, start)
-    if _LISTING.search(line) and len(line) <= _FURNITURE_LINE:
-        return True
-    if len(line) <= _SHORT_LINE and _FURNITURE.search(line):
+    (a paragraph) only the words just before the date count. Pass the
+    text's ``index`` when asking for many mentions: each line is then
+    classified once."""
+    ix = _index(text, index)
+    if ix.is_furniture_line(start):
         return True
     # In a sentence, only the words just before the date count (same line).
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = ix.line_start(start)
     return _FURNITURE.search(text, max(line_start, start - 40), start) is not None
 
 
@@ -431,7 +603,7 @@ def is_forward(clause: str, skip: tuple[int, int] | None = None) -> bool:
 
 
 _PRESENT = re.compile(
-    r"\b(?:is|are|ends|begins|starts|runs|remains|lasts|falls|closes|opens|takes|expires|"
+    r"\b(?=\w)(?:is|are|ends|begins|starts|runs|remains|lasts|falls|closes|opens|takes|expires|"
     r"comes|resumes?|applies|holds|meets?|walk|walks|goes|becomes|"
     r"ist|sind|endet|beginnt|est|sont)\b",
     re.IGNORECASE,
@@ -511,10 +683,13 @@ _DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][A-Za-zÀ-ÿ.'’\- ]{1,40}(?:,\s*[A-Za-z
 _AFTER_DATELINE = re.compile(r"\s*(?:\((?:[A-Za-z][\w .&'-]{1,30})\)\s*)?[-–—]")
 
 
-def is_dateline(text: str, mention: Mention) -> bool:
+def is_dateline(text: str, mention: Mention, index: TextIndex | None = None) -> bool:
     """A news dateline: ``CAPE CANAVERAL, Nov 16 (Reuters) -`` at the start
     of a line (the place, the date, an optional agency, then a dash)."""
-    a = text.rfind("\n", 0, mention.start) + 1
+    ix = _index(text, index)
+    if mention.start >= ix.dateline_reach(mention.start):
+        return False  # too much text before it on its line for a place name
+    a = ix.line_start(mention.start)
     before = text[a : mention.start]
     if not before.strip() or not before.rstrip().endswith(","):
         return False
@@ -523,17 +698,25 @@ def is_dateline(text: str, mention: Mention) -> bool:
     return _AFTER_DATELINE.match(text, mention.end) is not None
 
 
-def standalone_date(text: str, mentions: list[Mention], max_line: int = 12) -> Mention | None:
+def standalone_date(
+    text: str, mentions: list[Mention], max_line: int = 12, index: TextIndex | None = None
+) -> Mention | None:
     """A complete date standing alone on one of the first lines (as a forum
     thread or blog post shows its date), not in page furniture."""
+    ix = _index(text, index)
     for m in mentions:
         if m.line > max_line:
             break
         if m.date is None or m.kind not in ("full", "iso", "dotted", "datetime"):
             continue
-        line = line_text(text, m.start).strip()
-        rest = line.replace(m.text, "", 1).strip(" ,.-–—|·:()")
-        if len(rest) <= 12 and not is_furniture(text, m.start):
+        # What is left of the line once the date and punctuation are gone
+        # holds at least the line's other solid characters: count them
+        # (once per line) before copying the line.
+        if ix.solid_chars(m.start) - _solid(m.text) > _STANDALONE_REST:
+            continue
+        line = line_text(text, m.start, ix).strip()
+        rest = line.replace(m.text, "", 1).strip(_STANDALONE_PUNCT)
+        if len(rest) <= _STANDALONE_REST and not is_furniture(text, m.start, ix):
             return m
     return None
 
@@ -553,7 +736,8 @@ def body_mentions(doc: object) -> tuple[str, list[Mention]]:
     body = body[:MAX_SCAN_CHARS]
     first_line = header.body_line if header is not None else 1
     first_col = header.body_column if header is not None else 1
-    mentions = extract(body, line_offset=first_line - 1)
+    index = TextIndex(body)
+    mentions = extract(body, line_offset=first_line - 1, index=index)
     if first_col > 1:
         mentions = [
             Mention(
@@ -577,4 +761,37 @@ def body_mentions(doc: object) -> tuple[str, list[Mention]]:
     result = (body, mentions)
     if cache is not None:
         cache["datetext"] = result
+        cache["datetext-index"] = index
     return result
+
+
+def body_index(doc: object) -> TextIndex:
+    """The :class:`TextIndex` of the body :func:`body_mentions` returns,
+    shared by the date checks like the mentions are: pass it to
+    :func:`is_furniture`, :func:`sentence`, :func:`is_dateline`,
+    :func:`standalone_date` and :func:`line_text` for every mention."""
+    body, _ = body_mentions(doc)
+    cache = getattr(doc, "cache", None)
+    index = cache.get("datetext-index") if cache is not None else None
+    if not isinstance(index, TextIndex) or index.text is not body:
+        index = TextIndex(body)
+        if cache is not None:
+            cache["datetext-index"] = index
+    return index
+
+
+# --------------------------------------------------------------------------
+# Quoting evidence in messages
+# --------------------------------------------------------------------------
+
+QUOTE_CHARS = 100
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """``text`` cut to at most ``limit`` characters: its start and its end
+    (where a quoted phrase has its date) joined by an ellipsis."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    tail = limit - 1 - head
+    return text[:head] + "…" + (text[-tail:] if tail else "")

@@ -8,22 +8,30 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from provlint import CorpusCheck, Document, DocumentCheck, Finding, Location, Severity, hookimpl
 from provlint.dates import parse_declared
 from provlint.model import Corpus
 
+if TYPE_CHECKING:
+    from provlint.datetext import TextIndex
+
 KEY = "date-inconsistent"
 _RARE = 6  # rarest names per document that key the story buckets
 _BUCKET_CAP = 64  # a pair of names shared by more documents is not a story
 _EXACT_UP_TO = 1000  # corpora up to this size compare every pair sharing a name
+_QUOTED = 3  # mentions quoted in a finding's message; the rest are counted
+_PATH_CHARS = 120  # a declaring file's path as the message shows it
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # Capitalised words and short acronyms; the filter in story_names is faster
 # in Python than in the pattern.
 _NAME = re.compile(r"[A-Z]\w+")
-_OPENER = re.compile(r"(?:^|[.!?:]\s+|\n\s*)([A-Z][a-z]+)\b")
+# A newline counts only when it is the last of its run of white space: the
+# same words are found, but a run of many newlines is crossed once, not once
+# per newline.
+_OPENER = re.compile(r"(?:^|[.!?:]\s+|\n(?![^\S\n]*\n)\s*)([A-Z][a-z]+)\b")
 _STOP = frozenset(
     """The This That These Those There Then When Where What Which Who Why How And But For
     With From Into Over After Before During About Under Since Until While Although Because
@@ -96,6 +104,10 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
        days of each other; one declared months away from all the others is
        flagged with their dates.
 
+    One finding per document: its message quotes the first three
+    mentions (each phrase cut to 100 characters) and counts the rest, so
+    it stays short however many dates the text holds.
+
     **Why it matters.** A repost dated by the forum's thread date, or a
     catalogue date typed from the wrong field, silently puts a December
     event in July. The text usually knows better.
@@ -156,15 +168,16 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
     # ------------------------------------------------------------------
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
-        from provlint.datetext import body_mentions, standalone_date
+        from provlint.datetext import body_index, body_mentions, standalone_date
 
         declared = doc.first("date")
         when = parse_declared(declared.value) if declared else None
         label = ""
         loc: Location | None = declared.location if declared else None
         body, mentions = body_mentions(doc) if doc.text is not None else ("", [])
+        index = body_index(doc) if doc.text is not None else None
         if declared is None and mentions:
-            inferred = standalone_date(body, mentions)
+            inferred = standalone_date(body, mentions, index=index)
             if inferred is not None:
                 when = inferred.date
                 loc = Location(doc.path, inferred.line, inferred.column, "inferred date")
@@ -173,14 +186,23 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
             "date": when.isoformat() if when else None,
             "where": (loc.path, loc.line, loc.column) if loc else None,
             "inferred": label,
-            "evidence": self._evidence(body, mentions, when) if when else [],
+            "evidence": self._evidence(body, mentions, when, index) if when else [],
             "names": story_names(body) if body else (),
         }
         doc.summary[KEY] = info
         return iter(())
 
-    def _evidence(self, body: str, mentions: list[Any], when: date) -> list[tuple[Any, ...]]:
+    def _evidence(
+        self, body: str, mentions: list[Any], when: date, index: TextIndex | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Each mention that contradicts ``when``: (line, column, phrase,
+        resolved date, rule, severity). Every test looks at the mention's
+        line through ``index`` (classified once per line) or at a window of
+        bounded size around it, so a line holding thousands of dates costs
+        linear time."""
         from provlint.datetext import (
+            CLAUSE_WINDOW,
+            TextIndex,
             has_present,
             is_forward,
             is_furniture,
@@ -189,6 +211,8 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
             sentence,
         )
 
+        if index is None:
+            index = TextIndex(body)
         tol = int(self.config["anachronism-days"])
         unmarked = int(self.config["unmarked-days"])
         out: list[tuple[Any, ...]] = []
@@ -226,11 +250,13 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
                 continue
             if yearless and m.text.rstrip(".").split()[-1].startswith("0"):
                 continue  # "Februar 08" is more likely a year than a day
-            if is_furniture(body, m.start):
+            if is_furniture(body, m.start, index):
                 continue
             if yearless and (resolved - when).days < int(self.config["yearless-days"]):
                 continue
-            a, b = sentence(body, m.start, m.end)
+            # The clause reaches at most 100 characters either side; the
+            # sentence start (for the quoted phrase) at most CLAUSE_WINDOW.
+            a, b = sentence(body, m.start, m.end, index, window=CLAUSE_WINDOW)
             left = max(a, m.start - 100)
             clause = body[left : min(b, m.end + 100)]
             if is_forward(clause, (m.start - left, m.end - left)):
@@ -272,6 +298,8 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
     # ------------------------------------------------------------------
 
     def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
+        from provlint.datetext import shorten
+
         # Ids, not documents: corpus.documents may be streamed from disk.
         infos: dict[str, dict[str, Any]] = {}
         ids: dict[str, str | None] = {}
@@ -291,12 +319,19 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
             if info["inferred"]:
                 head = f"{info['inferred']} ({info['date']})"
             else:
-                origin = f"{where[0]}:{where[1]}" if where else "?"
+                origin = f"{shorten(where[0], _PATH_CHARS)}:{where[1]}" if where else "?"
                 head = f"declared {info['date']} ({origin})"
+            # The first mentions are quoted, each cut to a bounded length;
+            # the rest are counted, so the message stays short however many
+            # dates the text holds.
             parts = [
-                f'"{phrase}" (line {line}) {rule}'
-                for line, _col, phrase, _iso, rule, _sev in evidence
+                f'"{shorten(phrase)}" (line {line}) {rule}'
+                for line, _col, phrase, _iso, rule, _sev in evidence[:_QUOTED]
             ]
+            if len(evidence) > _QUOTED:
+                parts.append(
+                    f"and {len(evidence) - _QUOTED} more from line {evidence[_QUOTED][0]} on"
+                )
             related = [decl_loc] if decl_loc else []
             if story:
                 others, lo, hi = story

@@ -169,20 +169,29 @@ class DateMismatch(DocumentCheck):
             )
 
     def _text(self, doc: Document, declared: Declared, when: date) -> Iterator[Finding]:
-        from provlint.datetext import body_mentions, is_dateline, line_text, nearest_year
+        from provlint.datetext import (
+            body_index,
+            body_mentions,
+            is_dateline,
+            nearest_year,
+            shorten,
+        )
 
         tol = int(self.config["tolerance-days"])
         max_line = int(self.config["timestamp-lines"]) + (doc.header.body_line if doc.header else 0)
         body, mentions = body_mentions(doc)
+        # Line facts (an edit word, room for a dateline) are computed once per
+        # line, not once per mention: one line may hold thousands of dates.
+        index = body_index(doc)
         stamps: list[tuple[Any, date, str]] = []
         for m in mentions:
             if m.line > max_line:
                 break
             if m.kind == "datetime" and m.date is not None:
-                if _EDIT_WORDS.search(line_text(body, m.start)):
+                if index.line_search(_EDIT_WORDS, m.start):
                     continue
                 stamps.append((m, m.date, "timestamp"))
-            elif m.kind in ("month-day", "full") and is_dateline(body, m):
+            elif m.kind in ("month-day", "full") and is_dateline(body, m, index):
                 resolved = (
                     m.date if m.kind == "full" else nearest_year(m.month or 1, m.day or 1, when)
                 )
@@ -197,7 +206,7 @@ class DateMismatch(DocumentCheck):
             doc.path,
             m.line,
             m.column,
-            f"{what} {m.text!r} (line {m.line}{extra}) disagrees with the "
+            f"{what} {shorten(m.text)!r} (line {m.line}{extra}) disagrees with the "
             f"{self._declared_text(declared, doc)}; expected within {tol} day"
             f"{'s' if tol != 1 else ''}{others}",
             doc_id=doc.doc_id,
