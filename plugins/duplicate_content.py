@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -90,21 +89,16 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
         return (int(self.config["exact-limit"]),)
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
-        from provlint.similarity import shingles, signature, text_hash, words
+        from provlint.similarity import signature, text_print
 
         if doc.text is None:
             return iter(())
-        tokens = words(doc.body)
-        if len(tokens) < int(self.config["min-words"]):
+        count, digest, hashes = text_print(doc.body)
+        if count < int(self.config["min-words"]):
             return iter(())
-        hashes = shingles(tokens)
-        info: dict[str, Any] = {
-            "hash": text_hash(tokens),
-            "size": len(hashes),
-            "words": len(tokens),
-        }
+        info: dict[str, Any] = {"hash": digest, "size": len(hashes), "words": count}
         if doc.corpus_size <= int(self.config["exact-limit"]):
-            info["set"] = array("I", sorted(hashes))
+            info["set"] = hashes
         else:
             info["sig"] = signature(hashes)
         doc.summary[KEY] = info
@@ -154,6 +148,8 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
         threshold = float(self.config["threshold"])
         sets = {p: infos[p]["set"] for p in links if "set" in infos[p]}
         sigs = {p: (infos[p]["sig"], infos[p]["size"]) for p in links if "sig" in infos[p]}
+        if len(sets) < 2:
+            sets = {}  # nothing to compare it with: no index of its shingles
         near: dict[str, Pair] = {}
         for pair in chain(exact_pairs(sets, threshold), lsh_pairs(sigs, threshold)):
             a, b = sorted((pair.a, pair.b), key=order.__getitem__)

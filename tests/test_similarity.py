@@ -12,6 +12,7 @@ from provlint.similarity import (
     shingles,
     signature,
     text_hash,
+    text_print,
     words,
 )
 
@@ -137,3 +138,18 @@ def test_a_near_duplicate_is_reported_once(provlint_corpus) -> None:  # type: ig
     found = provlint_corpus.findings(select="duplicate-content")
     assert [(f.path, f.related[0].path) for f in found] == [("b.txt", "a.txt"), ("c.txt", "a.txt")]
     assert all("near duplicate" in f.message for f in found)
+
+
+def test_text_print_in_chunks_equals_the_whole_word_list() -> None:
+    """Read a few characters at a time (cut at whitespace), the word count,
+    text hash and shingles are those of the whole word list: final sigma,
+    Unicode spaces and punctuation at the cuts included."""
+    rnd = random.Random(1)
+    pieces = ["a", "bb", "ΟΔΟΣ", "Σ", "x.", "—", "12", "İs", "é", "ß", "ǅ"]
+    pieces += [" ", "  ", "\n", "\t", "\u00a0", "\u2003", "\x1c"]
+    for _ in range(2000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 60)))
+        tokens = words(text)
+        whole = (len(tokens), text_hash(tokens), array("I", sorted(shingles(tokens))))
+        for chunk in (1, 2, 3, 7, 1 << 20):
+            assert text_print(text, chunk) == whole, (text, chunk)
