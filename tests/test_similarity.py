@@ -12,7 +12,6 @@ from provlint.similarity import (
     shingles,
     signature,
     text_hash,
-    text_print,
     words,
 )
 
@@ -144,6 +143,8 @@ def test_text_print_in_chunks_equals_the_whole_word_list() -> None:
     """Read a few characters at a time (cut at whitespace), the word count,
     text hash and shingles are those of the whole word list: final sigma,
     Unicode spaces and punctuation at the cuts included."""
+    from provlint.similarity import text_print
+
     rnd = random.Random(1)
     pieces = ["a", "bb", "ΟΔΟΣ", "Σ", "x.", "—", "12", "İs", "é", "ß", "ǅ"]
     pieces += [" ", "  ", "\n", "\t", "\u00a0", "\u2003", "\x1c"]
