@@ -137,9 +137,10 @@ def make_control_characters(n: int) -> dict[str, bytes]:
 
 
 def make_mojibake(n: int) -> dict[str, bytes]:
-    """One document of about ``n`` bytes of UTF-8 text that was read as
-    Windows-1252 and saved again (``CafÃ© crÃ¨me â€“ dÃ©jÃ  vu``)."""
-    line = "CafÃ© crÃ¨me â€“ dÃ©jÃ  vu, â€œquotedâ€\x9d and Ã¼ber.\n".encode()
+    """One document of about ``n`` bytes of mojibake: lines of ``Ã©`` (an
+    ``é`` saved as UTF-8, read as Windows-1252 and saved again), 40 to a
+    line; no control characters (see :func:`make_controls_in_mojibake`)."""
+    line = ("Ã©" * 40 + "\n").encode()
     return _one_document(line * max(1, n // len(line)))
 
 

@@ -228,7 +228,7 @@ def test_mojibake_document_is_counted(tmp_path: Path, monkeypatch: pytest.Monkey
     root = _write(tmp_path, files)
     (f,) = _run(root, "encoding", "internal-error").findings
     assert f.check == "encoding"
-    assert f.message.startswith(f"mojibake: {8 * lines} sequences such as")
+    assert f.message.startswith(f'mojibake: {40 * lines} sequences such as "Ã©" (for "é")')
     assert len(f.message) < 300
 
 
