@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .limits import FINDINGS_PER_FILE
 from .model import Catalogue, Cell, IndexRow, TableProblem
 
 _DELIM_CELL = re.compile(r"^\s*:?-+:?\s*$")
@@ -23,6 +24,7 @@ _LINK = re.compile(r"^\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)$")
 # Columns whose cell holds a location: a link gives its target there, its text elsewhere.
 _TARGET_COLUMNS = frozenset({"url", "file"})
 REQUIRED_COLUMNS = ("id", "file")
+_NAMED = 10  # how many missing columns a problem names
 
 
 def split_row(line: str) -> list[tuple[str, int]] | None:
@@ -108,10 +110,43 @@ def clean_cell(value: str, column: str = "url") -> str:
     return v
 
 
+class _Problems:
+    """The parser's problems, at most ``limit`` of them listed: the rest
+    are counted into one closing problem (400,000 broken rows cost a count,
+    not a message each)."""
+
+    def __init__(self, limit: int = FINDINGS_PER_FILE) -> None:
+        self.limit = limit
+        self.listed: list[TableProblem] = []
+        self.more = 0
+        self.first_more: TableProblem | None = None
+
+    def append(self, problem: TableProblem) -> None:
+        if len(self.listed) < self.limit:
+            self.listed.append(problem)
+            return
+        self.more += 1
+        if self.first_more is None:
+            self.first_more = problem
+
+    def result(self) -> tuple[TableProblem, ...]:
+        first = self.first_more
+        if first is None:
+            return tuple(self.listed)
+        n = self.more
+        closing = TableProblem(
+            first.line,
+            first.column,
+            f"… and {n:,} more table problem{'s' if n != 1 else ''}, not listed (at most "
+            f"{self.limit} are); the first of them, here: {first.message}",
+        )
+        return (*self.listed, closing)
+
+
 def parse_catalogue(text: str, path: str = "INDEX.md") -> Catalogue:
     """Parse INDEX.md text into a :class:`Catalogue`."""
     lines = text.splitlines()
-    problems: list[TableProblem] = []
+    problems = _Problems()
     columns: tuple[str, ...] = ()
     header_line = 0
     rows: list[IndexRow] = []
@@ -200,11 +235,13 @@ def parse_catalogue(text: str, path: str = "INDEX.md") -> Catalogue:
         columns=columns,
         header_line=header_line,
         rows=tuple(rows),
-        problems=tuple(problems),
+        problems=problems.result(),
     )
 
 
-def _stray_rows(lines: list[str], end: int, width: int, problems: list[TableProblem]) -> None:
+def _stray_rows(
+    lines: list[str], end: int, width: int, problems: list[TableProblem] | _Problems
+) -> None:
     """A blank line ends a GFM table. When what follows still looks like
     catalogue rows, say so instead of dropping them silently."""
     j = end
@@ -226,7 +263,7 @@ def _stray_rows(lines: list[str], end: int, width: int, problems: list[TableProb
 
 
 def _rows(
-    lines: list[str], start: int, end: int, names: tuple[str, ...], problems: list[TableProblem]
+    lines: list[str], start: int, end: int, names: tuple[str, ...], problems: _Problems
 ) -> Iterable[IndexRow]:
     width = len(names)
     for j in range(start, end):
@@ -245,12 +282,16 @@ def _rows(
                     )
                 )
             else:
+                missing = names[len(cells) :]
+                named = ", ".join(missing[:_NAMED])
+                if len(missing) > _NAMED:
+                    named += f" and {len(missing) - _NAMED:,} more"
                 problems.append(
                     TableProblem(
                         lineno,
                         1,
                         f"row has {len(cells)} cells but the header has {width}; "
-                        f"the missing cells ({', '.join(names[len(cells) :])}) are read as empty",
+                        f"the missing cells ({named}) are read as empty",
                     )
                 )
         mapping: dict[str, Cell] = {}

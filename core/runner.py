@@ -528,11 +528,25 @@ class _Engine:
         t = self.config.check_timeout
         budget = t if where else t * (30 + self.corpus_size / 100)
         armed = self.budget.installed and budget > 0
+        # At most FINDINGS_PER_FILE findings per file and check, then one
+        # that counts the rest: consumed as produced, so a check yielding
+        # 400,000 findings holds 50 at a time.
+        from .limits import FindingCap
+
+        cap = FindingCap()
+        wrong: str | None = None  # the type of a non-Finding item
         try:
             if armed:
                 signal.setitimer(signal.ITIMER_REAL, budget)
             try:
-                results = list(produce() or ())
+                for item in produce() or ():
+                    if not isinstance(item, Finding):
+                        wrong = type(item).__name__
+                        break
+                    sev = self.severity.get(item.check)
+                    if sev is not None and item.check == spec.name:
+                        item = replace(item, severity=sev)
+                    cap.add(item)
             finally:
                 if armed:
                     signal.setitimer(signal.ITIMER_REAL, 0)
@@ -553,19 +567,14 @@ class _Engine:
                 plugin=spec.plugin.name,
             )
             return
-        for item in results:
-            if not isinstance(item, Finding):
-                self.registry.internal_error(
-                    f"check {spec.name!r} (plugin {spec.plugin.label}) returned "
-                    f"{type(item).__name__} instead of a Finding on {where or 'the corpus'}",
-                    path=where,
-                    plugin=spec.plugin.name,
-                )
-                return
-            sev = self.severity.get(item.check)
-            if sev is not None and item.check == spec.name:
-                item = replace(item, severity=sev)
-            out.append(item)
+        out.extend(cap.findings())
+        if wrong is not None:
+            self.registry.internal_error(
+                f"check {spec.name!r} (plugin {spec.plugin.label}) returned "
+                f"{wrong} instead of a Finding on {where or 'the corpus'}",
+                path=where,
+                plugin=spec.plugin.name,
+            )
 
     def read_document(self, doc: Document) -> None:
         """Fill ``doc`` from disk: one read, then hash, decode, header."""

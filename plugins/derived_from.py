@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from provlint import CorpusCheck, Declared, Finding, Location, Severity, hookimpl
@@ -36,6 +37,13 @@ class DerivedFrom(CorpusCheck):
     copy's, because a copy cannot predate its origin (W3C PROV's ordering
     constraint: an entity is generated after the entities it was derived
     from).
+
+    Documents derived from each other through chains of links form one
+    group (a strongly connected component of the links); each group is
+    reported once, however many cycles run through it, on its first
+    member's link: the message shows one shortest cycle through that
+    member and, when the group is larger, how many documents it joins,
+    naming at most 10 of them.
 
     **Why it matters.** Derivation links are the provenance graph; a dangling
     or circular link, or a copy older than its source, means the graph
@@ -124,48 +132,114 @@ class DerivedFrom(CorpusCheck):
         )
 
     def _cycles(self, graph: dict[str, list[str]], by_id: dict[str, _Node]) -> Iterator[Finding]:
-        state: dict[str, int] = {}  # 1 on the stack, 2 done
-        reported: set[frozenset[str]] = set()
-        for start in sorted(graph):
-            if state.get(start):
-                continue
-            stack: list[tuple[str, Iterator[str]]] = [(start, iter(graph.get(start, ())))]
-            path = [start]
-            state[start] = 1
-            while stack:
-                node, children = stack[-1]
-                child = next(children, None)
-                if child is None:
-                    stack.pop()
-                    path.pop()
-                    state[node] = 2
-                    continue
-                if state.get(child) == 1:
-                    cycle = path[path.index(child) :]
-                    key = frozenset(cycle)
-                    if key not in reported:
-                        reported.add(key)
-                        first = min(cycle)
-                        doc = by_id[first]
-                        links = [decl for t, decl in doc.links if t in key]
-                        loc = links[0].location if links else Location(doc.path, 1, 1)
-                        i = cycle.index(first)
-                        chain = " -> ".join([*cycle[i:], *cycle[:i], first])
-                        yield self._at(
-                            loc,
-                            f"derived_from forms a cycle: {chain}; expected each copy to "
-                            "lead back to an origin",
-                            doc,
-                            related=[
-                                Location(by_id[c].path, 1, 1, "in the cycle")
-                                for c in cycle
-                                if c != first
-                            ],
-                        )
-                elif not state.get(child):
-                    state[child] = 1
-                    path.append(child)
-                    stack.append((child, iter(graph.get(child, ()))))
+        """One finding per strongly connected component of the links (the
+        documents derived, through some chain, from each other), however
+        many cycles run through it: on its first member's link into one
+        shortest cycle, which the message shows, with the members listed
+        up to a bound."""
+        for members in sorted(strongly_connected(graph)):
+            first = members[0]
+            doc = by_id[first]
+            inside = set(members)
+            cycle = shortest_cycle(graph, first, inside)
+            links = [decl for t, decl in doc.links if t == cycle[1]]
+            links = links or [decl for t, decl in doc.links if t in inside]
+            loc = links[0].location if links else Location(doc.path, 1, 1)
+            if len(cycle) <= SHOWN:
+                chain = " -> ".join([*cycle, first])
+            else:
+                chain = " -> ".join(
+                    [*cycle[: SHOWN - 1], f"… ({len(cycle) - SHOWN:,} more)", cycle[-1], first]
+                )
+            joined = ""
+            if len(members) > len(cycle):
+                listed = ", ".join(members[:SHOWN])
+                if len(members) > SHOWN:
+                    listed += f" and {len(members) - SHOWN:,} more"
+                joined = (
+                    f"; its links join {len(members):,} documents that are each derived, "
+                    f"through some chain, from all the others ({listed})"
+                )
+            on_cycle = set(cycle)
+            others = [*cycle[1:SHOWN], *(m for m in members if m not in on_cycle)][: SHOWN - 1]
+            yield self._at(
+                loc,
+                f"derived_from forms a cycle: {chain}{joined}; expected each copy to lead "
+                "back to an origin",
+                doc,
+                related=[Location(by_id[c].path, 1, 1, "in the cycle") for c in others],
+            )
+
+
+SHOWN = 10
+"""How many documents a cycle finding names (in its chain, its member list
+and its related locations)."""
+
+
+def strongly_connected(graph: Mapping[str, Sequence[str]]) -> Iterator[list[str]]:
+    """The strongly connected components of ``graph`` with more than one
+    node, each as a sorted list (Tarjan's algorithm, iterative: a chain of a
+    million links needs no recursion). Time and memory are linear in the
+    nodes and links."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        work: list[tuple[str, Iterator[str]]] = [(start, iter(graph.get(start, ())))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph.get(child, ()))))
+                    break
+                if child in on_stack and index[child] < low[node]:
+                    low[node] = index[child]
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if low[node] < low[parent]:
+                        low[parent] = low[node]
+                if low[node] == index[node]:
+                    component: list[str] = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        yield sorted(component)
+
+
+def shortest_cycle(graph: Mapping[str, Sequence[str]], start: str, inside: set[str]) -> list[str]:
+    """A shortest cycle through ``start`` using only the nodes of
+    ``inside`` (its strongly connected component), from ``start`` on
+    (without repeating it at the end); breadth-first, linear in the
+    component's links."""
+    came_from: dict[str, str] = {start: start}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for child in graph.get(node, ()):
+            if child == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(came_from[path[-1]])
+                return path[::-1]
+            if child in inside and child not in came_from:
+                came_from[child] = node
+                queue.append(child)
+    return [start]  # not reached for a component of two or more
 
 
 @hookimpl

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,9 +86,14 @@ def _repair(seq: str) -> str | None:
 
 def find_mojibake(text: str) -> list[tuple[int, str]]:
     """Offsets and texts of the mojibake sequences in ``text``."""
+    return list(iter_mojibake(text))
+
+
+def iter_mojibake(text: str) -> Iterator[tuple[int, str]]:
+    """The mojibake sequences of ``text`` one at a time, in order (what
+    :func:`find_mojibake` lists, without holding them all)."""
     if text.isascii() or not _MOJIBAKE_BYTES.search(text.encode("utf-8", "surrogatepass")):
-        return []
-    out: list[tuple[int, str]] = []
+        return
     for m in _MOJIBAKE.finditer(text):
         seq = m.group()
         a = m.start()
@@ -104,8 +109,7 @@ def find_mojibake(text: str) -> list[tuple[int, str]]:
             continue
         if len(seq) == 3 and seq[0] != "â" and seq[1] in _PUNCT_AFTER and seq[2] in _PUNCT_AFTER:
             continue  # "sé…—" and "irmã…”": an accented letter before real punctuation
-        out.append((a, seq))
-    return out
+        yield a, seq
 
 
 _PUNCT_AFTER = frozenset("\u2026\u2014\u2013\u201c\u201d\u2018\u2019\u00bb\u00ab")
@@ -157,21 +161,79 @@ def _joins(text: str, i: int, ch: str) -> bool:
     return ord(text[i - 1]) > 0x7F and ord(text[i + 1]) > 0x7F
 
 
-def find_controls(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[tuple[int, str]]:
+def find_controls(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[tuple[int, str]]:
     """Offsets and characters of the control and invisible characters in
     ``text`` (tab, newline and carriage return are fine), outside the spans
     in ``skip``."""
+    return list(iter_controls(text, sorted(skip)))
+
+
+def iter_controls(text: str, skip: Iterable[tuple[int, int]] = ()) -> Iterator[tuple[int, str]]:
+    """The control and invisible characters of ``text`` one at a time, in
+    order, outside the spans of ``skip`` (sorted by start, as
+    :func:`iter_mojibake` gives them; it is read lazily)."""
     rest = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII)
     if not rest or not _CONTROL_BYTES.search(rest):
-        return []
-    out = [
-        (m.start(), m.group())
-        for m in _CONTROL.finditer(text)
-        if not _joins(text, m.start(), m.group())
-    ]
-    if skip and out:
-        out = [(i, c) for i, c in out if not any(a <= i < b for a, b in skip)]
-    return out
+        return
+    del rest
+    spans = iter(skip)
+    start, end = next(spans, (-1, -1))
+    for m in _CONTROL.finditer(text):
+        i = m.start()
+        while end <= i and start >= 0:
+            start, end = next(spans, (-1, -1))
+        if start <= i < end:
+            continue
+        ch = m.group()
+        if not _joins(text, i, ch):
+            yield i, ch
+
+
+# Every character _CONTROL matches, with its UTF-8 bytes: counted with
+# bytes.count, a search in C, instead of a match object per character.
+_CONTROL_CHARS = tuple(
+    chr(c)
+    for a, b in (
+        (0x00, 0x08),
+        (0x0B, 0x0C),
+        (0x0E, 0x1F),
+        (0x7F, 0x9F),
+        (0x200B, 0x200D),
+        (0x202A, 0x202E),
+        (0x2066, 0x2069),
+        (0xFEFF, 0xFEFF),
+    )
+    for c in range(a, b + 1)
+)
+_JOINED = lazy_compile("(?<=[^\x00-\x7f])[\u200c\u200d](?=[^\x00-\x7f])")
+_C1 = lazy_compile("[\x80-\x9f]")
+_CHUNK = 1 << 20
+
+
+def count_controls(text: str) -> Counter[str]:
+    """How many times each control or invisible character occurs in
+    ``text``, as :func:`find_controls` finds them (joiners between two
+    non-ASCII characters left out). Time linear in the text, memory a copy
+    of its non-ASCII and control bytes."""
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII)
+    counts: Counter[str] = Counter()
+    if not rest or not _CONTROL_BYTES.search(rest):
+        return counts
+    leads = {b for b in (0xC2, 0xE2, 0xEF) if bytes((b,)) in rest}
+    for ch in _CONTROL_CHARS:
+        needle = ch.encode("utf-8")
+        if len(needle) > 1 and needle[0] not in leads:
+            continue
+        n = rest.count(needle)
+        if n:
+            counts[ch] = n
+    del rest
+    if counts["\u200c"] or counts["\u200d"]:
+        # Joiners doing their job; each chunk's search may look one
+        # character past it, so a match on its last character is not cut.
+        for a in range(0, len(text), _CHUNK):
+            counts.subtract(_JOINED.findall(text, a, a + _CHUNK + 1))
+    return +counts
 
 
 # --------------------------------------------------------------------------
@@ -399,6 +461,29 @@ def _example(seq: str) -> str:
     return f'"{_shown(seq)}" (for "{_shown(fixed)}")'
 
 
+class _Tally:
+    """Occurrences counted as they are found: how many, the offset of the
+    first, and how often each distinct text occurs (for the first
+    :data:`_DISTINCT` distinct texts: enough to name the commonest)."""
+
+    __slots__ = ("count", "first", "seen")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first = -1
+        self.seen: Counter[str] = Counter()
+
+    def add(self, offset: int, what: str) -> None:
+        if not self.count:
+            self.first = offset
+        self.count += 1
+        if what in self.seen or len(self.seen) < _DISTINCT:
+            self.seen[what] += 1
+
+
+_DISTINCT = 1000
+
+
 class Encoding(DocumentCheck, CorpusCheck):
     """Not clean UTF-8 text: binary data, invalid bytes, UTF-16, mojibake or control characters.
 
@@ -492,29 +577,36 @@ class Encoding(DocumentCheck, CorpusCheck):
         yield from self._text_findings(doc, doc.text)
 
     def _text_findings(self, doc: Document, text: str) -> Iterator[Finding]:
-        mojibake = find_mojibake(text)
-        lossy = (
-            [(i, "\ufffd") for i, ch in enumerate(text) if ch == "\ufffd"]
-            if doc.decode_error is None and "\ufffd" in text
-            else []
-        )
-        if mojibake or lossy:
-            first = min([*mojibake, *lossy])
-            line, col = _position(text, first[0])
+        # Counted as found, never listed: a text of millions of control
+        # characters costs a counter, not a tuple per character.
+        mojibake = _Tally()
+        inside: Counter[str] = Counter()  # C1 controls within mojibake: not counted twice
+        for i, seq in iter_mojibake(text):
+            mojibake.add(i, seq)
+            if _C1.search(seq):
+                inside.update(_C1.findall(seq))
+        lossy = _Tally()
+        if doc.decode_error is None and "\ufffd" in text:
+            lossy.count = text.count("\ufffd")
+            lossy.first = text.find("\ufffd")
+        if mojibake.count or lossy.count:
+            firsts = [t.first for t in (mojibake, lossy) if t.count]
+            line, col = _position(text, min(firsts))
             parts = []
-            if mojibake:
-                counts = Counter(seq for _, seq in mojibake)
-                examples = [_example(seq) for seq, _n in counts.most_common(3)]
-                m_line, m_col = _position(text, mojibake[0][0])
+            if mojibake.count:
+                n = mojibake.count
+                examples = [_example(seq) for seq, _n in mojibake.seen.most_common(3)]
+                m_line, m_col = _position(text, mojibake.first)
                 parts.append(
-                    f"mojibake: {len(mojibake)} sequence{'s' if len(mojibake) != 1 else ''} "
+                    f"mojibake: {n} sequence{'s' if n != 1 else ''} "
                     f"such as {', '.join(examples)} at {m_line}:{m_col}; the text was decoded "
                     "as Windows-1252 or Latin-1 after being saved as UTF-8"
                 )
-            if lossy:
-                l_line, l_col = _position(text, lossy[0][0])
+            if lossy.count:
+                n = lossy.count
+                l_line, l_col = _position(text, lossy.first)
                 parts.append(
-                    f"{len(lossy)} replacement character{'s' if len(lossy) != 1 else ''} "
+                    f"{n} replacement character{'s' if n != 1 else ''} "
                     f"(U+FFFD) saved in the file, first at {l_line}:{l_col}: the text was "
                     "decoded lossily before it was saved"
                 )
@@ -526,23 +618,29 @@ class Encoding(DocumentCheck, CorpusCheck):
                 doc_id=doc.doc_id,
                 severity=Severity.WARNING,
             )
-        skip = [(i, i + len(seq)) for i, seq in mojibake]
-        controls = find_controls(text, skip)
-        if controls:
-            line, col = _position(text, controls[0][0])
-            counts = Counter(ch for _, ch in controls)
+        counts = count_controls(text)
+        if counts and inside:
+            counts.subtract(inside)
+            counts = +counts
+        if counts:
+            skip = ((i, i + len(seq)) for i, seq in iter_mojibake(text)) if mojibake.count else ()
+            first, _ = next(iter_controls(text, skip), (0, ""))
+            line, col = _position(text, first)
+            # The commonest first; a tie in the order of first occurrence.
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], text.find(kv[0])))
             listed = ", ".join(
-                char_name(ch) + (f"{_TIMES}{n}" if n > 1 else "") for ch, n in counts.most_common(3)
+                char_name(ch) + (f"{_TIMES}{n}" if n > 1 else "") for ch, n in ranked[:3]
             )
             if len(counts) > 3:
                 listed += ", …"
             c1 = any("\x80" <= ch <= "\x9f" for ch in counts)
+            n = sum(counts.values())
             yield self.finding(
                 doc.path,
                 line,
                 col,
-                f"{len(controls)} control or invisible character"
-                f"{'s' if len(controls) != 1 else ''} ({listed}), first at {line}:{col}"
+                f"{n} control or invisible character"
+                f"{'s' if n != 1 else ''} ({listed}), first at {line}:{col}"
                 + (
                     "; C1 controls are usually Windows-1252 punctuation read as Latin-1"
                     if c1

@@ -8,6 +8,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from itertools import compress
 from typing import Any
 
 from provlint import CorpusCheck, Document, DocumentCheck, Finding, Severity, hookimpl
@@ -447,9 +448,10 @@ def classify(lines: Sequence[str], text: str | None = None) -> list[str | None]:
     """
     kinds: list[str | None] = [None] * len(lines)
     # 0 blank, 1 short / headline-like, 2 prose; item-like lines for menus.
-    cls = [0] * len(lines)
-    item = [False] * len(lines)
-    label = [False] * len(lines)
+    # A byte per line each (a list would take eight).
+    cls = bytearray(len(lines))
+    item = bytearray(len(lines))
+    label = bytearray(len(lines))
     url: list[int] = []
     flags = text_flags("\n".join(lines) if text is None else text)
     fence = False
@@ -507,7 +509,7 @@ def classify(lines: Sequence[str], text: str | None = None) -> list[str | None]:
         ):
             item[i] = True
 
-    nonblank = [i for i in range(len(lines)) if cls[i]]
+    nonblank = array("q", compress(range(len(lines)), cls))
     _runs(kinds, nonblank)
     _menus(kinds, item, nonblank)
     _context(kinds, cls, label, nonblank)
@@ -521,7 +523,7 @@ def classify(lines: Sequence[str], text: str | None = None) -> list[str | None]:
     return kinds
 
 
-def _runs(kinds: list[str | None], nonblank: list[int]) -> None:
+def _runs(kinds: list[str | None], nonblank: Sequence[int]) -> None:
     """Kinds that count only in runs: drop the lone lines."""
     k = 0
     while k < len(nonblank):
@@ -538,7 +540,7 @@ def _runs(kinds: list[str | None], nonblank: list[int]) -> None:
         k = j + 1
 
 
-def _menus(kinds: list[str | None], item: list[bool], nonblank: list[int]) -> None:
+def _menus(kinds: list[str | None], item: bytearray, nonblank: Sequence[int]) -> None:
     """Runs of item-like lines (residue lines may sit among them)."""
     k = 0
     while k < len(nonblank):
@@ -558,7 +560,7 @@ def _menus(kinds: list[str | None], item: list[bool], nonblank: list[int]) -> No
 
 
 def _context(
-    kinds: list[str | None], cls: list[int], label: list[bool], nonblank: list[int]
+    kinds: list[str | None], cls: bytearray, label: bytearray, nonblank: Sequence[int]
 ) -> None:
     """jusText's context rule: labels (short lines without digits) between
     residue lines are residue. Headlines and dates there are kept: a forum

@@ -1,0 +1,95 @@
+"""Bounds on what one check may report about one file.
+
+A hostile file can hold the same defect a million times (400,000 broken
+catalogue rows, a text of control characters). Listing each is no more
+useful than listing a few, and it costs memory and report size in
+proportion. The runner passes every finding of one check run through a
+:class:`FindingCap`: per file and check, the first :data:`FINDINGS_PER_FILE`
+findings are kept and the rest are counted into one closing finding that
+says how many were left out, where the first of them was and what it said.
+
+The cap bounds the report. Checks should still not build a list of every
+occurrence before yielding (the cap only sees what a check produces):
+they yield lazily or summarise (a count and the first position).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from .model import Finding
+
+__all__ = ["FINDINGS_PER_FILE", "FindingCap"]
+
+FINDINGS_PER_FILE = 50
+"""How many findings of one check on one file a run lists."""
+
+_QUOTE = 200
+"""How much of the first left-out finding's message the closing one quotes."""
+_RELATED = 10
+"""How many of its related locations the closing finding keeps."""
+
+
+class _Overflow:
+    """What was left out for one (file, check): a count, the first one and
+    the most severe severity among them."""
+
+    __slots__ = ("count", "first", "severity")
+
+    def __init__(self, first: Finding) -> None:
+        self.count = 1
+        self.first = first
+        self.severity = first.severity
+
+    def add(self, finding: Finding) -> None:
+        self.count += 1
+        if finding.severity.rank < self.severity.rank:
+            self.severity = finding.severity
+
+
+class FindingCap:
+    """Keeps at most ``limit`` findings per (file, check) of one check run
+    and counts the rest; :meth:`findings` gives the kept findings in their
+    order, then one closing finding per (file, check) that overflowed."""
+
+    def __init__(self, limit: int = FINDINGS_PER_FILE) -> None:
+        self.limit = max(1, limit)
+        self._kept: list[Finding] = []
+        self._counts: dict[tuple[str, str], int] = {}
+        self._over: dict[tuple[str, str], _Overflow] = {}
+
+    def add(self, finding: Finding) -> None:
+        """Keep ``finding``, or count it when its file and check have
+        reached the limit."""
+        key = (finding.path, finding.check)
+        n = self._counts.get(key, 0)
+        if n < self.limit:
+            self._counts[key] = n + 1
+            self._kept.append(finding)
+            return
+        over = self._over.get(key)
+        if over is None:
+            self._over[key] = _Overflow(finding)
+        else:
+            over.add(finding)
+
+    def findings(self) -> Iterator[Finding]:
+        """The kept findings, then the closing ones."""
+        yield from self._kept
+        for over in self._over.values():
+            yield self._closing(over)
+
+    def _closing(self, over: _Overflow) -> Finding:
+        first = over.first
+        n = over.count
+        quoted = first.message
+        if len(quoted) > _QUOTE:
+            quoted = quoted[: _QUOTE - 1].rstrip() + "…"
+        related = first.related[:_RELATED]
+        message = (
+            f"… and {n:,} more {first.check} finding{'s' if n != 1 else ''} in this file, "
+            f"not listed (a check lists at most {self.limit} per file; fix those and run "
+            f"again); the first of them, here: {quoted}"
+        )
+        return replace(first, message=message, severity=over.severity, related=related)
