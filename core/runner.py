@@ -28,7 +28,8 @@ from . import store as _store
 from .cache import Entry, ResultCache, Stamp, _storable, cache_dumps, cache_loads
 from .catalogue import parse_catalogue
 from .config import DEFAULT_EXCLUDE, Config, ConfigError, load_config, matches_selector
-from .globs import PathMatcher as PathMatcher  # re-exported: indexer imports it from here
+from .globs import PathMatcher as PathMatcher
+from .limits import FindingCap  # re-exported: indexer imports it from here
 from .model import (
     Catalogue,
     Corpus,
@@ -531,8 +532,6 @@ class _Engine:
         # At most FINDINGS_PER_FILE findings per file and check, then one
         # that counts the rest: consumed as produced, so a check yielding
         # 400,000 findings holds 50 at a time.
-        from .limits import FindingCap
-
         cap = FindingCap()
         wrong: str | None = None  # the type of a non-Finding item
         try:
