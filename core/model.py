@@ -278,6 +278,10 @@ class Document:
     sha256: str | None = None
     text: str | None = None
     decode_error: tuple[int, str] | None = None
+    raw: bytes | None = field(default=None, repr=False)
+    """The file's bytes, during the document phase only and only when they
+    did not decode as clean UTF-8 (``decode_error`` is set), for checks that
+    describe the bad bytes; never kept for the corpus phase."""
     header: Header | None = None
     own_declared: dict[str, list[Declared]] | None = field(default=None, repr=False)
     """The declarations as set by the runner or a plugin; None when they

@@ -633,6 +633,8 @@ class _Engine:
         doc.size = len(raw)
         doc.sha256 = hashlib.sha256(raw).hexdigest()
         doc.text, doc.decode_error = decode(raw)
+        if doc.decode_error is not None:
+            doc.raw = raw  # for checks that describe the bad bytes
         if doc.text is not None:
             doc.header = self.parse_header(doc.path, doc.text)
 

@@ -6,14 +6,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import Any
 
-from provlint import CorpusCheck, Document, DocumentCheck, Finding, Severity, hookimpl
+from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
 from provlint._lazy import lazy_compile
-from provlint.model import Corpus
-
-KEY = "encoding"
 
 # --------------------------------------------------------------------------
 # Mojibake: UTF-8 bytes that were decoded as Windows-1252 or Latin-1
@@ -484,7 +479,7 @@ class _Tally:
 _DISTINCT = 1000
 
 
-class Encoding(DocumentCheck, CorpusCheck):
+class Encoding(DocumentCheck):
     """Not clean UTF-8 text: binary data, invalid bytes, UTF-16, mojibake or control characters.
 
     **What it does.** Decodes every document as UTF-8 (a UTF-8 byte-order
@@ -567,11 +562,21 @@ class Encoding(DocumentCheck, CorpusCheck):
                     severity=Severity.WARNING,
                 )
             else:
-                # Reported in the corpus phase, where the bytes can be read
-                # again to name their encoding.
                 idx = doc.text.find("\ufffd")
                 line, col = _position(doc.text, idx) if idx >= 0 else (1, 1)
-                doc.summary[KEY] = {"offset": offset, "what": what, "at": (line, col)}
+                raw = doc.raw or b""
+                if raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]  # the offset counts from after the mark
+                described = describe_bytes(raw, offset) if raw else ""
+                detail = f"; {described}" if described else ""
+                yield self.finding(
+                    doc.path,
+                    line,
+                    col,
+                    f"{what} at byte offset {offset}{detail}; expected UTF-8 text (read with "
+                    "replacement characters so the other checks still ran)",
+                    doc_id=doc.doc_id,
+                )
         if doc.text is None:
             return
         yield from self._text_findings(doc, doc.text)
@@ -649,34 +654,6 @@ class Encoding(DocumentCheck, CorpusCheck):
                 doc_id=doc.doc_id,
                 severity=Severity.WARNING,
             )
-
-    def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
-        root = Path(corpus.root)
-        for doc in corpus.documents:
-            info: dict[str, Any] | None = doc.summary.get(KEY)
-            if not info:
-                continue
-            offset, what = info["offset"], info["what"]
-            line, col = info["at"]
-            detail = ""
-            if doc.exists and not doc.escapes_root:
-                try:
-                    raw = (root / doc.path).read_bytes()
-                except OSError:
-                    raw = b""
-                if raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]  # the offset counts from after the mark
-                described = describe_bytes(raw, offset) if raw else ""
-                detail = f"; {described}" if described else ""
-            yield self.finding(
-                doc.path,
-                line,
-                col,
-                f"{what} at byte offset {offset}{detail}; expected UTF-8 text (read with "
-                "replacement characters so the other checks still ran)",
-                doc_id=doc.doc_id,
-            )
-
 
 @hookimpl
 def provlint_register_checks() -> Sequence[type[DocumentCheck]]:
