@@ -57,12 +57,13 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .config import Config, ConfigError
-    from .runner import Report, run, run_many
+    from .report import Report
+    from .runner import run, run_many
 
 _LAZY = {
     "run": "runner",
     "run_many": "runner",
-    "Report": "runner",
+    "Report": "report",
     "Config": "config",
     "ConfigError": "config",
 }

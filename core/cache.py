@@ -23,6 +23,7 @@ in one transaction, and readers never see half a write.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -35,7 +36,11 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .selection import Selection
 
 CACHE_DIR_NAME = ".provlint_cache"
 SCHEMA_VERSION = 1
@@ -431,3 +436,86 @@ def loads(blob: bytes) -> Any:
 
 
 cache_dumps, cache_loads = dumps, loads
+
+
+# --------------------------------------------------------------------------
+# The context: what besides the file a result depends on
+# --------------------------------------------------------------------------
+
+
+def _fingerprint(module_name: str) -> str:
+    """The name, size and modification time of a plugin module's source, so
+    that an edited plugin never reuses results cached before the edit. Every
+    module of provlint shares one fingerprint: its whole package."""
+    if module_name.startswith("provlint."):
+        return _package_fingerprint()
+    module = sys.modules.get(module_name)
+    where = getattr(module, "__file__", None)
+    if not where:
+        return module_name
+    return _files_fingerprint(module_name, [Path(where)])
+
+
+@functools.cache
+def _package_fingerprint() -> str:
+    from . import plugins, schemas
+
+    here = Path(__file__).resolve().parent
+    folders = [here, Path(plugins.__file__ or "").resolve().parent]
+    files = [f for d in folders for f in d.glob("*.py")]
+    files += Path(schemas.__file__ or "").resolve().parent.glob("*.json")
+    return _files_fingerprint("provlint", sorted(files))
+
+
+def _files_fingerprint(name: str, files: Iterable[Path]) -> str:
+    parts = [name]
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _library_versions() -> dict[str, str]:
+    """The versions of the libraries whose behaviour reaches the results."""
+    from importlib import metadata
+
+    out = {}
+    for name in ("PyYAML", "jsonschema", "jsonschema-rs", "numpy", "pluggy"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = ""
+    return out
+
+
+def open_result_cache(root: Path, cfg: Config, selection: Selection) -> ResultCache | None:
+    """The result cache of this run's context (see :func:`context_key`):
+    the configuration, every selected and instantiated check, every loaded
+    plugin with a fingerprint of its code, and the libraries' versions."""
+    from . import __version__
+
+    config = {
+        "root": str(root.resolve()),
+        "documents": cfg.documents,
+        "exclude": cfg.exclude,
+        "checks": [s.name for s in selection.specs],
+        "instantiated": [s.name for s, _ in selection.instances()],
+        "libraries": _library_versions(),
+        "severity": {k: v.value for k, v in sorted(selection.severity.items())},
+        "options": cfg.check_options,
+        "max_document_bytes": cfg.max_document_bytes,
+        "extra": cfg.extra,
+    }
+    registry = selection.registry
+    plugins = [("provlint", "", "", "", _package_fingerprint())]
+    for info in registry.plugins:
+        obj = registry.pm.get_plugin(info.name)
+        module = getattr(obj, "__name__", None) or type(obj).__module__
+        plugins.append((info.name, info.module, info.dist, info.version, _fingerprint(module)))
+    folder = cfg.cache_dir or default_folder(root)
+    cache = ResultCache(folder, context_key(__version__, config, plugins))
+    cache.open()
+    return cache

@@ -12,8 +12,12 @@ It is a careful line scanner rather than a full Markdown parser: a
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
 
 from .limits import FINDINGS_PER_FILE
 from .model import Catalogue, Cell, IndexRow, TableProblem
@@ -302,3 +306,42 @@ def _rows(
             if v:
                 mapping[name] = Cell(v, col)
         yield IndexRow(line=lineno, cells=mapping, raw_cell_count=len(cells))
+
+
+def read_catalogue(root: Path) -> Catalogue:
+    """Read and parse the corpus folder's INDEX.md. A symlinked INDEX.md is
+    read only when it stays inside the folder (one that points elsewhere
+    could make findings quote any file), and only a regular file is read;
+    whatever cannot be read is described in ``read_error``, never raised."""
+    from .discovery import INDEX_NAME, resolve_inside
+    from .reading import decode, read_regular
+
+    path = root / INDEX_NAME
+    if os.path.islink(path):
+        real, why = resolve_inside(root.resolve(), INDEX_NAME)
+        if real is None:
+            return Catalogue(path=INDEX_NAME, exists=False, read_error=f"{why}; it was not read")
+    try:
+        raw = read_regular(path)
+    except FileNotFoundError:
+        return Catalogue(path=INDEX_NAME, exists=False)
+    except OSError as exc:
+        return Catalogue(path=INDEX_NAME, exists=False, read_error=exc.strerror or str(exc))
+    digest = hashlib.sha256(raw).hexdigest()
+    text, problem = decode(raw)
+    if text is None:
+        return Catalogue(
+            path=INDEX_NAME,
+            exists=True,
+            read_error=problem[1] if problem else "unreadable",
+            digest=digest,
+        )
+    cat = replace(parse_catalogue(text, INDEX_NAME), digest=digest)
+    if problem:
+        line = raw[: problem[0]].count(b"\n") + 1
+        col = problem[0] - (raw.rfind(b"\n", 0, problem[0]) + 1) + 1
+        cat = replace(
+            cat,
+            problems=(TableProblem(line, col, f"{problem[1]} at byte {problem[0]}"), *cat.problems),
+        )
+    return cat

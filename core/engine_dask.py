@@ -36,7 +36,6 @@ import gc
 import hashlib
 import importlib
 import logging
-import operator
 import os
 import threading
 import uuid
@@ -47,8 +46,9 @@ from pathlib import Path
 from typing import Any
 
 from . import runner
-from .cache import dumps, loads
+from .cache import dumps
 from .config import Config, ConfigError
+from .execution import Processor
 from .model import Document
 
 INSTALL_HINT = "--engine dask needs the dask extra: pip install 'provlint[dask]'"
@@ -56,8 +56,6 @@ CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler (and for its first worker)."""
 INDEX_PROBE_BYTES = 1 << 20
 """How much of INDEX.md a worker hashes to confirm it sees the same corpus."""
-_DC_KEY = "duplicate-content"
-_BUCKET_CAP = 100  # as provlint.similarity.lsh_pairs: larger buckets are skipped
 
 # --------------------------------------------------------------------------
 # Worker side (runs in dask worker processes)
@@ -148,17 +146,17 @@ def _probe(root: str, stamp: tuple[int, str], version: str) -> str | None:
     return None
 
 
-def _engine_for(ctx: _Context) -> runner._Engine:
+def _engine_for(ctx: _Context) -> Processor:
     """This thread's engine for ``ctx``: built once, reused for every batch
     (each worker thread has its own, so checks need not be thread-safe)."""
-    engines: dict[str, runner._Engine] | None = getattr(_LOCAL, "engines", None)
+    engines: dict[str, Processor] | None = getattr(_LOCAL, "engines", None)
     if engines is None:
         engines = _LOCAL.engines = {}
     engine = engines.get(ctx.token)
     if engine is None:
         _check_sees_corpus(ctx.root, ctx.index_stamp, ctx.version)
-        engine = runner.make_engine(Path(ctx.root), ctx.config)
-        checks = tuple(s.name for s in engine.specs)
+        engine = runner.make_processor(Path(ctx.root), ctx.config)
+        checks = tuple(s.name for s in engine.selection.specs)
         if checks != ctx.checks:
             missing = sorted(set(ctx.checks) - set(checks))
             extra = sorted(set(checks) - set(ctx.checks))
@@ -168,8 +166,7 @@ def _engine_for(ctx: _Context) -> runner._Engine:
                 "the same plugins on every worker"
             )
         # Errors met while building the engine are the client's to report, once.
-        engine.registry.findings.clear()
-        engine.registry.tracebacks.clear()
+        engine.errors.clear()
         while len(engines) >= _MAX_ENGINES:
             engines.pop(next(iter(engines)))
         engines[ctx.token] = engine
@@ -212,60 +209,6 @@ def process_batch(ctx: _Context, batch: list[Document]) -> list[bytes]:
         return [dumps(engine.process(doc)) for doc in batch]
 
 
-_GroupRecord = tuple[str | None, str | None, str | None, bytes]
-_BAND_KEY = 1 + 4 * 3  # band number, then BAND_ROWS uint32 values
-
-
-def batch_keys(blobs: list[bytes]) -> list[_GroupRecord]:
-    """The grouping keys of a processed batch (a task that runs beside the
-    batch's results): (doc_id, sha256, folded-text hash, LSH band keys).
-    The band keys of a document are one bytes object of
-    :data:`_BAND_KEY`-byte keys (bands whose rows are all empty are left
-    out, as :func:`provlint.similarity.lsh_pairs` does)."""
-    from .similarity import BAND_ROWS, EMPTY
-
-    out: list[_GroupRecord] = []
-    for blob in blobs:
-        doc = loads(blob).doc
-        info = doc.summary.get(_DC_KEY) or {}
-        bands = bytearray()
-        sig = info.get("sig")
-        if sig is not None and BAND_ROWS == 3 and sig.itemsize == 4:
-            for band, lo in enumerate(range(0, len(sig) - BAND_ROWS + 1, BAND_ROWS)):
-                rows = sig[lo : lo + BAND_ROWS]
-                if all(v == EMPTY for v in rows):
-                    continue
-                bands.append(band)
-                bands += rows.tobytes()
-        out.append((doc.doc_id, doc.sha256, info.get("hash"), bytes(bands)))
-    return out
-
-
-def _present(key: object) -> bool:
-    return key is not None and key != ""
-
-
-def _identity(x: Any) -> Any:
-    return x
-
-
-def _increment(total: int, _item: object) -> int:
-    return total + 1
-
-
-def _shared(kv: tuple[object, int]) -> bool:
-    return kv[1] >= 2
-
-
-def _bucket(kv: tuple[object, int]) -> bool:
-    return 2 <= kv[1] <= _BUCKET_CAP
-
-
-def _pluck_bands(record: _GroupRecord) -> list[bytes]:
-    keys = record[3]
-    return [keys[i : i + _BAND_KEY] for i in range(0, len(keys), _BAND_KEY)]
-
-
 # --------------------------------------------------------------------------
 # Client side
 # --------------------------------------------------------------------------
@@ -278,14 +221,10 @@ class _Run:
     client: Any
     """A ``distributed.Client`` (dask objects are typed ``Any``: they
     ship no type information)."""
-    reductions: bool
     window: int
-    lsh_bands: bool = False
-    key_futures: list[Any] = field(default_factory=list)
-    pending_groups: Any = None
     stats: dict[str, Any] = field(default_factory=dict)
 
-    def executor(self, engine: runner._Engine, todo: list[Document]) -> Iterator[list[bytes]]:
+    def executor(self, engine: Processor, todo: list[Document]) -> Iterator[list[bytes]]:
         """A :data:`provlint.runner.Executor`: batches go to the cluster, at
         most ``window`` at a time; results come back in input order."""
         from . import __version__
@@ -307,7 +246,7 @@ class _Run:
             token=uuid.uuid4().hex,
             root=root,
             config=engine.config,
-            checks=tuple(s.name for s in engine.specs),
+            checks=tuple(s.name for s in engine.selection.specs),
             index_stamp=stamp,
             version=__version__,
             corpus_size=engine.corpus_size,
@@ -323,8 +262,6 @@ class _Run:
             if batch is None:
                 return False
             fut = client.submit(process_batch, ctx_future, batch, pure=False)
-            if self.reductions:
-                self.key_futures.append(client.submit(batch_keys, fut, pure=False))
             pending.append(fut)
             return True
 
@@ -343,56 +280,6 @@ class _Run:
             for fut in pending:
                 fut.cancel()
         self.stats.update(documents=len(todo), batches=count)
-        if self.reductions and self.key_futures:
-            # Started now, gathered after the corpus phase: the cluster
-            # groups while the client runs the corpus checks.
-            self.pending_groups = self.client.compute(self._groupings())
-
-    def _groupings(self) -> list[Any]:
-        db: Any = importlib.import_module("dask.bag")
-        records = db.from_delayed(self.key_futures)
-
-        def shared(index: int) -> Any:
-            return (
-                records.pluck(index)
-                .filter(_present)
-                .foldby(_identity, _increment, 0, operator.add, 0)
-                .filter(_shared)
-                .pluck(1)
-            )
-
-        out = [shared(0), shared(1), shared(2)]
-        if self.lsh_bands:
-            bands = (
-                records.map(_pluck_bands)
-                .flatten()
-                .foldby(_identity, _increment, 0, operator.add, 0)
-                .filter(_bucket)
-                .pluck(1)
-            )
-            out.append(bands)
-        return out
-
-    def finish(self) -> dict[str, Any]:
-        """The stats of this corpus, with the group counts once computed."""
-        if self.pending_groups is not None:
-            ids, shas, texts, *bands = self.client.gather(self.pending_groups)
-            groups: dict[str, Any] = {
-                "id": {"groups": len(ids), "documents": sum(ids)},
-                "sha256": {"groups": len(shas), "documents": sum(shas)},
-                "text": {"groups": len(texts), "documents": sum(texts)},
-            }
-            if bands:
-                groups["lsh_bands"] = {
-                    "buckets": len(bands[0]),
-                    "candidate_pairs": sum(n * (n - 1) // 2 for n in bands[0]),
-                }
-            self.stats["groups"] = groups
-        for fut in self.key_futures:
-            fut.release()
-        self.key_futures.clear()
-        self.pending_groups = None
-        return self.stats
 
 
 @contextlib.contextmanager
@@ -464,8 +351,6 @@ def run_targets_dask(
     plugins: Iterable[Any] = (),
     progress: Callable[[int, int], None] | None = None,
     timeout: float | None = None,
-    reductions: bool = True,
-    lsh_bands: bool = False,
 ) -> list[runner.Report]:
     """Check corpora found by :func:`provlint.runner.locate` with the
     document phase on a dask cluster; the reports equal those of
@@ -478,10 +363,6 @@ def run_targets_dask(
         any given raises :class:`ConfigError`.
     :param timeout: seconds to wait for the scheduler and its first worker
         (default :data:`CONNECT_TIMEOUT`).
-    :param reductions: also group documents by id, sha256 and folded-text
-        hash on the cluster (``stats["dask"]["groups"]``; cheap).
-    :param lsh_bands: also group them by MinHash LSH band key (costly:
-        about 40 keys per document; off by default).
     :raises ConfigError: for usage errors, a missing dask extra, an
         unreachable scheduler, or workers that do not see the corpus.
     """
@@ -498,14 +379,14 @@ def run_targets_dask(
         info = client.scheduler_info()
         nthreads = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
         for target in targets:
-            run = _Run(client, reductions, window=max(8, 4 * nthreads), lsh_bands=lsh_bands)
-            report = runner._run_target(target, config, (), progress, executor=run.executor)
+            run = _Run(client, window=max(8, 4 * nthreads))
+            report = runner.run_target(target, config, (), progress, executor=run.executor)
             report.stats["engine"] = "dask"
             report.stats["dask"] = {
                 "scheduler": scheduler or "local",
                 "workers": len(info.get("workers", {})),
                 "threads": nthreads,
-                **run.finish(),
+                **run.stats,
             }
             reports.append(report)
     return reports

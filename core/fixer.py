@@ -38,6 +38,7 @@ from pathlib import Path
 
 from .catalogue import parse_catalogue
 from .config import Config
+from .discovery import Target, resolve_inside, safe_relpath
 from .headers import parse_front_matter, parse_legacy
 from .indexer import (
     UNLISTABLE,
@@ -48,8 +49,7 @@ from .indexer import (
     read_index_text,
     unified_diff,
 )
-from .reading import NotRegularFile, read_regular
-from .runner import Target, _resolve_inside, decode, safe_relpath
+from .reading import NotRegularFile, decode, read_regular
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -183,7 +183,7 @@ def plan_fix(target: Target, config: Config, documents: Sequence[str] | None = N
     root_real = target.root.resolve()
     done: set[Path] = set()
     for rel in paths:
-        real, why = _resolve_inside(root_real, rel)
+        real, why = resolve_inside(root_real, rel)
         if real is None:
             plan.notes.append(Note(rel, 0, f"{why}; skipped"))
             continue

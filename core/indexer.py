@@ -35,10 +35,11 @@ from typing import Any
 
 from .catalogue import _stray_rows, clean_cell, parse_catalogue
 from .config import DEFAULT_EXCLUDE, Config, ConfigError
+from .discovery import INDEX_NAME, discover, resolve_inside, safe_relpath
+from .globs import PathMatcher
 from .headers import parse_front_matter, parse_legacy
 from .model import Catalogue, IndexRow, TableProblem
-from .reading import NotRegularFile, read_regular
-from .runner import INDEX_NAME, PathMatcher, _resolve_inside, decode, discover, safe_relpath
+from .reading import NotRegularFile, decode, read_regular
 from .writer import is_temp_name
 
 # The columns of a new catalogue, in order.
@@ -142,7 +143,7 @@ class IndexPlan:
         if self.new is not None and self.changed:
             # A symlinked INDEX.md inside the corpus is updated where it
             # leads; one leading out was refused when it was read.
-            real, why = _resolve_inside(self.root.resolve(), INDEX_NAME)
+            real, why = resolve_inside(self.root.resolve(), INDEX_NAME)
             if real is None:
                 raise OSError(f"{why}; not updated")
             atomic_write(real, self.new)
@@ -493,7 +494,7 @@ def read_index_text(root: Path) -> tuple[bytes | None, str | None, bool]:
     leading outside the corpus folder."""
     path = root / INDEX_NAME
     if path.is_symlink() or path.exists():
-        real, why = _resolve_inside(root.resolve(), INDEX_NAME)
+        real, why = resolve_inside(root.resolve(), INDEX_NAME)
         if real is None:
             raise ConfigError(f"{path}: {why}; not updated")
     try:
@@ -528,7 +529,7 @@ def read_document(root_real: Path, rel: str) -> DocInfo:
     if norm is None:
         info.problem = why
         return info
-    real, why = _resolve_inside(root_real, norm)
+    real, why = resolve_inside(root_real, norm)
     if real is None:
         info.problem = why
         return info

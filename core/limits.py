@@ -15,6 +15,7 @@ they yield lazily or summarise (a count and the first position).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -31,27 +32,44 @@ _RELATED = 10
 """How many of its related locations the closing finding keeps."""
 
 
+_CLOSING = re.compile(r"… and ([\d,]+) more (\S+) findings? in this file, not listed \(")
+_QUOTED = "; the first of them, here: "
+
+
+def _closing_count(finding: Finding) -> int:
+    """How many findings ``finding`` stands for: a closing finding of an
+    earlier cap stands for the count it gives, any other for 1."""
+    if not finding.message.startswith("…"):
+        return 1
+    m = _CLOSING.match(finding.message)
+    if m is None or m.group(2) != finding.check:
+        return 1
+    return int(m.group(1).replace(",", ""))
+
+
 class _Overflow:
     """What was left out for one (file, check): a count, the first one and
     the most severe severity among them."""
 
     __slots__ = ("count", "first", "severity")
 
-    def __init__(self, first: Finding) -> None:
-        self.count = 1
+    def __init__(self, first: Finding, count: int) -> None:
+        self.count = count
         self.first = first
         self.severity = first.severity
 
-    def add(self, finding: Finding) -> None:
-        self.count += 1
+    def add(self, finding: Finding, count: int) -> None:
+        self.count += count
         if finding.severity.rank < self.severity.rank:
             self.severity = finding.severity
 
 
 class FindingCap:
-    """Keeps at most ``limit`` findings per (file, check) of one check run
-    and counts the rest; :meth:`findings` gives the kept findings in their
-    order, then one closing finding per (file, check) that overflowed."""
+    """Keeps at most ``limit`` findings per (file, check) and counts the
+    rest; :meth:`findings` gives the kept findings in their order, then one
+    closing finding per (file, check) that overflowed. A closing finding of
+    an earlier cap counts for the findings it stands for, so caps can be
+    chained (per call, then per check)."""
 
     def __init__(self, limit: int = FINDINGS_PER_FILE) -> None:
         self.limit = max(1, limit)
@@ -63,16 +81,17 @@ class FindingCap:
         """Keep ``finding``, or count it when its file and check have
         reached the limit."""
         key = (finding.path, finding.check)
+        count = _closing_count(finding)
         n = self._counts.get(key, 0)
-        if n < self.limit:
+        if n < self.limit and count == 1:
             self._counts[key] = n + 1
             self._kept.append(finding)
             return
         over = self._over.get(key)
         if over is None:
-            self._over[key] = _Overflow(finding)
+            self._over[key] = _Overflow(finding, count)
         else:
-            over.add(finding)
+            over.add(finding, count)
 
     def findings(self) -> Iterator[Finding]:
         """The kept findings, then the closing ones."""
@@ -84,12 +103,14 @@ class FindingCap:
         first = over.first
         n = over.count
         quoted = first.message
-        if len(quoted) > _QUOTE:
+        if _closing_count(first) > 1:
+            quoted = quoted.split(_QUOTED, 1)[-1]  # what the earlier cap quoted
+        elif len(quoted) > _QUOTE:
             quoted = quoted[: _QUOTE - 1].rstrip() + "…"
         related = first.related[:_RELATED]
         message = (
             f"… and {n:,} more {first.check} finding{'s' if n != 1 else ''} in this file, "
             f"not listed (a check lists at most {self.limit} per file; fix those and run "
-            f"again); the first of them, here: {quoted}"
+            f"again){_QUOTED}{quoted}"
         )
         return replace(first, message=message, severity=over.severity, related=related)

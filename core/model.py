@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Literal
 __all__ = [
     "SEVERITIES",
     "Catalogue",
+    "CatalogueCheck",
     "Cell",
     "Check",
     "Corpus",
@@ -212,6 +213,8 @@ class Catalogue:
     rows: tuple[IndexRow, ...] = ()
     problems: tuple[TableProblem, ...] = ()
     read_error: str | None = None
+    digest: str = ""
+    """The SHA-256 of INDEX.md's bytes ("" when it was not read)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -564,9 +567,26 @@ class DocumentCheck(Check):
 
 class CorpusCheck(Check):
     """A check that sees the catalogue and every document's metadata and
-    summary once all documents have been read."""
+    summary at once, after the document phase, in :meth:`check_corpus`.
+
+    This is the simple, older way to write a corpus check. It is neither
+    incremental nor distributed: it runs in full on every run, in the
+    process that started the run, and provlint must keep every document's
+    light copy (metadata and ``summary``) for it. Prefer
+    :class:`provlint.KeyedCheck`, which is both."""
 
     scope: ClassVar[Literal["document", "corpus"]] = "corpus"
 
     def check_corpus(self, corpus: Corpus) -> Iterator[Finding] | Iterable[Finding]:
+        raise NotImplementedError
+
+
+class CatalogueCheck(Check):
+    """A check of INDEX.md as a whole (its table, its rows), run once per
+    run on the parsed catalogue; its findings are kept until INDEX.md
+    changes."""
+
+    scope: ClassVar[Literal["document", "corpus"]] = "corpus"
+
+    def check_catalogue(self, catalogue: Catalogue) -> Iterator[Finding] | Iterable[Finding]:
         raise NotImplementedError

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 if TYPE_CHECKING:
     from .model import Finding
-    from .runner import Report
+    from .report import Report
 
 # Bidirectional-text controls: they reorder what a terminal, a log viewer or a
 # browser shows (U+202E makes "evil\u202etxt.md" read "evildm.txt").

@@ -14,11 +14,29 @@ the name is.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
-from typing import BinaryIO
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
-__all__ = ["NotRegularFile", "kind_of", "open_regular", "read_inside", "read_regular"]
+if TYPE_CHECKING:
+    from .model import Document, Header
+
+__all__ = [
+    "HEADER_BYTES",
+    "NotRegularFile",
+    "decode",
+    "kind_of",
+    "open_regular",
+    "read_document",
+    "read_inside",
+    "read_regular",
+]
+
+HEADER_BYTES = 64 * 1024
+"""What is read of a too-large document: its header."""
 
 _FLAGS = (
     os.O_RDONLY
@@ -105,3 +123,122 @@ def read_inside(root: str | os.PathLike[str], rel: str, limit: int | None = None
     if os.path.commonpath([base, real]) != base:
         raise PermissionError(errno.EACCES, "leads outside the corpus folder")
     return read_regular(real, limit)
+
+
+def decode(raw: bytes) -> tuple[str | None, tuple[int, str] | None]:
+    """Decode a document's bytes. Returns (text, problem): text is None for
+    binary data; problem is (byte offset, what) for anything not clean
+    UTF-8. A UTF-8 BOM is dropped silently; a UTF-16 BOM is decoded."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), (0, "UTF-16 (byte-order mark); expected UTF-8")
+        except UnicodeDecodeError as exc:
+            return None, (exc.start, "invalid UTF-16")
+    nul = raw.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        return None, (nul, "binary data (NUL byte)")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return raw.decode("utf-8", "replace"), (
+            exc.start,
+            f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
+        )
+
+
+def other_normalisation(path: Path) -> Path | None:
+    """The file as it exists under the other Unicode normalisation of its
+    name (macOS archives often carry decomposed names), if it does."""
+    import unicodedata
+
+    for form in ("NFC", "NFD"):
+        alt = path.with_name(unicodedata.normalize(form, path.name))
+        if alt.name != path.name and alt.exists():
+            return alt
+    return None
+
+
+def unreadable(exc: OSError) -> str:
+    """Why a file could not be opened, for a message."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return "cannot be read: its path is longer than the system allows (nested too deeply)"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def read_document(
+    doc: Document,
+    resolve: Callable[[str], tuple[Path | None, str | None]],
+    limit: int,
+    parse_header: Callable[[str, str], Header | None],
+) -> None:
+    """Fill ``doc`` from disk: one read, then hash, decode, header.
+
+    ``resolve`` maps the normalised path to a real path inside the corpus
+    (a :class:`provlint.discovery.Resolver`); a document larger than
+    ``limit`` bytes is hashed in chunks and only its first
+    :data:`HEADER_BYTES` are decoded, for the header. Whatever goes wrong
+    is recorded on the document (``read_error``, ``escapes_root``,
+    ``decode_error``), never raised."""
+    from .discovery import safe_relpath
+
+    rel, why = safe_relpath(doc.path)
+    if rel is None:
+        doc.escapes_root = True
+        doc.read_error = why
+        return
+    real, why = resolve(rel)
+    if real is None:
+        doc.escapes_root = True
+        doc.read_error = why
+        return
+    try:
+        with open_regular(real) as fh:
+            raw = fh.read(limit + 1)
+            if len(raw) > limit:
+                # Too large: hash it all in chunks, keep only the top for the header.
+                digest = hashlib.sha256(raw)
+                size = len(raw)
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+                    size += len(chunk)
+                doc.exists = True
+                doc.size = size
+                doc.sha256 = digest.hexdigest()
+                doc.too_large = True
+                top, doc.decode_error = decode(raw[:HEADER_BYTES])
+                if top is not None:
+                    doc.header = parse_header(doc.path, top)
+                    if doc.header is not None:
+                        doc.header.body = ""
+                return
+    except FileNotFoundError:
+        other = other_normalisation(real)
+        if other is not None:
+            doc.read_error = (
+                f"is not on disk under that name, but {other.name!r} is: the same name "
+                "in another Unicode normalisation (NFC/NFD); rename one to match"
+            )
+            doc.exists = True
+        return
+    except NotRegularFile as exc:  # a folder, a named pipe, a socket, a device
+        doc.exists = True
+        doc.read_error = exc.strerror
+        return
+    except IsADirectoryError:
+        doc.exists = True
+        doc.read_error = "is a folder, not a regular file"
+        return
+    except OSError as exc:
+        doc.exists = True
+        doc.read_error = unreadable(exc)
+        return
+    doc.exists = True
+    doc.size = len(raw)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    doc.text, doc.decode_error = decode(raw)
+    if doc.decode_error is not None:
+        doc.raw = raw  # for checks that describe the bad bytes
+    if doc.text is not None:
+        doc.header = parse_header(doc.path, doc.text)

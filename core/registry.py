@@ -21,7 +21,8 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .model import Check, CorpusCheck, DocumentCheck, Finding, Severity
+from .errors import INTERNAL_ERROR_CODE, INTERNAL_ERROR_NAME, ErrorCollector
+from .model import CatalogueCheck, Check, CorpusCheck, DocumentCheck, Finding, Severity
 
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "provlint.plugins.header_formats",
@@ -97,8 +98,8 @@ class InternalError(Check):
     **Options.** None. It cannot be ignored or deselected.
     """
 
-    code = "PV001"
-    name = "internal-error"
+    code = INTERNAL_ERROR_CODE
+    name = INTERNAL_ERROR_NAME
     severity = Severity.ERROR
     scope = "corpus"
 
@@ -141,26 +142,22 @@ class Registry:
     checks: dict[str, CheckSpec] = field(default_factory=dict)
     formats: dict[str, Any] = field(default_factory=dict)
     option_schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    tracebacks: list[str] = field(default_factory=list)
+    errors: ErrorCollector = field(default_factory=ErrorCollector)
+    """Where loading (and the run built on this registry) reports internal errors."""
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The internal-error findings reported so far."""
+        return self.errors.findings
+
+    @property
+    def tracebacks(self) -> list[str]:
+        return self.errors.tracebacks
 
     def internal_error(
         self, message: str, *, path: str = "", tb: str | None = None, plugin: str = ""
     ) -> Finding:
-        f = Finding(
-            path=path,
-            line=0,
-            column=0,
-            code=InternalError.code,
-            check=InternalError.name,
-            severity=Severity.ERROR,
-            message=message,
-            plugin=plugin,
-        )
-        self.findings.append(f)
-        if tb:
-            self.tracebacks.append(tb)
-        return f
+        return self.errors.report(message, path=path, tb=tb, plugin=plugin)
 
     def by_code_or_name(self, key: str) -> CheckSpec | None:
         if key in self.checks:
@@ -415,8 +412,11 @@ def _call_each(reg: Registry, hook_name: str) -> Iterable[tuple[PluginInfo, Any]
 
 
 def _validate_check(cls: Any) -> str | None:
-    if not (isinstance(cls, type) and issubclass(cls, (DocumentCheck, CorpusCheck))):
-        return f"{cls!r} is not a DocumentCheck or CorpusCheck subclass"
+    from .keyed import KeyedCheck
+
+    kinds = (DocumentCheck, KeyedCheck, CatalogueCheck, CorpusCheck)
+    if not (isinstance(cls, type) and issubclass(cls, kinds)):
+        return f"{cls!r} is not a DocumentCheck, KeyedCheck, CatalogueCheck or CorpusCheck subclass"
     if not CODE_RE.match(cls.code or ""):
         return (
             f"check {cls.__name__} has code {cls.code!r}; expected letters then digits, e.g. XY101"

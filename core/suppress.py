@@ -128,18 +128,21 @@ def apply_suppressions(
     suppressed: list[tuple[Finding, str]] = []
     used: set[Suppression] = set()
     sups = list(suppressions)
+    # (check name, document path) and (check name, document id) -> the
+    # first suppression there: each finding is matched in constant time.
+    by_path: dict[tuple[str, str], Suppression] = {}
+    by_id: dict[tuple[str, str], Suppression] = {}
+    for s in sups:
+        name = known.get(s.key) or known.get(s.key.upper())
+        if name is None or name == "internal-error":
+            continue
+        by_path.setdefault((name, s.doc_path), s)
+        if s.doc_id is not None:
+            by_id.setdefault((name, s.doc_id), s)
     for f in findings:
-        match = None
-        for s in sups:
-            name = known.get(s.key) or known.get(s.key.upper())
-            if name != f.check or f.check == "internal-error":
-                continue
-            on_doc = f.path == s.doc_path or (
-                f.path == index_path and s.doc_id is not None and f.doc_id == s.doc_id
-            )
-            if on_doc:
-                match = s
-                break
+        match = by_path.get((f.check, f.path))
+        if match is None and f.path == index_path and f.doc_id is not None:
+            match = by_id.get((f.check, f.doc_id))
         if match is None:
             kept.append(f)
         else:

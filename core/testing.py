@@ -32,7 +32,7 @@ import pytest
 
 if TYPE_CHECKING:
     from provlint import Finding
-    from provlint.runner import Report
+    from provlint.report import Report
 
 __all__ = ["DEFAULT_BODY", "CorpusBuilder", "provlint_corpus"]
 

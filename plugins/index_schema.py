@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from provlint import CorpusCheck, Finding, Location, Severity, hookimpl
+from provlint.discovery import safe_relpath
 from provlint.model import Corpus
-from provlint.runner import safe_relpath
 
 
 class IndexSchema(CorpusCheck):

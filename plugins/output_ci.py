@@ -18,7 +18,7 @@ from provlint.output import (
     sanitize,
 )
 from provlint.plugins.output_formats import _summary
-from provlint.runner import Report
+from provlint.report import Report
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
@@ -53,9 +53,9 @@ def _document_paths(report: Report) -> list[str]:
         paths.update(str(p) for p in listed)
     else:
         try:
-            from provlint.runner import _read_catalogue
+            from provlint.catalogue import read_catalogue
 
-            catalogue = _read_catalogue(report.root)
+            catalogue = read_catalogue(report.root)
             paths.update(row.file for row in catalogue.rows if row.file)
         except Exception:  # pragma: no cover - the catalogue was reported already
             pass

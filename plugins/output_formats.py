@@ -17,7 +17,7 @@ from provlint.output import (
     sanitize,
 )
 from provlint.reading import read_inside
-from provlint.runner import Report
+from provlint.report import Report
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _BOLD = "\x1b[1m"

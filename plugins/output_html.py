@@ -24,9 +24,10 @@ from pathlib import PurePosixPath
 from typing import TextIO
 
 from provlint import Severity, hookimpl
+from provlint.catalogue import read_catalogue
 from provlint.model import Finding
 from provlint.output import FormatOptions, OutputFormat, escape_path, sanitize
-from provlint.runner import Report, _read_catalogue
+from provlint.report import Report
 
 DATE_CHECKS = frozenset({"date-mismatch", "date-inconsistent"})
 PADDING_DAYS = 3
@@ -141,7 +142,7 @@ def timeline_documents(report: Report) -> list[_Doc]:
     """The dated catalogue rows of ``report``'s corpus, with the evidence
     dates of their date findings."""
     try:
-        catalogue = _read_catalogue(report.root)
+        catalogue = read_catalogue(report.root)
     except Exception:  # a broken catalogue is already a finding
         return []
     docs: list[_Doc] = []

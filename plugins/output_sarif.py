@@ -21,7 +21,7 @@ from urllib.parse import quote
 from provlint import Severity, hookimpl
 from provlint.model import Check, Location
 from provlint.output import FormatOptions, OutputFormat, sanitize
-from provlint.runner import Report
+from provlint.report import Report
 from provlint.suppress import fingerprint
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

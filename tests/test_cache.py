@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO
-from provlint import runner
+from provlint import execution, runner
 from provlint.cache import CACHE_DIR_NAME
 from provlint.cli import main
 from provlint.config import Config
@@ -83,14 +83,14 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def reports(monkeypatch: pytest.MonkeyPatch) -> list[Report]:
     """Every Report the runner makes during the test, CLI runs included."""
     made: list[Report] = []
-    original = runner._run_target
+    original = runner.run_target
 
     def spy(*args: Any, **kwargs: Any) -> Report:
         report = original(*args, **kwargs)
         made.append(report)
         return report
 
-    monkeypatch.setattr(runner, "_run_target", spy)
+    monkeypatch.setattr(runner, "run_target", spy)
     return made
 
 
@@ -185,14 +185,14 @@ def test_jobs_1_and_2_give_identical_output(
     same order), and --jobs 2 on 600 documents really uses a 2-process pool."""
     root = _copy(big_src, tmp_path)
     pools: list[int] = []
-    original = runner._run_pool
+    original = execution.run_pool
 
     def spy(engine: Any, todo: list[Any], workers: int) -> Iterator[list[bytes]]:
         pools.append(workers)
         batches: Iterator[list[bytes]] = original(engine, todo, workers)
         return batches
 
-    monkeypatch.setattr(runner, "_run_pool", spy)
+    monkeypatch.setattr(execution, "run_pool", spy)
     code1, out1, err1 = cli(capsys, "--jobs", "1", "--no-cache", str(root))
     assert pools == [], "--jobs 1 must not start a pool"
     code2, out2, err2 = cli(capsys, "--jobs", "2", "--no-cache", str(root))

@@ -1,0 +1,411 @@
+"""The document phase: every document read once, its header parsed, every
+document check run on it and every keyed check's records emitted.
+
+:class:`Processor` does it for one document (:meth:`Processor.process`),
+in whatever process or thread it lives in; :func:`document_phase` runs it
+over the corpus, taking unchanged documents from the result cache and
+sending the rest to an *executor*: this process, a pool of forked worker
+processes (:func:`run_pool`), or a dask cluster
+(:mod:`provlint.engine_dask`). Results come back in corpus order whatever
+the executor, so every engine reports the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import stat
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .cache import Entry, ResultCache, Stamp, _storable, cache_dumps, cache_loads
+from .discovery import INDEX_NAME, Resolver, safe_relpath
+from .guard import Budget, call_check
+from .keyed import stage_of
+from .model import Document, Finding, Header, declarations
+from .reading import read_document
+from .suppress import Suppression, header_suppressions
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .selection import Selection
+
+__all__ = [
+    "BATCH",
+    "CACHE_FROM",
+    "DocResult",
+    "Executor",
+    "PhaseResult",
+    "Processor",
+    "default_jobs",
+    "document_phase",
+]
+
+BATCH = 250
+"""Documents per task sent to a worker process (or a dask worker)."""
+
+CACHE_FROM = 100
+"""Corpora with fewer documents than this do not use the result cache."""
+
+
+@dataclass(slots=True)
+class DocResult:
+    """What the document phase produced for one document. This is what
+    worker processes send back and what the result cache keeps."""
+
+    path: str
+    doc_id: str | None
+    sha256: str | None
+    findings: list[Finding]
+    """The document checks' findings."""
+    suppressions: list[Suppression]
+    bad_suppressions: list[Finding]
+    errors: list[Finding]
+    """Internal errors met on this document (a check that raised)."""
+    tracebacks: list[str]
+    emits: list[tuple[str, tuple[Any, ...], Any]]
+    """The keyed checks' records: (check name, key, record)."""
+    doc: Document | None = None
+    """The light document (no text), kept only when a corpus check that
+    needs every document (``check_corpus``) runs."""
+
+
+class Processor:
+    """The document phase for one document at a time, with one run's checks.
+    Each process (or dask worker thread) has its own."""
+
+    def __init__(self, root: Path, config: Config, selection: Selection) -> None:
+        self.root = root
+        self.config = config
+        self.selection = selection
+        self.resolve = Resolver(root)
+        self.budget = Budget()
+        self.corpus_size = 0
+        self.index_path = INDEX_NAME
+        self.keep_light = bool(selection.legacy)
+
+    @property
+    def errors(self) -> Any:
+        return self.selection.errors
+
+    def parse_header(self, path: str, text: str) -> Header | None:
+        """The first header a header parser (third-party ones first) makes of
+        ``text``; a parser that fails is an internal error."""
+        try:
+            header: Header | None = self.selection.registry.pm.hook.provlint_parse_header(
+                path=path, text=text
+            )
+        except Exception as exc:
+            self.errors.report(
+                f"a header parser raised {type(exc).__name__} on {path}: {exc}",
+                path=path,
+                tb=traceback.format_exc(),
+            )
+            return None
+        if header is not None and not isinstance(header, Header):
+            self.errors.report(
+                f"a header parser returned {type(header).__name__} on {path}, expected a Header",
+                path=path,
+            )
+            return None
+        return header
+
+    def process(self, doc: Document) -> DocResult:
+        """Read ``doc``, declare its fields, run every document check on it
+        and collect every keyed check's records."""
+        mark = self.errors.mark()
+        # A fresh record: the caller's stays light (no text kept alive).
+        doc = Document(path=doc.path, row=doc.row, index_path=doc.index_path)
+        doc.corpus_size = self.corpus_size
+        read_document(doc, self.resolve, self.config.max_document_bytes, self.parse_header)
+        doc.declared = declarations(doc)
+        sups, bad = header_suppressions(doc)
+        seconds = self.config.check_timeout
+        severity = self.selection.severity
+        found: list[Finding] = []
+        for spec, check in self.selection.documents:
+            found += call_check(
+                spec,
+                doc.path,
+                lambda c=check, d=doc: c.check_document(d),  # type: ignore[misc]
+                budget=self.budget,
+                seconds=seconds,
+                errors=self.errors,
+                severity=severity.get(spec.name),
+            )
+        emits: list[tuple[str, tuple[Any, ...], Any]] = []
+        for spec, keyed in self.selection.keyed:
+            items = call_check(
+                spec,
+                doc.path,
+                lambda c=keyed, d=doc: c.emit(d),  # type: ignore[misc]
+                budget=self.budget,
+                seconds=seconds,
+                errors=self.errors,
+                accept=(tuple,),
+            )
+            for item in items:
+                try:
+                    if isinstance(item, Finding) or len(item) != 2:
+                        raise ValueError(f"emit() must yield (key, record) pairs, not {item!r:.80}")
+                    stage_of(keyed, item[0])
+                except (ValueError, TypeError) as exc:
+                    self.errors.report(
+                        f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
+                        f"on {doc.path}: {exc}",
+                        path=doc.path,
+                        plugin=spec.plugin.name,
+                    )
+                    break
+                emits.append((spec.name, item[0], item[1]))
+        errors, tracebacks = self.errors.take_since(mark)
+        light = doc.lightweight() if self.keep_light else None
+        return DocResult(
+            doc.path, doc.doc_id, doc.sha256, found, sups, bad, errors, tracebacks, emits, light
+        )
+
+
+Executor = Callable[[Processor, list[Document]], Iterable[list[bytes]]]
+"""Runs the document phase somewhere else: given the processor and the
+documents to read, yields batches of pickled :class:`DocResult`, every
+document exactly once, in the order given (:func:`run_pool` is the local
+one; the dask engine is another)."""
+
+
+@dataclass
+class PhaseResult:
+    """What the document phase gives the rest of the run."""
+
+    results: list[DocResult] = field(default_factory=list)
+    cached: int = 0
+    workers: int = 1
+
+
+# --------------------------------------------------------------------------
+# The phase, with the result cache
+# --------------------------------------------------------------------------
+
+
+def document_phase(
+    processor: Processor,
+    docs: list[Document],
+    *,
+    jobs: int,
+    cache: ResultCache | None,
+    partial: bool,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> PhaseResult:
+    """Every document's :class:`DocResult`, in corpus order: unchanged
+    documents from ``cache``, the rest from the executor (worker processes
+    when there are enough of them, else this process). ``partial``: only
+    some files were named, so the cache keeps other files' entries."""
+    out = PhaseResult()
+    stamps: dict[str, Stamp] = {}
+    valid: set[str] = set()
+    if cache is not None:
+        size_class = _size_class(processor)
+        for doc in docs:
+            stamp = _stamp(processor, doc, size_class)
+            if stamp is not None:
+                stamps[doc.path] = stamp
+        valid = cache.matching(stamps)
+    todo = [d for d in docs if d.path not in valid]
+    workers = _workers(jobs, len(todo))
+    out.workers = workers
+    pending: list[tuple[str, Entry]] = []
+
+    def misses() -> Iterator[tuple[DocResult, bytes | None]]:
+        if executor is not None or workers > 1:
+            batches = executor(processor, todo) if executor else run_pool(processor, todo, workers)
+            for batch in batches:
+                for blob in batch:
+                    yield cache_loads(blob), blob
+        else:
+            # One document in full at a time: the text, body and
+            # per-document memo are dropped once its checks have run.
+            for doc in todo:
+                yield processor.process(doc), None
+
+    def take(result: DocResult, blob: bytes | None, fresh: bool) -> None:
+        out.results.append(result)
+        stamp = stamps.get(result.path)
+        if fresh and cache is not None and stamp is not None and not result.errors:
+            pending.append((result.path, Entry(stamp, result.sha256, blob or cache_dumps(result))))
+            if len(pending) >= 2000:
+                cache.store(pending, keep=None)
+                pending.clear()
+
+    with processor.budget:
+        computed = misses()
+        for i, doc in enumerate(docs):
+            if progress is not None and i % BATCH == 0:
+                progress(i, len(docs))
+            if doc.path in valid:
+                assert cache is not None
+                result = _cached(cache, doc.path, stamps[doc.path])
+                if result is not None:
+                    out.cached += 1
+                    take(result, None, fresh=False)
+                    continue
+                take(processor.process(doc), None, fresh=True)  # a bad entry: check it here
+                continue
+            result, blob = next(computed)
+            if result.path != doc.path:  # pragma: no cover - an executor's bug
+                raise RuntimeError(f"results out of order: {result.path} for {doc.path}")
+            take(result, blob, fresh=True)
+        if next(computed, None) is not None:  # pragma: no cover - an executor's bug
+            raise RuntimeError("an executor returned more results than documents")
+    if cache is not None:
+        cache.store(pending, keep=None if partial else [d.path for d in docs])
+    return out
+
+
+def _size_class(processor: Processor) -> str:
+    """Which side of each check's corpus-size breaks this run is on, and
+    what each check's result depends on besides the document."""
+    sides = []
+    for spec, check in processor.selection.instances():
+        for limit in check.corpus_size_breaks():
+            sides.append(f"{spec.name}:{limit}:{int(processor.corpus_size <= limit)}")
+        volatile = check.volatile_key()
+        if volatile:
+            sides.append(f"{spec.name}={volatile}")
+    return ",".join(sides)
+
+
+def _stamp(processor: Processor, doc: Document, size_class: str) -> Stamp | None:
+    rel, _ = safe_relpath(doc.path)
+    if rel is None:
+        return None
+    real, _ = processor.resolve(rel)
+    if real is None:
+        return None
+    try:
+        st = os.stat(real)
+    except OSError:
+        return None
+    if not _storable(doc.path) or not stat.S_ISREG(st.st_mode):
+        return None
+    row = doc.row
+    row_key = (
+        repr((row.line, sorted((k, c.value, c.column) for k, c in row.cells.items())))
+        if row is not None
+        else ""
+    )
+    aux = hashlib.blake2b(
+        f"{row_key}\0{doc.index_path}\0{size_class}\0{st.st_ino}\0{st.st_ctime_ns}".encode(
+            "utf-8", "surrogatepass"
+        ),
+        digest_size=16,
+    ).hexdigest()
+    return Stamp(st.st_mtime_ns, st.st_size, aux)
+
+
+def _cached(cache: ResultCache, path: str, stamp: Stamp) -> DocResult | None:
+    """The cached result for ``path``, or None when the entry does not
+    verify or does not load (then the document is read again)."""
+    blob = cache.fetch(path, stamp)
+    if blob is None:
+        return None
+    try:
+        result = cache_loads(blob)
+    except Exception:  # unreadable entry: a miss, never trusted
+        return None
+    if isinstance(result, DocResult) and result.path == path:
+        return result
+    return None
+
+
+# --------------------------------------------------------------------------
+# Worker processes
+# --------------------------------------------------------------------------
+
+_WORKER: Processor | None = None
+
+
+def _workers(jobs: int, todo: int) -> int:
+    """Worker processes worth starting: never more than one per batch."""
+    if jobs <= 1 or todo < 2 * BATCH:
+        return 1
+    return max(1, min(jobs, -(-todo // BATCH)))
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker process exit when its parent dies, even by
+    ``kill -9`` (which gives the parent no chance to stop its pool):
+    Linux's PR_SET_PDEATHSIG, elsewhere a thread that watches the parent."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            if libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the call
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+
+    def watch() -> None:  # pragma: no cover - not Linux
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="provlint-parent-watch", daemon=True).start()
+
+
+def _init_worker(processor: Processor, parent: int) -> None:
+    global _WORKER
+    _die_with_parent(parent)
+    # A worker ignores ^C: the parent shuts the pool down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = processor
+    processor.errors.clear()
+    processor.budget.__enter__()
+
+
+def _work(batch: list[Document]) -> list[bytes]:
+    processor = _WORKER
+    assert processor is not None
+    return [cache_dumps(processor.process(doc)) for doc in batch]
+
+
+def run_pool(processor: Processor, todo: list[Document], workers: int) -> Iterator[list[bytes]]:
+    """Run the document phase of ``todo`` in ``workers`` forked processes,
+    in batches, yielding each batch's pickled results in input order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        # Without fork, the processor (with its plugin objects) would have
+        # to be pickled into every worker: run in this process instead.
+        with processor.budget:
+            for i in range(0, len(todo), BATCH):
+                yield [cache_dumps(processor.process(d)) for d in todo[i : i + BATCH]]
+        return
+    ctx = multiprocessing.get_context("fork")
+    batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(processor, os.getpid()),
+    ) as pool:
+        yield from pool.map(_work, batches)

@@ -1,0 +1,210 @@
+"""Calling a check safely: a time limit, contained failures, bounded output.
+
+Every call into a check (``check_document``, ``emit``, ``judge``,
+``check_corpus``) goes through :func:`call_check`:
+
+- it runs under a **time limit** (``check-timeout``): past it the check is
+  stopped with :class:`CheckTimeout`. On the main thread of a POSIX
+  process the limit is a ``SIGALRM`` timer (the handler is installed once
+  per run by :class:`Budget`); on any other thread (a dask worker's) a
+  watchdog thread raises the exception in the check's thread, between two
+  Python instructions, as the signal would;
+- an exception, a timeout or an item that is not a finding becomes an
+  ``internal-error`` finding naming the check and its plugin, and the run
+  goes on;
+- at most :data:`provlint.limits.FINDINGS_PER_FILE` findings per file are
+  kept (:class:`provlint.limits.FindingCap`), consumed as produced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from .limits import FindingCap
+from .model import Finding, Severity
+
+if TYPE_CHECKING:
+    from .errors import ErrorCollector
+    from .registry import CheckSpec
+
+
+class CheckTimeout(Exception):
+    """A check ran past its time budget."""
+
+
+def _expire(signum: int, frame: Any) -> None:
+    raise CheckTimeout
+
+
+class _Watchdog:
+    """One thread that raises :class:`CheckTimeout` in threads whose check
+    ran past its deadline (``PyThreadState_SetAsyncExc``): the time limit
+    where ``SIGALRM`` cannot be used."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.heap: list[tuple[float, int]] = []
+        self.armed: dict[int, list[Any]] = {}  # token -> [thread id, fired]
+        self.tokens = itertools.count()
+        self.thread: threading.Thread | None = None
+
+    def arm(self, seconds: float) -> int:
+        token = next(self.tokens)
+        with self.cond:
+            self.armed[token] = [threading.get_ident(), False]
+            heapq.heappush(self.heap, (time.monotonic() + seconds, token))
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._run, name="provlint-check-timeout", daemon=True
+                )
+                self.thread.start()
+            self.cond.notify()
+        return token
+
+    def disarm(self, token: int) -> None:
+        with self.cond:
+            tid, fired = self.armed.pop(token, (0, False))
+            if fired:
+                # Fired as the check returned: take the exception back before
+                # it surfaces outside the check.
+                _async_raise(tid, None)
+
+    def _run(self) -> None:
+        while True:
+            with self.cond:
+                while not self.heap:
+                    self.cond.wait()
+                deadline, token = self.heap[0]
+                wait = deadline - time.monotonic()
+                if wait > 0:
+                    self.cond.wait(wait)
+                    continue
+                heapq.heappop(self.heap)
+                entry = self.armed.get(token)
+                if entry is not None and not entry[1]:
+                    entry[1] = True
+                    _async_raise(entry[0], CheckTimeout)
+
+
+def _async_raise(thread_id: int, exc: type[BaseException] | None) -> None:
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None
+    )
+
+
+_WATCHDOG = _Watchdog()
+
+
+class Budget:
+    """Per-check time limits for the calls made in this thread. On the main
+    thread of a POSIX system: ``SIGALRM``, the handler installed once (use
+    the budget as a context manager around a phase) and each check only
+    arming and disarming the timer. Elsewhere: the watchdog thread."""
+
+    def __init__(self) -> None:
+        self.signal = (
+            hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        )
+        self.previous: Any = None
+        self.installed = False
+
+    def __enter__(self) -> Budget:
+        if self.signal and not self.installed:
+            self.previous = signal.signal(signal.SIGALRM, _expire)
+            self.installed = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.installed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+            self.installed = False
+
+    @contextlib.contextmanager
+    def limit(self, seconds: float) -> Iterator[None]:
+        """Raise :class:`CheckTimeout` in the block after ``seconds`` (no
+        limit for 0)."""
+        if seconds <= 0:
+            yield
+            return
+        if self.installed and threading.current_thread() is threading.main_thread():
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            try:
+                yield
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            return
+        token = _WATCHDOG.arm(seconds)
+        try:
+            yield
+        finally:
+            _WATCHDOG.disarm(token)
+
+
+def call_check(
+    spec: CheckSpec,
+    where: str,
+    produce: Callable[[], Iterable[Any] | None],
+    *,
+    budget: Budget,
+    seconds: float,
+    errors: ErrorCollector,
+    severity: Severity | None = None,
+    accept: tuple[type, ...] = (),
+) -> list[Any]:
+    """Run ``produce`` (one call into the check of ``spec``, on ``where``: a
+    path, or "" for the corpus) under ``seconds`` of time limit and return
+    what it yielded: findings (at most :data:`FINDINGS_PER_FILE` per file,
+    then one that counts the rest, with ``severity`` overriding the check's
+    own) and items of the ``accept`` types (records a keyed check emits).
+    A failure becomes an internal error in ``errors`` and [] is returned."""
+    cap = FindingCap()
+    other: list[Any] = []
+    wrong: str | None = None
+    label = f"check {spec.name!r} (plugin {spec.plugin.label})"
+    place = where or "the corpus"
+    try:
+        with budget.limit(seconds):
+            for item in produce() or ():
+                if isinstance(item, Finding):
+                    if severity is not None and item.check == spec.name:
+                        item = replace(item, severity=severity)
+                    cap.add(item)
+                elif accept and isinstance(item, accept):
+                    other.append(item)
+                else:
+                    wrong = type(item).__name__
+                    break
+    except CheckTimeout:
+        errors.report(
+            f"{label} ran longer than {seconds:g} s on {place} and was stopped (check-timeout)",
+            path=where,
+            plugin=spec.plugin.name,
+        )
+        return []
+    except Exception as exc:
+        errors.report(
+            f"{label} raised {type(exc).__name__} on {place}: {exc}",
+            path=where,
+            tb=traceback.format_exc(),
+            plugin=spec.plugin.name,
+        )
+        return []
+    if wrong is not None:  # what came before the bad item is kept
+        errors.report(
+            f"{label} returned {wrong} instead of a Finding on {place}",
+            path=where,
+            plugin=spec.plugin.name,
+        )
+    return [*cap.findings(), *other]
