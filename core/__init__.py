@@ -18,7 +18,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .hookspecs import hookimpl
+from .keyed import Emit, KeyedCheck, Totals
 from .model import (
+    Catalogue,
+    CatalogueCheck,
     Check,
     Corpus,
     CorpusCheck,
@@ -35,6 +38,8 @@ from .model import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Catalogue",
+    "CatalogueCheck",
     "Check",
     "Config",
     "ConfigError",
@@ -43,12 +48,15 @@ __all__ = [
     "Declared",
     "Document",
     "DocumentCheck",
+    "Emit",
     "Finding",
     "Header",
     "IndexRow",
+    "KeyedCheck",
     "Location",
     "Report",
     "Severity",
+    "Totals",
     "__version__",
     "hookimpl",
     "run",

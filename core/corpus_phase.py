@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .guard import Budget, call_check
-from .keyed import Emit, Key, KeyedCheck, Totals, stage_of
+from .keyed import Emit, Key, KeyedCheck, Totals, emitted, stage_of
 from .limits import FindingCap
 from .model import Catalogue, Corpus, Document, Finding
 
@@ -75,6 +75,8 @@ def corpus_phase(
         by_check: dict[str, list[tuple[Source, int, Key, Any]]] = {
             spec.name: [] for spec, _ in selection.keyed
         }
+        for name, key, record in catalogue_emits(selection, catalogue, budget, seconds):
+            by_check[name].append(((-1, catalogue.path), len(by_check[name]), key, record))
         for seq, (name, path, key, record) in enumerate(emits):
             by_check[name].append(((0, path), seq, key, record))
         for spec, keyed in selection.keyed:
@@ -103,6 +105,36 @@ def corpus_phase(
                 severity=selection.severity.get(spec.name),
             )
             out += _capped(found)
+    return out
+
+
+def catalogue_emits(
+    selection: Selection, catalogue: Catalogue, budget: Budget, seconds: float
+) -> list[tuple[str, Key, Any]]:
+    """Every keyed check's records from INDEX.md: (check name, key, record)."""
+    out: list[tuple[str, Key, Any]] = []
+    for spec, keyed in selection.keyed:
+        items = call_check(
+            spec,
+            catalogue.path,
+            lambda c=keyed: c.emit_catalogue(catalogue),  # type: ignore[misc]
+            budget=budget,
+            seconds=seconds * (1 + len(catalogue.rows) / 100) if seconds > 0 else 0,
+            errors=selection.errors,
+            accept=(tuple,),
+        )
+        for item in items:
+            try:
+                key, record = emitted(keyed, item)
+            except ValueError as exc:
+                selection.errors.report(
+                    f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
+                    f"from {catalogue.path}: {exc}",
+                    path=catalogue.path,
+                    plugin=spec.plugin.name,
+                )
+                break
+            out.append((spec.name, key, record))
     return out
 
 

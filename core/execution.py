@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from .cache import Entry, ResultCache, Stamp, _storable, cache_dumps, cache_loads
 from .discovery import INDEX_NAME, Resolver, safe_relpath
 from .guard import Budget, call_check
-from .keyed import stage_of
+from .keyed import emitted
 from .model import Document, Finding, Header, declarations
 from .reading import read_document
 from .suppress import Suppression, header_suppressions
@@ -153,10 +153,8 @@ class Processor:
             )
             for item in items:
                 try:
-                    if isinstance(item, Finding) or len(item) != 2:
-                        raise ValueError(f"emit() must yield (key, record) pairs, not {item!r:.80}")
-                    stage_of(keyed, item[0])
-                except (ValueError, TypeError) as exc:
+                    key, record = emitted(keyed, item)
+                except ValueError as exc:
                     self.errors.report(
                         f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
                         f"on {doc.path}: {exc}",
@@ -164,7 +162,7 @@ class Processor:
                         plugin=spec.plugin.name,
                     )
                     break
-                emits.append((spec.name, item[0], item[1]))
+                emits.append((spec.name, key, record))
         errors, tracebacks = self.errors.take_since(mark)
         light = doc.lightweight() if self.keep_light else None
         return DocResult(

@@ -33,8 +33,10 @@ those, or an ``array.array`` (a MinHash signature), never a
 from its index on disk.
 
 Records reach :meth:`~KeyedCheck.judge` in a fixed order: by their source
-(the emitting document's path, in corpus order; for records emitted by
-``judge``, the emitting key), then in the order they were emitted.
+(INDEX.md first, for :meth:`~KeyedCheck.emit_catalogue`; then each emitting
+document, by path; for records emitted by ``judge``, the emitting key),
+then in the order they were emitted. A judge that needs another order (the
+catalogue's row order, say) sorts on a field of its records.
 
 Stages
 ------
@@ -61,7 +63,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 from .model import Check, Finding
 
 if TYPE_CHECKING:
-    from .model import Document
+    from .model import Catalogue, Document
 
 __all__ = ["Emit", "Key", "KeyedCheck", "Totals"]
 
@@ -102,6 +104,13 @@ class KeyedCheck(Check):
         order and any process; it must not keep state between calls."""
         return ()
 
+    def emit_catalogue(self, catalogue: Catalogue) -> Iterable[tuple[Key, Any]]:
+        """Keyed records from INDEX.md as a whole: what its rows claim,
+        including rows that name no document (no file, or a file another
+        row names first). Called once per run, and again only when INDEX.md
+        changes. Its records come before any document's."""
+        return ()
+
     def judge(self, key: Key, records: Sequence[Any], totals: Totals) -> Iterable[Finding | Emit]:
         """Findings for one key, given every record emitted under it; and
         :class:`Emit` records for keys of later stages."""
@@ -124,3 +133,14 @@ def stage_of(check: KeyedCheck, key: Key) -> int:
         raise ValueError(
             f"key {key!r} names no stage of check {check.name!r} (stages: {check.stages})"
         ) from None
+
+
+def emitted(check: KeyedCheck, item: Any) -> tuple[Key, Any]:
+    """``item``, yielded by ``emit`` or ``emit_catalogue``, as (key,
+    record); ValueError when it is not a (key, record) pair with a key of
+    one of the check's stages."""
+    if isinstance(item, Finding) or not isinstance(item, tuple) or len(item) != 2:
+        shown = repr(item)[:80]
+        raise ValueError(f"emit must yield (key, record) pairs, not {shown}")
+    stage_of(check, item[0])
+    return item[0], item[1]

@@ -1,12 +1,15 @@
-"""Bounds on what one check may report about one file.
+"""Bounds on what one check may report about one document.
 
 A hostile file can hold the same defect a million times (400,000 broken
-catalogue rows, a text of control characters). Listing each is no more
-useful than listing a few, and it costs memory and report size in
-proportion. The runner passes every finding of one check run through a
-:class:`FindingCap`: per file and check, the first :data:`FINDINGS_PER_FILE`
-findings are kept and the rest are counted into one closing finding that
-says how many were left out, where the first of them was and what it said.
+catalogue rows naming one id, a text of control characters). Listing each
+is no more useful than listing a few, and it costs memory and report size
+in proportion. The runner passes every finding through a
+:class:`FindingCap`: per file, check and document (the finding's
+``doc_id``: findings on INDEX.md rows about different documents are
+counted apart, so a large catalogue's real findings are all listed), the
+first :data:`FINDINGS_PER_FILE` findings are kept and the rest are counted
+into one closing finding that says how many were left out, where the first
+of them was and what it said.
 
 The cap bounds the report. Checks should still not build a list of every
 occurrence before yielding (the cap only sees what a check produces):
@@ -24,7 +27,7 @@ from .model import Finding
 __all__ = ["FINDINGS_PER_FILE", "FindingCap"]
 
 FINDINGS_PER_FILE = 50
-"""How many findings of one check on one file a run lists."""
+"""How many findings of one check on one file, about one document, a run lists."""
 
 _QUOTE = 200
 """How much of the first left-out finding's message the closing one quotes."""
@@ -32,7 +35,7 @@ _RELATED = 10
 """How many of its related locations the closing finding keeps."""
 
 
-_CLOSING = re.compile(r"… and ([\d,]+) more (\S+) findings? in this file, not listed \(")
+_CLOSING = re.compile(r"… and ([\d,]+) more (\S+) findings? like (?:it|them), not listed \(")
 _QUOTED = "; the first of them, here: "
 
 
@@ -65,7 +68,7 @@ class _Overflow:
 
 
 class FindingCap:
-    """Keeps at most ``limit`` findings per (file, check) and counts the
+    """Keeps at most ``limit`` findings per (file, check, document) and counts the
     rest; :meth:`findings` gives the kept findings in their order, then one
     closing finding per (file, check) that overflowed. A closing finding of
     an earlier cap counts for the findings it stands for, so caps can be
@@ -74,13 +77,13 @@ class FindingCap:
     def __init__(self, limit: int = FINDINGS_PER_FILE) -> None:
         self.limit = max(1, limit)
         self._kept: list[Finding] = []
-        self._counts: dict[tuple[str, str], int] = {}
-        self._over: dict[tuple[str, str], _Overflow] = {}
+        self._counts: dict[tuple[str, str, str], int] = {}
+        self._over: dict[tuple[str, str, str], _Overflow] = {}
 
     def add(self, finding: Finding) -> None:
         """Keep ``finding``, or count it when its file and check have
         reached the limit."""
-        key = (finding.path, finding.check)
+        key = (finding.path, finding.check, finding.doc_id or "")
         count = _closing_count(finding)
         n = self._counts.get(key, 0)
         if n < self.limit and count == 1:
@@ -109,8 +112,8 @@ class FindingCap:
             quoted = quoted[: _QUOTE - 1].rstrip() + "…"
         related = first.related[:_RELATED]
         message = (
-            f"… and {n:,} more {first.check} finding{'s' if n != 1 else ''} in this file, "
-            f"not listed (a check lists at most {self.limit} per file; fix those and run "
-            f"again){_QUOTED}{quoted}"
+            f"… and {n:,} more {first.check} finding{'s' if n != 1 else ''} like "
+            f"{'them' if n != 1 else 'it'}, not listed (a check lists at most {self.limit} per "
+            f"file and document; fix those and run again){_QUOTED}{quoted}"
         )
         return replace(first, message=message, severity=over.severity, related=related)

@@ -3,31 +3,62 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import NamedTuple
 
-from provlint import CorpusCheck, Declared, Finding, Location, Severity, hookimpl
+from provlint import (
+    Declared,
+    Document,
+    Emit,
+    Finding,
+    KeyedCheck,
+    Location,
+    Severity,
+    Totals,
+    hookimpl,
+)
 from provlint.dates import parse_declared, parse_instant
-from provlint.model import Corpus, Document
 
 
-@dataclass(frozen=True, slots=True)
-class _Node:
-    """What the check needs of a document (corpus.documents may be streamed
-    from disk, so documents are not kept)."""
+class Holder(NamedTuple):
+    """A document that has the id (the key): a link to the id leads to the
+    first of them, in corpus order."""
+
+    rank: tuple[int, int, str]
+    path: str
+    date: Declared | None
+
+
+class Link(NamedTuple):
+    """One id a document names in `derived_from` (the key's id)."""
 
     path: str
     doc_id: str | None
-    links: tuple[tuple[str, Declared], ...]
+    order: int
+    """The link's place among the document's links."""
+    declared: Declared
     date: Declared | None
 
-    @classmethod
-    def of(cls, doc: Document, links: list[tuple[str, Declared]] | None = None) -> _Node:
-        links = doc.derived_ids() if links is None else links
-        return cls(doc.path, doc.doc_id, tuple(links), doc.first("date"))
+
+class Edge(NamedTuple):
+    """A link that reached a document: an edge of the derivation graph."""
+
+    source: str
+    """The linking document's id (its path when it has none)."""
+    source_path: str
+    source_id: str | None
+    order: int
+    location: Location
+    target: str
+    target_path: str
 
 
-class DerivedFrom(CorpusCheck):
+def _rank(doc: Document) -> tuple[int, int, str]:
+    """The document's place in the corpus: rows by line, then files by path."""
+    return (0, doc.row.line, doc.path) if doc.row is not None else (1, 0, doc.path)
+
+
+class DerivedFrom(KeyedCheck):
     """`derived_from` names an unknown id, forms a cycle, or names a source dated after the copy.
 
     **What it does.** Follows every `derived_from` link (INDEX.md and
@@ -62,89 +93,95 @@ class DerivedFrom(CorpusCheck):
     severity = Severity.ERROR
     options = {"tolerance-days": {"type": "integer", "minimum": 0}}
     defaults = {"tolerance-days": 0}
+    stages = ("id", "graph")
+    records = (Holder, Link, Edge)
 
-    def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
-        # Pass 1: the documents that link, the ids that are linked to, and
-        # which document first holds each id.
-        first_with: dict[str, str] = {}
-        linking: list[_Node] = []
-        targets: set[str] = set()
-        for d in corpus.documents:
-            ident = d.doc_id
-            if ident and ident not in first_with:
-                first_with[ident] = d.path
-            links = d.derived_ids()
-            if links:
-                linking.append(_Node.of(d, links))
-                targets.update(t for t, _ in links)
-        # Pass 2: the documents linked to (the first one with each id).
-        by_id: dict[str, _Node] = {}
-        if targets:
-            for d in corpus.documents:
-                ident = d.doc_id
-                if ident in targets and ident not in by_id and first_with[ident] == d.path:
-                    by_id[ident] = _Node.of(d)
-        graph: dict[str, list[str]] = {}
+    def emit(self, doc: Document) -> Iterator[tuple[tuple[str, ...], Holder | Link]]:
+        ident = doc.doc_id
+        date = doc.first("date")
+        if ident:
+            yield ("id", ident), Holder(_rank(doc), doc.path, date)
+        for order, (target, decl) in enumerate(doc.derived_ids()):
+            yield ("id", target), Link(doc.path, ident, order, decl, date)
+
+    def judge(
+        self, key: tuple[str, ...], records: Sequence[Holder | Link | Edge], totals: Totals
+    ) -> Iterable[Finding | Emit]:
+        if key[0] == "graph":
+            yield from self._cycles([r for r in records if isinstance(r, Edge)])
+            return
+        target = key[1]
+        holders = sorted((r for r in records if isinstance(r, Holder)), key=lambda h: h.rank)
+        src = holders[0] if holders else None
         tol = int(self.config["tolerance-days"])
-        for doc in sorted(linking, key=lambda d: d.path):
-            name = doc.doc_id or doc.path
-            for target, decl in doc.links:
-                loc = decl.location
-                src = by_id.get(target)
-                if target == doc.doc_id:
-                    yield self._at(loc, f"{name} is declared derived from itself", doc)
-                    continue
-                if src is None:
-                    yield self._at(
-                        loc,
-                        f"{name} is declared derived from {target!r}, but no document has "
-                        "that id; expected the id of a document in this corpus",
-                        doc,
-                    )
-                    continue
-                graph.setdefault(name, []).append(target)
-                mine, theirs = doc.date, src.date
-                d_mine = parse_declared(mine.value) if mine else None
-                d_src = parse_declared(theirs.value) if theirs else None
-                i_mine = parse_instant(mine.value) if mine else None
-                i_src = parse_instant(theirs.value) if theirs else None
-                if i_mine and i_src:  # both with offsets: compare the moments
-                    later = (i_src - i_mine).total_seconds() > tol * 86400
-                else:
-                    later = bool(d_mine and d_src and (d_src - d_mine).days > tol)
-                if d_mine and d_src and later:
-                    assert theirs is not None
-                    yield self._at(
-                        loc,
-                        f"{name} is declared derived from {target}, dated {d_src.isoformat()} "
-                        f"({theirs.location}), after the copy's own date {d_mine.isoformat()}; "
-                        "a copy cannot predate its origin",
-                        doc,
-                        related=[theirs.location],
-                    )
-        yield from self._cycles(graph, by_id)
+        for link in sorted((r for r in records if isinstance(r, Link)), key=lambda r: r.path):
+            name = link.doc_id or link.path
+            loc = link.declared.location
+            if target == link.doc_id:
+                yield self._at(loc, f"{name} is declared derived from itself", link.doc_id)
+                continue
+            if src is None:
+                yield self._at(
+                    loc,
+                    f"{name} is declared derived from {target!r}, but no document has "
+                    "that id; expected the id of a document in this corpus",
+                    link.doc_id,
+                )
+                continue
+            yield Emit(
+                ("graph",),
+                Edge(name, link.path, link.doc_id, link.order, loc, target, src.path),
+            )
+            mine, theirs = link.date, src.date
+            d_mine = parse_declared(mine.value) if mine else None
+            d_src = parse_declared(theirs.value) if theirs else None
+            i_mine = parse_instant(mine.value) if mine else None
+            i_src = parse_instant(theirs.value) if theirs else None
+            if i_mine and i_src:  # both with offsets: compare the moments
+                later = (i_src - i_mine).total_seconds() > tol * 86400
+            else:
+                later = bool(d_mine and d_src and (d_src - d_mine).days > tol)
+            if d_mine and d_src and later:
+                assert theirs is not None
+                yield self._at(
+                    loc,
+                    f"{name} is declared derived from {target}, dated {d_src.isoformat()} "
+                    f"({theirs.location}), after the copy's own date {d_mine.isoformat()}; "
+                    "a copy cannot predate its origin",
+                    link.doc_id,
+                    related=[theirs.location],
+                )
 
     def _at(
-        self, loc: Location, message: str, doc: _Node, related: Sequence[Location] = ()
+        self, loc: Location, message: str, doc_id: str | None, related: Sequence[Location] = ()
     ) -> Finding:
-        return self.finding(
-            loc.path, loc.line, loc.column, message, doc_id=doc.doc_id, related=related
-        )
+        return self.finding(loc.path, loc.line, loc.column, message, doc_id=doc_id, related=related)
 
-    def _cycles(self, graph: dict[str, list[str]], by_id: dict[str, _Node]) -> Iterator[Finding]:
+    def _cycles(self, edges: list[Edge]) -> Iterator[Finding]:
         """One finding per strongly connected component of the links (the
         documents derived, through some chain, from each other), however
         many cycles run through it: on its first member's link into one
         shortest cycle, which the message shows, with the members listed
         up to a bound."""
+        edges.sort(key=lambda e: (e.source_path, e.order))
+        graph: dict[str, list[str]] = {}
+        holder: dict[str, str] = {}  # an id -> the path of the document that has it
+        links: dict[str, list[Edge]] = {}  # a path -> its links that reached a document
+        for e in edges:
+            graph.setdefault(e.source, []).append(e.target)
+            holder[e.target] = e.target_path
+            links.setdefault(e.source_path, []).append(e)
         for members in sorted(strongly_connected(graph)):
             first = members[0]
-            doc = by_id[first]
+            path = holder[first]
+            own = links.get(path, [])
             inside = set(members)
             cycle = shortest_cycle(graph, first, inside)
-            links = [decl for t, decl in doc.links if t == cycle[1]]
-            links = links or [decl for t, decl in doc.links if t in inside]
-            loc = links[0].location if links else Location(doc.path, 1, 1)
+            into = [e for e in own if e.target == cycle[1]] or [
+                e for e in own if e.target in inside
+            ]
+            loc = into[0].location if into else Location(path, 1, 1)
+            doc_id = into[0].source_id if into else first
             if len(cycle) <= SHOWN:
                 chain = " -> ".join([*cycle, first])
             else:
@@ -166,8 +203,8 @@ class DerivedFrom(CorpusCheck):
                 loc,
                 f"derived_from forms a cycle: {chain}{joined}; expected each copy to lead "
                 "back to an origin",
-                doc,
-                related=[Location(by_id[c].path, 1, 1, "in the cycle") for c in others],
+                doc_id,
+                related=[Location(holder[c], 1, 1, "in the cycle") for c in others],
             )
 
 
@@ -243,5 +280,5 @@ def shortest_cycle(graph: Mapping[str, Sequence[str]], start: str, inside: set[s
 
 
 @hookimpl
-def provlint_register_checks() -> Sequence[type[CorpusCheck]]:
+def provlint_register_checks() -> Sequence[type[KeyedCheck]]:
     return [DerivedFrom]

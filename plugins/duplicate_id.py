@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
-from provlint import CorpusCheck, Finding, Location, Severity, hookimpl
-from provlint.model import Corpus
+from provlint import (
+    Catalogue,
+    Document,
+    DocumentCheck,
+    Finding,
+    KeyedCheck,
+    Location,
+    Severity,
+    Totals,
+    hookimpl,
+)
+from provlint.discovery import safe_relpath
 
 
-@dataclass(frozen=True)
-class _Claim:
-    owner: str  # the document (or bare row) that claims the id
+class Claim(NamedTuple):
+    """One declaration of an id: an INDEX.md row's `id` cell, or a header's
+    `id` field."""
+
+    rank: tuple[int, int, str]
+    """Which claim comes first: rows by line, then headers (by their
+    document's row line, then path)."""
+    owner: str
+    """The document that claims the id (a row that names no document is
+    its own owner, ``INDEX.md:LINE``)."""
     location: Location
     what: str
 
 
-class DuplicateId(CorpusCheck):
+class DuplicateId(DocumentCheck, KeyedCheck):
     """One id on two rows or in two headers, or a header id that differs from its row's id.
 
     **What it does.** Collects every id the corpus declares: each INDEX.md
@@ -39,66 +56,79 @@ class DuplicateId(CorpusCheck):
     code = "PV103"
     name = "duplicate-id"
     severity = Severity.ERROR
+    stages = ("id",)
+    records = (Claim,)
+    lonely = frozenset({"id"})
 
-    def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
-        cat = corpus.catalogue
-        # The first claim of each id; a later one is reported as it is met,
-        # so 400,000 rows sharing one id hold one claim, not 400,000.
-        first: dict[str, _Claim] = {}
-        # Paths, not documents: corpus.documents may be streamed from disk.
-        paths_by_row = {d.row.line: d.path for d in corpus.documents if d.row is not None}
+    def emit_catalogue(self, catalogue: Catalogue) -> Iterator[tuple[tuple[str, str], Claim]]:
+        cat = catalogue
+        seen: set[str] = set()
         for row in cat.rows:
+            # The row's document, as the runner joins them: the first row
+            # naming a file; any other row stands for itself.
+            owner = f"{cat.path}:{row.line}"
+            if row.file:
+                norm = safe_relpath(row.file)[0] or row.file
+                if norm not in seen:
+                    seen.add(norm)
+                    owner = norm
             rid = row.id
             if not rid:
                 continue
-            owner = paths_by_row.get(row.line) or f"{cat.path}:{row.line}"
-            yield from self._claim(
-                first,
-                rid,
-                _Claim(
-                    owner,
-                    row.location(cat.path, "id", "INDEX.md row"),
-                    f"{owner} ({cat.path}:{row.line})",
-                ),
-            )
-        for doc in corpus.documents:
-            header = doc.header
-            hid = header.fields.get("id") if header is not None else None
-            if not isinstance(hid, str) or not hid:
-                continue
-            line, col = header.position("id") if header is not None else (1, 1)
-            loc = Location(doc.path, line, col, "header id")
-            row_id = doc.row.id if doc.row is not None else None
-            if row_id is not None and row_id != hid:
-                yield self.finding(
-                    doc.path,
-                    line,
-                    col,
-                    f"header id {hid!r} differs from the id {row_id!r} of its INDEX.md row "
-                    f"(line {doc.row.line if doc.row else 0}); expected the same id in both",
-                    doc_id=row_id,
-                    related=[doc.row.location(cat.path, "id", "INDEX.md row")] if doc.row else [],
-                )
-            yield from self._claim(
-                first, hid, _Claim(doc.path, loc, f"{doc.path} (header, line {line})")
+            yield ("id", rid), Claim(
+                (0, row.line, ""),
+                owner,
+                row.location(cat.path, "id", "INDEX.md row"),
+                f"{owner} ({cat.path}:{row.line})",
             )
 
-    def _claim(self, first: dict[str, _Claim], ident: str, claim: _Claim) -> Iterator[Finding]:
-        """Record ``claim`` on ``ident``, or report it when another owner
-        claimed the id first."""
-        earlier = first.setdefault(ident, claim)
-        if earlier is claim or claim.owner == earlier.owner:
+    def emit(self, doc: Document) -> Iterator[tuple[tuple[str, str], Claim]]:
+        header = doc.header
+        hid = header.fields.get("id") if header is not None else None
+        if not isinstance(hid, str) or not hid or header is None:
             return
-        yield self.finding(
-            claim.location.path,
-            claim.location.line,
-            claim.location.column,
-            f"id {ident!r} is already used by {earlier.what}; expected ids unique in the corpus",
-            doc_id=ident,
-            related=[earlier.location],
-        )
+        line, col = header.position("id")
+        rank = (1, doc.row.line if doc.row is not None else 1 << 62, doc.path)
+        loc = Location(doc.path, line, col, "header id")
+        yield ("id", hid), Claim(rank, doc.path, loc, f"{doc.path} (header, line {line})")
+
+    def check_document(self, doc: Document) -> Iterator[Finding]:
+        header = doc.header
+        hid = header.fields.get("id") if header is not None else None
+        row = doc.row
+        if not isinstance(hid, str) or not hid or header is None or row is None:
+            return
+        if row.id is not None and row.id != hid:
+            line, col = header.position("id")
+            yield self.finding(
+                doc.path,
+                line,
+                col,
+                f"header id {hid!r} differs from the id {row.id!r} of its INDEX.md row "
+                f"(line {row.line}); expected the same id in both",
+                doc_id=row.id,
+                related=[row.location(doc.index_path, "id", "INDEX.md row")],
+            )
+
+    def judge(
+        self, key: tuple[str, str], records: Sequence[Claim], totals: Totals
+    ) -> Iterable[Finding]:
+        ident = key[1]
+        claims = sorted(records, key=lambda c: c.rank)
+        first = claims[0]
+        for claim in claims[1:]:
+            if claim.owner == first.owner:
+                continue
+            yield self.finding(
+                claim.location.path,
+                claim.location.line,
+                claim.location.column,
+                f"id {ident!r} is already used by {first.what}; expected ids unique in the corpus",
+                doc_id=ident,
+                related=[first.location],
+            )
 
 
 @hookimpl
-def provlint_register_checks() -> Sequence[type[CorpusCheck]]:
+def provlint_register_checks() -> Sequence[type[KeyedCheck]]:
     return [DuplicateId]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from provlint import CorpusCheck, Finding, Location, Severity, hookimpl
+from provlint import Catalogue, CatalogueCheck, Finding, Location, Severity, hookimpl
 from provlint.discovery import safe_relpath
-from provlint.model import Corpus
 
 
-class IndexSchema(CorpusCheck):
+class IndexSchema(CatalogueCheck):
     """INDEX.md is missing, has no catalogue table, or a row breaks the schema.
 
     **What it does.** Reads INDEX.md's catalogue table (the first Markdown
@@ -35,10 +34,10 @@ class IndexSchema(CorpusCheck):
     name = "index-schema"
     severity = Severity.ERROR
 
-    def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
+    def check_catalogue(self, catalogue: Catalogue) -> Iterator[Finding]:
         from provlint.schema import iter_errors
 
-        cat = corpus.catalogue
+        cat = catalogue
         if not cat.exists:
             why = f" ({cat.read_error})" if cat.read_error else ""
             yield self.finding(
@@ -86,5 +85,5 @@ class IndexSchema(CorpusCheck):
 
 
 @hookimpl
-def provlint_register_checks() -> Sequence[type[CorpusCheck]]:
+def provlint_register_checks() -> Sequence[type[CatalogueCheck]]:
     return [IndexSchema]
