@@ -81,11 +81,12 @@ def corpus_phase(
             by_check[name].append(((0, path), seq, key, record))
         for spec, keyed in selection.keyed:
             entries = by_check.pop(spec.name)
+            emitters = len({source for source, *_ in entries if source[0] == 0})
             found = run_keyed(
                 spec,
                 keyed,
                 entries,
-                totals,
+                totals._replace(emitters=emitters),
                 budget=budget,
                 seconds=seconds,
                 errors=errors,

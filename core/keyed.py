@@ -83,6 +83,8 @@ class Totals(NamedTuple):
 
     documents: int
     """Documents in the corpus (catalogue rows and discovered files)."""
+    emitters: int = 0
+    """Documents that emitted at least one record for this check."""
 
 
 class KeyedCheck(Check):

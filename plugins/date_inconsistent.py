@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import re
 import sys
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterator, Sequence
 from datetime import date, timedelta
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from provlint import CorpusCheck, Document, DocumentCheck, Finding, Location, Severity, hookimpl
+from provlint import Document, Emit, Finding, KeyedCheck, Location, Severity, Totals, hookimpl
 from provlint.dates import parse_declared
-from provlint.model import Corpus
 
 if TYPE_CHECKING:
     from provlint.datetext import TextIndex
 
-KEY = "date-inconsistent"
 _RARE = 6  # rarest names per document that key the story buckets
 _BUCKET_CAP = 64  # a pair of names shared by more documents is not a story
 _EXACT_UP_TO = 1000  # corpora up to this size compare every pair sharing a name
@@ -79,7 +77,39 @@ def _phrase(body: str, start: int, end: int, clause_start: int, words: int = 4) 
     return text.strip(" ,;:.(\"'“”")
 
 
-class DateInconsistent(DocumentCheck, CorpusCheck):
+class Info(NamedTuple):
+    """A document's date and what its text says against it."""
+
+    doc_id: str | None
+    date: str | None
+    """The declared (or inferred) date, ISO."""
+    where: tuple[str, int, int] | None
+    inferred: str
+    evidence: tuple[tuple[Any, ...], ...]
+    """Each contradicting mention: (line, column, phrase, resolved date,
+    rule, severity)."""
+
+
+class Member(NamedTuple):
+    """A document on the story graph: by its id (a ``derived_from`` link
+    joins two), or by its names."""
+
+    path: str
+    date: str | None
+    names: tuple[str, ...] = ()
+    rank: tuple[int, int, str] = (0, 0, "")
+    holds: bool = False
+    """Under an id key: the document has the id (else it links to it)."""
+
+
+class NameCount(NamedTuple):
+    """How many dated documents mention one of the document's names."""
+
+    name: str
+    documents: int
+
+
+class DateInconsistent(KeyedCheck):
     """The text contradicts the declared date: later events told as past, wrong weekdays, outliers.
 
     **What it does.** Reads every date the text mentions and tests it
@@ -163,11 +193,18 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
         "min-story-size": 2,
     }
 
+    stages = ("id", "name", "df", "bucket", "pair", "nb")
+    records = (Info, Member, NameCount)
+    lonely = frozenset({"id", "name", "bucket"})
+
+    def totals_key(self, totals: Totals) -> Hashable:
+        return totals.documents <= _EXACT_UP_TO
+
     # ------------------------------------------------------------------
-    # Document phase: evidence from the text, kept in the summary
+    # Document phase: evidence from the text, and the story keys
     # ------------------------------------------------------------------
 
-    def check_document(self, doc: Document) -> Iterator[Finding]:
+    def emit(self, doc: Document) -> Iterator[tuple[tuple[Any, ...], Info | Member]]:
         from provlint.datetext import body_index, body_mentions, standalone_date
 
         declared = doc.first("date")
@@ -182,15 +219,28 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
                 when = inferred.date
                 loc = Location(doc.path, inferred.line, inferred.column, "inferred date")
                 label = f"date inferred from line {inferred.line}"
-        info: dict[str, Any] = {
-            "date": when.isoformat() if when else None,
-            "where": (loc.path, loc.line, loc.column) if loc else None,
-            "inferred": label,
-            "evidence": self._evidence(body, mentions, when, index) if when else [],
-            "names": story_names(body) if body else (),
-        }
-        doc.summary[KEY] = info
-        return iter(())
+        iso = when.isoformat() if when else None
+        evidence = self._evidence(body, mentions, when, index) if when else []
+        yield ("nb", doc.path), Info(
+            doc.doc_id,
+            iso,
+            (loc.path, loc.line, loc.column) if loc else None,
+            label,
+            tuple(evidence),
+        )
+        rank = (0, doc.row.line, doc.path) if doc.row is not None else (1, 0, doc.path)
+        if doc.doc_id:
+            yield ("id", doc.doc_id), Member(doc.path, iso, rank=rank, holds=True)
+        for ident, _ in doc.derived_ids():
+            yield ("id", ident), Member(doc.path, iso, rank=rank)
+        names = story_names(body) if body and iso else ()
+        if not names:
+            return
+        member = Member(doc.path, iso, names)
+        for name in names:
+            yield ("name", name), member
+        if doc.corpus_size > _EXACT_UP_TO:
+            yield ("df", doc.path), member
 
     def _evidence(
         self, body: str, mentions: list[Any], when: date, index: TextIndex | None = None
@@ -294,147 +344,161 @@ class DateInconsistent(DocumentCheck, CorpusCheck):
         return out
 
     # ------------------------------------------------------------------
-    # Corpus phase: stories, then one finding per document
+    # Corpus phase: the story graph, then one finding per document
     # ------------------------------------------------------------------
 
-    def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
-        from provlint.datetext import shorten
-
-        # Ids, not documents: corpus.documents may be streamed from disk.
-        infos: dict[str, dict[str, Any]] = {}
-        ids: dict[str, str | None] = {}
-        for d in corpus.documents:
-            if d.summary.get(KEY):
-                infos[d.path] = d.summary[KEY]
-                ids[d.path] = d.doc_id
-        outliers = self._outliers(corpus, infos)
-        for path in sorted(ids):
-            info = infos[path]
-            evidence = info["evidence"]
-            story = outliers.get(path)
-            if not evidence and not story:
-                continue
-            where = info["where"]
-            decl_loc = Location(where[0], where[1], where[2], "declared date") if where else None
-            if info["inferred"]:
-                head = f"{info['inferred']} ({info['date']})"
-            else:
-                origin = f"{shorten(where[0], _PATH_CHARS)}:{where[1]}" if where else "?"
-                head = f"declared {info['date']} ({origin})"
-            # The first mentions are quoted, each cut to a bounded length;
-            # the rest are counted, so the message stays short however many
-            # dates the text holds.
-            parts = [
-                f'"{shorten(phrase)}" (line {line}) {rule}'
-                for line, _col, phrase, _iso, rule, _sev in evidence[:_QUOTED]
-            ]
-            if len(evidence) > _QUOTED:
-                parts.append(
-                    f"and {len(evidence) - _QUOTED} more from line {evidence[_QUOTED][0]} on"
-                )
-            related = [decl_loc] if decl_loc else []
-            if story:
-                others, lo, hi = story
-                span = lo if lo == hi else f"{lo}..{hi}"
-                parts.append(
-                    f"the {len(others)} other document{'s' if len(others) != 1 else ''} on this "
-                    f"story {'are' if len(others) != 1 else 'is'} dated {span}"
-                )
-                related.extend(Location(p, 1, 1, "same story") for p in others[:10])
-            severities = {sev for *_, sev in evidence}
-            severity = Severity.ERROR if "error" in severities else Severity.WARNING
-            line, col = (evidence[0][0], evidence[0][1]) if evidence else (1, 1)
-            yield self.finding(
-                path,
-                line,
-                col,
-                f"{head} but " + "; ".join(parts),
-                doc_id=ids[path],
-                related=related,
-                severity=severity,
-            )
-
-    def _outliers(
-        self, corpus: Corpus, infos: dict[str, Any]
-    ) -> dict[str, tuple[list[str], str, str]]:
-        dated = {p: date.fromisoformat(i["date"]) for p, i in infos.items() if i.get("date")}
-        if len(dated) < 3:
-            return {}
-        neighbours: dict[str, set[str]] = defaultdict(set)
-        # derived_from links
-        by_id = {d.doc_id: d.path for d in corpus.documents if d.doc_id}
-        for d in corpus.documents:
-            for ident, _ in d.derived_ids():
-                other = by_id.get(ident)
-                if other and other != d.path:
-                    neighbours[d.path].add(other)
-                    neighbours[other].add(d.path)
-        # Shared names: every candidate pair is verified on the full name sets.
-        min_names = int(self.config["story-min-names"])
-        min_overlap = float(self.config["story-min-overlap"])
-        names = {p: frozenset(infos[p].get("names") or ()) for p in dated}
-        for p, q in self._candidate_pairs(names, min_names):
-            k = len(names[p] & names[q])
-            if k >= min_names and k / min(len(names[p]), len(names[q])) >= min_overlap:
-                neighbours[p].add(q)
-                neighbours[q].add(p)
-        return self._flag(neighbours, dated)
+    def judge(
+        self, key: tuple[Any, ...], records: Sequence[Any], totals: Totals
+    ) -> Iterator[Finding | Emit]:
+        stage = key[0]
+        if stage == "id":
+            yield from self._linked(records)
+        elif stage == "name":
+            yield from self._named(key[1], records, totals)
+        elif stage == "df":
+            yield from self._rare(records)
+        elif stage == "bucket":
+            if len(records) <= _BUCKET_CAP:
+                yield from self._pairs(records)
+        elif stage == "pair":
+            yield from self._verified(records)
+        else:
+            yield from self._judged(key[1], records)
 
     @staticmethod
-    def _candidate_pairs(
-        names: dict[str, frozenset[str]], min_names: int
-    ) -> Iterator[tuple[str, str]]:
-        """Pairs of documents that may share enough names. Up to
-        ``_EXACT_UP_TO`` documents: every pair sharing a name (exact). Beyond:
-        documents meet in buckets keyed by a pair of their rarest names, so
-        the work stays near-linear in the corpus size."""
-        df: Counter[str] = Counter()
-        for ns in names.values():
-            df.update(ns)
-        seen: set[tuple[str, str]] = set()
-        if len(names) <= _EXACT_UP_TO:
-            index: dict[str, list[str]] = defaultdict(list)
-            for p, ns in names.items():
-                for n in ns:
-                    index[n].append(p)
-            common = max(50, len(names) // 20)  # a name this common is no story marker
-            groups: Iterator[list[str]] = (m for m in index.values() if len(m) <= common)
-        else:
-            buckets: dict[tuple[str, str], list[str]] = defaultdict(list)
-            for p, ns in names.items():
-                if len(ns) < min_names:
-                    continue
-                rare = sorted((n for n in ns if df[n] > 1), key=lambda n: (df[n], n))[:_RARE]
-                for key in combinations(rare, 2):
-                    buckets[key].append(p)
-            groups = (m for m in buckets.values() if len(m) <= _BUCKET_CAP)
-        for members in groups:
-            for p, q in combinations(sorted(members), 2):
-                if (p, q) not in seen:
-                    seen.add((p, q))
-                    yield p, q
+    def _edge(a: Member, b: Member) -> Iterator[Emit]:
+        """Two documents on one story: each is the other's neighbour."""
+        yield Emit(("nb", a.path), Member(b.path, b.date))
+        yield Emit(("nb", b.path), Member(a.path, a.date))
 
-    def _flag(
-        self, neighbours: dict[str, set[str]], dated: dict[str, date]
-    ) -> dict[str, tuple[list[str], str, str]]:
-        out: dict[str, tuple[list[str], str, str]] = {}
+    def _linked(self, members: Sequence[Member]) -> Iterator[Emit]:
+        """A ``derived_from`` link joins a document to the one with the id
+        (the last of them in corpus order, should several have it)."""
+        holders = [m for m in members if m.holds]
+        if not holders:
+            return
+        holder = max(holders, key=lambda m: m.rank)
+        for m in members:
+            if not m.holds and m.path != holder.path:
+                yield from self._edge(m, holder)
+
+    def _pairs(self, members: Sequence[Member]) -> Iterator[Emit]:
+        """Every pair of ``members`` becomes a candidate story pair."""
+        by_path = {m.path: m for m in members}
+        for p, q in combinations(sorted(by_path), 2):
+            yield Emit(("pair", p, q), by_path[p])
+            yield Emit(("pair", p, q), by_path[q])
+
+    def _named(self, name: str, members: Sequence[Member], totals: Totals) -> Iterator[Emit]:
+        """A name several dated documents mention. In a small corpus its
+        documents are candidate pairs (unless it is too common to mark a
+        story); in a large one, each document learns how common it is."""
+        if totals.documents <= _EXACT_UP_TO:
+            if len(members) <= max(50, totals.documents // 20):
+                yield from self._pairs(members)
+            return
+        for m in members:
+            yield Emit(("df", m.path), NameCount(name, len(members)))
+
+    def _rare(self, records: Sequence[Member | NameCount]) -> Iterator[Emit]:
+        """A document's rarest names key the story buckets it joins."""
+        own = [r for r in records if isinstance(r, Member)]
+        if not own:
+            return
+        me = own[0]
+        if len(me.names) < int(self.config["story-min-names"]):
+            return
+        counts = {r.name: r.documents for r in records if isinstance(r, NameCount)}
+        rare = sorted((n for n in me.names if counts.get(n, 1) > 1), key=lambda n: (counts[n], n))
+        for a, b in combinations(rare[:_RARE], 2):
+            yield Emit(("bucket", a, b), me)
+
+    def _verified(self, members: Sequence[Member]) -> Iterator[Emit]:
+        """A candidate pair, checked on the two documents' full name sets."""
+        by_path = {m.path: m for m in members}
+        if len(by_path) != 2:
+            return
+        a, b = by_path.values()
+        min_names = int(self.config["story-min-names"])
+        k = len(set(a.names) & set(b.names))
+        if k >= min_names and k / min(len(a.names), len(b.names)) >= float(
+            self.config["story-min-overlap"]
+        ):
+            yield from self._edge(a, b)
+
+    def _judged(self, path: str, records: Sequence[Info | Member]) -> Iterator[Finding]:
+        """One finding per document: its evidence, and whether it is an
+        outlier on its story."""
+        from provlint.datetext import shorten
+
+        own = [r for r in records if isinstance(r, Info)]
+        if not own:
+            return
+        info = own[0]
+        evidence = info.evidence
+        story = self._outlier(info, [r for r in records if isinstance(r, Member)])
+        if not evidence and not story:
+            return
+        where = info.where
+        decl_loc = Location(where[0], where[1], where[2], "declared date") if where else None
+        if info.inferred:
+            head = f"{info.inferred} ({info.date})"
+        else:
+            origin = f"{shorten(where[0], _PATH_CHARS)}:{where[1]}" if where else "?"
+            head = f"declared {info.date} ({origin})"
+        # The first mentions are quoted, each cut to a bounded length; the
+        # rest are counted, so the message stays short however many dates
+        # the text holds.
+        parts = [
+            f'"{shorten(phrase)}" (line {line}) {rule}'
+            for line, _col, phrase, _iso, rule, _sev in evidence[:_QUOTED]
+        ]
+        if len(evidence) > _QUOTED:
+            parts.append(f"and {len(evidence) - _QUOTED} more from line {evidence[_QUOTED][0]} on")
+        related = [decl_loc] if decl_loc else []
+        if story:
+            others, lo, hi = story
+            span = lo if lo == hi else f"{lo}..{hi}"
+            parts.append(
+                f"the {len(others)} other document{'s' if len(others) != 1 else ''} on this "
+                f"story {'are' if len(others) != 1 else 'is'} dated {span}"
+            )
+            related.extend(Location(p, 1, 1, "same story") for p in others[:10])
+        severities = {sev for *_, sev in evidence}
+        severity = Severity.ERROR if "error" in severities else Severity.WARNING
+        line, col = (evidence[0][0], evidence[0][1]) if evidence else (1, 1)
+        yield self.finding(
+            path,
+            line,
+            col,
+            f"{head} but " + "; ".join(parts),
+            doc_id=info.doc_id,
+            related=related,
+            severity=severity,
+        )
+
+    def _outlier(
+        self, info: Info, neighbours: Sequence[Member]
+    ) -> tuple[list[str], str, str] | None:
+        """(the other members, their earliest and latest date) when the
+        document is dated far from every other member of its story, and
+        those agree among themselves; else None."""
+        if not info.date:
+            return None
+        own = date.fromisoformat(info.date)
+        dated = {m.path: date.fromisoformat(m.date) for m in neighbours if m.date}
+        others = sorted(dated)
+        if len(others) < int(self.config["min-story-size"]):
+            return None
+        when = [dated[q] for q in others]
+        if (max(when) - min(when)).days > int(self.config["story-days"]):
+            return None
         far = timedelta(days=int(self.config["outlier-days"]))
-        tight = int(self.config["story-days"])
-        need = int(self.config["min-story-size"])
-        for p, group in neighbours.items():
-            if p not in dated:
-                continue
-            others = sorted(q for q in group if q in dated)
-            if len(others) < need:
-                continue
-            when = [dated[q] for q in others]
-            if (max(when) - min(when)).days > tight:
-                continue
-            if all(abs(dated[p] - w) > far for w in when):
-                out[p] = (others, min(when).isoformat(), max(when).isoformat())
-        return out
+        if all(abs(own - w) > far for w in when):
+            return others, min(when).isoformat(), max(when).isoformat()
+        return None
 
 
 @hookimpl
-def provlint_register_checks() -> Sequence[type[DocumentCheck]]:
+def provlint_register_checks() -> Sequence[type[KeyedCheck]]:
     return [DateInconsistent]

@@ -2,27 +2,74 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from datetime import date
-from itertools import chain
-from typing import TYPE_CHECKING, Any
+from itertools import combinations
+from typing import Any, NamedTuple
 
-from provlint import CorpusCheck, Document, DocumentCheck, Finding, Location, Severity, hookimpl
-from provlint.model import Corpus
+from provlint import Document, Emit, Finding, KeyedCheck, Location, Severity, Totals, hookimpl
 
-if TYPE_CHECKING:
-    from provlint.similarity import Pair
-
-KEY = "duplicate-content"
+_BUCKET_CAP = 100
+"""An LSH bucket with more documents than this is skipped (as lsh_pairs does)."""
 
 
-def _derived(doc: Document) -> set[str]:
-    return {ident for ident, _ in doc.derived_ids()}
+def _order(path: str, day: date | None) -> tuple[int, str, str]:
+    """Which of two copies is taken as the earlier one: the earlier declared
+    date, a dated document before an undated one, then the path."""
+    return (0, day.isoformat(), path) if day else (1, "", path)
 
 
-class DuplicateContent(DocumentCheck, CorpusCheck):
+class Text(NamedTuple):
+    """A document's folded text, under the key of its hash."""
+
+    path: str
+    doc_id: str | None
+    derived: tuple[str, ...]
+    """The ids it names in ``derived_from``."""
+    order: tuple[int, str, str]
+    size: int
+    """Distinct shingles."""
+    shingles: array[int] | None
+    """Every shingle (corpora up to ``exact-limit``)."""
+    sig: array[int] | None
+    """The MinHash signature (larger corpora)."""
+
+
+class Rep(NamedTuple):
+    """The earliest document of a group of identical texts, which stands for
+    the group in the near-duplicate comparison."""
+
+    path: str
+    doc_id: str | None
+    order: tuple[int, str, str]
+    ids: tuple[str, ...]
+    """The ids of every document of the group."""
+    derived: tuple[str, ...]
+    """Every id the group's documents name in ``derived_from``."""
+    size: int
+    shingles: array[int] | None
+    sig: array[int] | None
+
+    def declares(self, other: Rep) -> bool:
+        """True when a document of one group names one of the other in
+        ``derived_from``, or both name the same origin."""
+        mine, theirs = set(self.derived), set(other.derived)
+        return bool(mine & set(other.ids) or theirs & set(self.ids) or mine & theirs)
+
+
+class Near(NamedTuple):
+    """An earlier document that the key's document nearly duplicates."""
+
+    copy_id: str | None
+    order: tuple[int, str, str]
+    path: str
+    jaccard: float
+    containment: float
+
+
+class DuplicateContent(KeyedCheck):
     """Two documents carry the same text, and neither declares the other in `derived_from`.
 
     **What it does.** Folds each text (case, whitespace, punctuation and
@@ -77,150 +124,165 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
     code = "PV302"
     name = "duplicate-content"
     severity = Severity.ERROR
-    scope = "corpus"
     options = {
         "threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
         "exact-limit": {"type": "integer", "minimum": 0},
         "min-words": {"type": "integer", "minimum": 1},
     }
     defaults = {"threshold": 0.8, "exact-limit": 3000, "min-words": 30}
+    stages = ("text", "all", "band", "pair", "near")
+    records = (Text, Rep, Near)
+    lonely = frozenset({"band"})
 
     def corpus_size_breaks(self) -> tuple[int, ...]:
         return (int(self.config["exact-limit"]),)
 
-    def check_document(self, doc: Document) -> Iterator[Finding]:
+    def totals_key(self, totals: Totals) -> Hashable:
+        return totals.documents <= int(self.config["exact-limit"])
+
+    def emit(self, doc: Document) -> Iterator[tuple[tuple[str, str], Text]]:
+        from provlint.dates import parse_declared
         from provlint.similarity import signature, text_print
 
         if doc.text is None:
-            return iter(())
+            return
         count, digest, hashes = text_print(doc.body)
         if count < int(self.config["min-words"]):
-            return iter(())
-        info: dict[str, Any] = {"hash": digest, "size": len(hashes), "words": count}
-        if doc.corpus_size <= int(self.config["exact-limit"]):
-            info["set"] = hashes
-        else:
-            info["sig"] = signature(hashes)
-        doc.summary[KEY] = info
-        return iter(())
+            return
+        decl = doc.first("date")
+        day = parse_declared(decl.value) if decl is not None else None
+        exact = doc.corpus_size <= int(self.config["exact-limit"])
+        derived = tuple(sorted({ident for ident, _ in doc.derived_ids()}))
+        yield (
+            ("text", digest),
+            Text(
+                doc.path,
+                doc.doc_id,
+                derived,
+                _order(doc.path, day),
+                len(hashes),
+                hashes if exact else None,
+                None if exact else signature(hashes),
+            ),
+        )
 
-    def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
-        from provlint.dates import parse_declared
-        from provlint.similarity import exact_pairs, lsh_pairs
+    def judge(
+        self, key: tuple[Any, ...], records: Sequence[Any], totals: Totals
+    ) -> Iterable[Finding | Emit]:
+        stage = key[0]
+        if stage == "text":
+            return self._group(records, totals)
+        if stage == "all":
+            return self._exact(records)
+        if stage == "band":
+            return self._bucket(records)
+        if stage == "pair":
+            return self._pair(key, records)
+        return self._near(key, records)
 
-        # What the pairs need of each document, not the documents: they may
-        # be streamed from disk.
-        docs: dict[str, _Doc] = {}
-        infos: dict[str, Any] = {}
-        for d in corpus.documents:
-            if KEY in d.summary:
-                decl = d.first("date")
-                day = parse_declared(decl.value) if decl is not None else None
-                docs[d.path] = _Doc(d.doc_id, frozenset(_derived(d)), day)
-                infos[d.path] = d.summary[KEY]
-        order = {p: _order(p, doc) for p, doc in docs.items()}
-
-        # Exact duplicates first, by hash: each group is scored once, through
-        # its representative (the earliest-dated member, else the first by
-        # path), so n copies of one text cost n, not n * n.
-        by_hash: dict[str, list[str]] = defaultdict(list)
-        for p in sorted(infos, key=order.__getitem__):
-            by_hash[infos[p]["hash"]].append(p)
-        found: list[tuple[str, str, Pair | None, int]] = []  # copy, origin, scores, group size
-        links: dict[str, _Links] = {}  # representative -> what its group declares
-        for group in by_hash.values():
-            rep = group[0]
-            if len(group) == 1:
-                doc = docs[rep]
-                links[rep] = _Links(frozenset((doc.doc_id,) if doc.doc_id else ()), doc.derived)
-                continue
-            members = [docs[p] for p in group]
-            links[rep] = _Links(
-                frozenset(m.doc_id for m in members if m.doc_id),
-                frozenset().union(*(m.derived for m in members)),
-            )
+    def _group(self, records: Sequence[Text], totals: Totals) -> Iterator[Finding | Emit]:
+        """A group of identical texts: every copy not documented by a link
+        is reported once, against the earliest; the earliest goes on to the
+        near-duplicate comparison for all of them."""
+        members = sorted(records, key=lambda t: t.order)
+        rep = members[0]
+        ids = tuple(sorted({m.doc_id for m in members if m.doc_id}))
+        derived = tuple(sorted({d for m in members for d in m.derived}))
+        size = len(members)
+        if size > 1:
             for first in _undeclared_families(members):
-                found.append((group[first], rep, None, len(group)))
+                copy = members[first]
+                yield self._report(copy.path, copy.doc_id, rep.path, None, size)
+        out = Rep(rep.path, rep.doc_id, rep.order, ids, derived, rep.size, rep.shingles, rep.sig)
+        if totals.documents <= int(self.config["exact-limit"]):
+            yield Emit(("all",), out)
+            return
+        from provlint.similarity import BAND_ROWS, EMPTY, SIG_BINS
 
-        # Near duplicates among the representatives: each document is
-        # reported at most once, against the earliest of the earlier
-        # documents it nearly duplicates without a declared link.
-        threshold = float(self.config["threshold"])
-        sets = {p: infos[p]["set"] for p in links if "set" in infos[p]}
-        sigs = {p: (infos[p]["sig"], infos[p]["size"]) for p in links if "sig" in infos[p]}
-        if len(sets) < 2:
-            sets = {}  # nothing to compare it with: no index of its shingles
-        near: dict[str, Pair] = {}
-        for pair in chain(exact_pairs(sets, threshold), lsh_pairs(sigs, threshold)):
-            a, b = sorted((pair.a, pair.b), key=order.__getitem__)
-            if links[a].declares(links[b]):
+        sig = rep.sig
+        if sig is None:
+            return
+        for band in range(SIG_BINS // BAND_ROWS):
+            rows = sig[band * BAND_ROWS : band * BAND_ROWS + BAND_ROWS]
+            if all(v == EMPTY for v in rows):
                 continue
-            best = near.get(b)
-            if best is None or order[a] < order[_origin(best, b)]:
-                near[b] = pair
-        for copy, pair in near.items():
-            found.append((copy, _origin(pair, copy), pair, 1))
+            yield Emit(("band", band, int.from_bytes(rows.tobytes(), "little")), out)
 
-        for copy, origin, scored, size in sorted(found, key=lambda f: f[0]):
-            if scored is None:
-                what = "an exact duplicate"
-                scores = "same words once case, punctuation and digits are folded"
-            else:
-                what = "a near duplicate"
-                scores = f"containment {scored.containment:.2f}, Jaccard {scored.jaccard:.2f}"
-            many = (
-                f"; {size:,} documents have this text, and copies are reported against the earliest"
-                if size > 2
-                else ""
-            )
-            yield self.finding(
-                copy,
-                1,
-                1,
-                f"the text is {what} of {origin} ({scores}){many}; expected a derived_from "
-                "link between them, or one copy removed",
-                doc_id=docs[copy].doc_id,
-                related=[Location(origin, 1, 1, "the earlier copy")],
+    def _exact(self, reps: Sequence[Rep]) -> Iterator[Emit]:
+        """Every pair of groups scored exactly (small corpora)."""
+        from provlint.similarity import exact_pairs
+
+        by_path = {r.path: r for r in reps if r.shingles is not None}
+        if len(by_path) < 2:
+            return
+        sets = {p: r.shingles for p, r in by_path.items()}
+        for pair in exact_pairs(sets, float(self.config["threshold"])):  # type: ignore[arg-type]
+            yield from self._candidate(
+                by_path[pair.a], by_path[pair.b], pair.jaccard, pair.containment
             )
 
+    def _bucket(self, reps: Sequence[Rep]) -> Iterator[Emit]:
+        """One LSH bucket: its pairs of groups become candidates."""
+        if len(reps) > _BUCKET_CAP:
+            return
+        for a, b in combinations(sorted(reps, key=lambda r: r.path), 2):
+            yield Emit(("pair", a.path, b.path), a)
+            yield Emit(("pair", a.path, b.path), b)
 
-@dataclass(frozen=True, slots=True)
-class _Doc:
-    """What the corpus phase needs of a document."""
+    def _pair(self, key: tuple[Any, ...], reps: Sequence[Rep]) -> Iterator[Emit]:
+        """A candidate pair (met in one or more buckets), scored from the
+        signatures."""
+        from provlint.similarity import estimate
 
-    doc_id: str | None
-    derived: frozenset[str]
-    date: date | None
+        by_path = {r.path: r for r in reps}
+        a, b = by_path[key[1]], by_path[key[2]]
+        if a.sig is None or b.sig is None:
+            return
+        jac, con = estimate(a.sig, b.sig, a.size, b.size)
+        threshold = float(self.config["threshold"])
+        if jac >= threshold or con >= threshold:
+            yield from self._candidate(a, b, jac, con)
 
+    def _candidate(self, x: Rep, y: Rep, jaccard: float, containment: float) -> Iterator[Emit]:
+        """A scored near-duplicate pair of groups, unless a link documents it:
+        the later one is a candidate copy of the earlier."""
+        a, b = sorted((x, y), key=lambda r: r.order)
+        if a.declares(b):
+            return
+        yield Emit(("near", b.path), Near(b.doc_id, a.order, a.path, jaccard, containment))
 
-def _order(path: str, doc: _Doc) -> tuple[int, str, str]:
-    """Which of two copies is taken as the earlier one: the earlier declared
-    date, a dated document before an undated one, then the path."""
-    return (0, doc.date.isoformat(), path) if doc.date else (1, "", path)
+    def _near(self, key: tuple[Any, ...], partners: Sequence[Near]) -> Iterator[Finding]:
+        """A near duplicate, reported once: against the earliest document it
+        nearly duplicates."""
+        best = min(partners, key=lambda n: n.order)
+        yield self._report(key[1], best.copy_id, best.path, best, 1)
 
-
-def _origin(pair: Pair, copy: str) -> str:
-    """The other document of ``pair``."""
-    return pair.a if pair.b == copy else pair.b
-
-
-@dataclass(frozen=True, slots=True)
-class _Links:
-    """The ids of a group of identical documents and the ids they declare
-    derived from."""
-
-    ids: frozenset[str]
-    derived: frozenset[str]
-
-    def declares(self, other: _Links) -> bool:
-        """True when a document of one group names one of the other in
-        ``derived_from``, or both name the same origin."""
-        return bool(
-            self.ids & other.derived or other.ids & self.derived or self.derived & other.derived
+    def _report(
+        self, path: str, doc_id: str | None, origin: str, scored: Near | None, size: int
+    ) -> Finding:
+        if scored is None:
+            what = "an exact duplicate"
+            scores = "same words once case, punctuation and digits are folded"
+        else:
+            what = "a near duplicate"
+            scores = f"containment {scored.containment:.2f}, Jaccard {scored.jaccard:.2f}"
+        many = (
+            f"; {size:,} documents have this text, and copies are reported against the earliest"
+            if size > 2
+            else ""
+        )
+        return self.finding(
+            path,
+            1,
+            1,
+            f"the text is {what} of {origin} ({scores}){many}; expected a derived_from "
+            "link between them, or one copy removed",
+            doc_id=doc_id,
+            related=[Location(origin, 1, 1, "the earlier copy")],
         )
 
 
-def _undeclared_families(members: Sequence[_Doc]) -> Iterator[int]:
+def _undeclared_families(members: Sequence[Text]) -> Iterator[int]:
     """The documents of one exact-duplicate group (the first being its
     representative) joined by declared links: one derived from another, or
     two from the same origin. Yields the first index of every family other
@@ -258,5 +320,5 @@ def _undeclared_families(members: Sequence[_Doc]) -> Iterator[int]:
 
 
 @hookimpl
-def provlint_register_checks() -> Sequence[type[DocumentCheck]]:
+def provlint_register_checks() -> Sequence[type[KeyedCheck]]:
     return [DuplicateContent]

@@ -6,16 +6,12 @@ import math
 import re
 import zlib
 from array import array
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from itertools import compress
-from typing import Any
+from typing import Any, NamedTuple
 
-from provlint import CorpusCheck, Document, DocumentCheck, Finding, Severity, hookimpl
+from provlint import Document, Emit, Finding, KeyedCheck, Severity, Totals, hookimpl
 from provlint._lazy import lazy_compile
-from provlint.model import Corpus
-
-KEY = "scrape-residue"
 
 # --------------------------------------------------------------------------
 # Line classifier
@@ -664,40 +660,39 @@ def residue_summary(text: str, first_line: int = 1, first_column: int = 1) -> di
     }
 
 
-_SKETCH = (1 << 20) - 1
+class Residue(NamedTuple):
+    """What a document's own lines say (the corpus adds repeated lines)."""
+
+    doc_id: str | None
+    lines: int
+    chars: int
+    strong: int
+    residue: int
+    rchars: int
+    first: tuple[tuple[str, tuple[int, int, str]], ...]
+    """The first line of each residue kind: kind, (line, column, excerpt)."""
 
 
-def frequent_lines(hash_sets: Sequence[set[int]], need: int) -> dict[int, int]:
-    """The hashes found in at least ``need`` of the sets, with their counts.
+class Short(NamedTuple):
+    """A short content line of a document, under the key of its hash: a line
+    many documents share is boilerplate."""
 
-    Exact, in little memory: beyond a few hundred thousand hashes a two-row
-    count-min sketch (4 MB) picks the candidates first, and only those are
-    counted, so a corpus of 100,000 documents does not hold millions of
-    counters."""
-    counts: Counter[int] = Counter()
-    if sum(map(len, hash_sets)) <= 200_000:
-        for hs in hash_sets:
-            counts.update(hs)
-        return {h: n for h, n in counts.items() if n >= need}
-    a = array("H", bytes(2 * (_SKETCH + 1)))
-    b = array("H", bytes(2 * (_SKETCH + 1)))
-    for hs in hash_sets:
-        for h in hs:
-            i = h >> 32 & _SKETCH
-            j = (h >> 44 ^ h) & _SKETCH
-            if a[i] < 0xFFFF:
-                a[i] += 1
-            if b[j] < 0xFFFF:
-                b[j] += 1
-    limit = min(need, 0xFFFF)  # the counters saturate
-    for hs in hash_sets:
-        counts.update(
-            h for h in hs if a[h >> 32 & _SKETCH] >= limit and b[(h >> 44 ^ h) & _SKETCH] >= limit
-        )
-    return {h: n for h, n in counts.items() if n >= need}
+    path: str
+    occurrences: tuple[tuple[int, int, int, int], ...]
+    """Where the document has it: (index among its short lines, line,
+    column, characters)."""
+    excerpt: str
 
 
-class ScrapeResidue(DocumentCheck, CorpusCheck):
+class Repeated(NamedTuple):
+    """One of the document's short lines, found in ``documents`` documents."""
+
+    documents: int
+    occurrences: tuple[tuple[int, int, int, int], ...]
+    excerpt: str
+
+
+class ScrapeResidue(KeyedCheck):
     """A document still carries the page it was scraped from: menus, banners, footers, feeds.
 
     **What it does.** Classifies every line of each document's body with a
@@ -778,47 +773,76 @@ class ScrapeResidue(DocumentCheck, CorpusCheck):
         "repeat-share": 0.05,
     }
 
-    def check_document(self, doc: Document) -> Iterator[Finding]:
+    stages = ("line", "doc")
+    records = (Residue, Short, Repeated)
+    lonely = frozenset({"line"})
+
+    def _need(self, totals: Totals) -> int:
+        """In how many documents a short line must appear to be boilerplate."""
+        return max(
+            int(self.config["repeat-min-docs"]),
+            math.ceil(float(self.config["repeat-share"]) * totals.emitters),
+        )
+
+    def totals_key(self, totals: Totals) -> Hashable:
+        return self._need(totals)
+
+    def emit(self, doc: Document) -> Iterator[tuple[tuple[Any, ...], Any]]:
         if doc.text is None:
-            return iter(())
+            return
         header = doc.header
         if header is not None:
             info = residue_summary(header.body, header.body_line, header.body_column)
         else:
             info = residue_summary(doc.text)
-        doc.summary[KEY] = info
-        return iter(())
-
-    def check_corpus(self, corpus: Corpus) -> Iterator[Finding]:
-        # Ids, not documents: corpus.documents may be streamed from disk.
-        infos = {d.path: (d.doc_id, d.summary[KEY]) for d in corpus.documents if d.summary.get(KEY)}
-        if not infos:
-            return
-        need = max(
-            int(self.config["repeat-min-docs"]),
-            math.ceil(float(self.config["repeat-share"]) * len(infos)),
+        yield ("doc", doc.path), Residue(
+            doc.doc_id,
+            info["lines"],
+            info["chars"],
+            info["strong"],
+            info["residue"],
+            info["rchars"],
+            tuple(info["first"].items()),
         )
-        df = frequent_lines([set(info["short"][0]) for _, info in infos.values()], need)
+        hashes, places, excerpts = info["short"]
+        texts = excerpts.split("\n")
+        seen: dict[int, list[tuple[int, int, int, int]]] = {}
+        first_excerpt: dict[int, str] = {}
+        for k, h in enumerate(hashes):
+            seen.setdefault(h, []).append((k, places[3 * k], places[3 * k + 1], places[3 * k + 2]))
+            first_excerpt.setdefault(h, texts[k])
+        for h, occurrences in seen.items():
+            yield ("line", h), Short(doc.path, tuple(occurrences), first_excerpt[h])
+
+    def judge(
+        self, key: tuple[Any, ...], records: Sequence[Any], totals: Totals
+    ) -> Iterator[Finding | Emit]:
+        if key[0] == "line":
+            if len(records) >= self._need(totals):
+                for short in records:
+                    yield Emit(
+                        ("doc", short.path),
+                        Repeated(len(records), short.occurrences, short.excerpt),
+                    )
+            return
+        own = [r for r in records if isinstance(r, Residue)]
+        if not own:
+            return
+        info = own[0]
+        residue, rchars = info.residue, info.rchars
+        first = dict(info.first)
+        repeated = [(occ, r) for r in records if isinstance(r, Repeated) for occ in r.occurrences]
+        residue += len(repeated)
+        rchars += sum(occ[3] for occ, _ in repeated)
+        if repeated:
+            (_k, line, col, _n), r = min(repeated, key=lambda item: item[0][0])
+            first[f"{REPEATED} in {r.documents} documents"] = (line, col, r.excerpt)
+        share = rchars / info.chars if info.chars else 0.0
         min_strong = int(self.config["min-strong-lines"])
         min_lines = int(self.config["min-lines"])
         min_share = float(self.config["min-share"])
-        for path in sorted(infos):
-            doc_id, info = infos[path]
-            residue, rchars = info["residue"], info["rchars"]
-            first: dict[str, tuple[int, int, str]] = dict(info["first"])
-            hashes, places, excerpts = info["short"]
-            repeated = [k for k, h in enumerate(hashes) if h in df]
-            residue += len(repeated)
-            rchars += sum(places[3 * k + 2] for k in repeated)
-            if repeated:
-                k = repeated[0]
-                h, line, col = hashes[k], places[3 * k], places[3 * k + 1]
-                excerpt = excerpts.split("\n")[k]
-                first[f"{REPEATED} in {df[h]} documents"] = (line, col, excerpt)
-            share = rchars / info["chars"] if info["chars"] else 0.0
-            if not (info["strong"] >= min_strong or (residue >= min_lines and share >= min_share)):
-                continue
-            yield self._finding(path, doc_id, info["lines"], residue, share, first)
+        if info.strong >= min_strong or (residue >= min_lines and share >= min_share):
+            yield self._finding(key[1], info.doc_id, info.lines, residue, share, first)
 
     def _finding(
         self,
@@ -848,5 +872,5 @@ class ScrapeResidue(DocumentCheck, CorpusCheck):
 
 
 @hookimpl
-def provlint_register_checks() -> Sequence[type[DocumentCheck]]:
+def provlint_register_checks() -> Sequence[type[KeyedCheck]]:
     return [ScrapeResidue]

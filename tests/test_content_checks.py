@@ -268,18 +268,6 @@ def test_lines_repeated_across_the_corpus(provlint_corpus: CorpusBuilder) -> Non
     assert _residue(provlint_corpus, check_options=fewer) == []
 
 
-@pytest.mark.parametrize("docs", [50, 10_000])
-def test_frequent_lines_exact(docs: int) -> None:
-    # 10,000 documents of 21 hashes take the count-min sketch path.
-    sets = [{(k * 7919 + j) * 0x9E3779B97F4A7C15 % 2**64 for j in range(20)} for k in range(docs)]
-    for k in range(0, docs, 10):
-        sets[k] |= {11, 22 << 32}
-    sets[1].add(33)
-    sets[2].add(33)
-    need = max(3, docs // 20)
-    assert sr.frequent_lines(sets, need) == {11: docs // 10, 22 << 32: docs // 10}
-
-
 def test_a_credit_on_two_documents_is_not_boilerplate(provlint_corpus: CorpusBuilder) -> None:
     for i in range(6):
         credit = "Bloomberg\n\n" if i < 2 else ""

@@ -97,7 +97,7 @@ def test_identical_copies_are_scored_once(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(similarity, "exact_pairs", spy)
     root = _write(tmp_path, cases.make_identical_copies(300))
     _run(root, "duplicate-content")
-    assert seen and max(seen) <= 1
+    assert max(seen, default=0) <= 1  # never more than one document of the group
 
 
 # --------------------------------------------------------------------------
