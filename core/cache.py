@@ -28,7 +28,7 @@ import hashlib
 import hmac
 import json
 import os
-import pickle
+import re
 import secrets
 import sqlite3
 import sys
@@ -38,12 +38,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import codec
+
 if TYPE_CHECKING:
     from .config import Config
     from .selection import Selection
 
 CACHE_DIR_NAME = ".provlint_cache"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by provlint.\n"
@@ -148,69 +150,104 @@ LOCK_SECONDS = 60.0
 """How long to wait for another process's lock on the database."""
 
 BASE_SECONDS = 30.0
-"""The cache's time bound for a run, plus :data:`SECONDS_PER_ENTRY` per
-document: a database that makes SQLite work longer is not used."""
+"""The store's time bound for one operation, plus :data:`SECONDS_PER_ENTRY`
+per entry it handles: a database that makes SQLite work longer is not used."""
 
 SECONDS_PER_ENTRY = 0.002
 
-_TABLE = (
-    "CREATE TABLE IF NOT EXISTS results ("
-    " path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, aux TEXT,"
-    " sha256 TEXT, mac BLOB, blob BLOB)"
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)",
+    "CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
+    " row TEXT, ino INTEGER, ctime_ns INTEGER, digest TEXT, result BLOB, emits BLOB,"
+    " indexed INTEGER)",
 )
 _OWN_OBJECTS = {
-    ("table", "results", "results"),
-    ("index", "sqlite_autoindex_results_1", "results"),
+    ("table", "meta", "meta"),
+    ("index", "sqlite_autoindex_meta_1", "meta"),
+    ("table", "docs", "docs"),
+    ("index", "sqlite_autoindex_docs_1", "docs"),
 }
 
 
+def _has_tables(db: sqlite3.Connection) -> bool:
+    """Whether every table provlint keeps is in the database already."""
+    from .index import TABLES
+
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    wanted = {_CREATED.match(s).group(1) for s in (*_TABLES, *TABLES) if "TABLE" in s}  # type: ignore[union-attr]
+    return wanted <= names
+
+
+_CREATED = re.compile(r"CREATE (?:UNIQUE )?(?:TABLE|INDEX) (?:IF NOT EXISTS )?(\w+)")
+
+
 class ForeignSchema(sqlite3.DatabaseError):
-    """The database holds schema objects provlint never creates."""
+    """The database holds schema objects provlint never creates, or was not
+    written by this user's provlint."""
 
 
 def _own_schema(db: sqlite3.Connection) -> None:
     """Refuse a database with any table, index, view or trigger provlint
-    did not create, or whose table is not exactly provlint's: a trigger
+    did not create, or whose tables are not exactly provlint's: a trigger
     or view in a planted database would run inside provlint's statements."""
+    from .index import OWN_OBJECTS, TABLES
+
+    own = _OWN_OBJECTS | OWN_OBJECTS
+    expected = {
+        _CREATED.match(statement).group(1): statement.replace(" IF NOT EXISTS", "")  # type: ignore[union-attr]
+        for statement in (*_TABLES, *TABLES)
+    }
     rows = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
     for kind, name, table, sql in rows:
-        if (kind, name, table) not in _OWN_OBJECTS:
+        if (kind, name, table) not in own:
             raise ForeignSchema(f"unexpected {kind} {name!r} in the cache database")
-        if kind == "table" and sql != _TABLE.replace(" IF NOT EXISTS", ""):
-            raise ForeignSchema("the cache table is not provlint's")
+        if sql is not None and expected.get(name) != sql:
+            raise ForeignSchema(f"the cache's {kind} {name!r} is not provlint's")
 
 
 @dataclass(frozen=True, slots=True)
 class Stamp:
-    """What must be unchanged for an entry to be reused."""
+    """What must be unchanged for a document's result to be reused without
+    reading it: the file's modification time, size, inode and change time,
+    and ``row`` (a digest of its INDEX.md row and whatever else its checks'
+    results depend on). When only the file's times or inode differ (a fresh
+    clone), its content digest decides."""
 
     mtime_ns: int
     size: int
-    aux: str  # INDEX.md row and corpus-size class, as a digest
+    row: str
+    ino: int
+    ctime_ns: int
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class Kept:
+    """A document's row in the store, as the document phase sees it."""
+
     stamp: Stamp
-    sha256: str | None
-    blob: bytes
+    digest: str | None
+    indexed: bool
 
 
-class ResultCache:
-    """One context's database. Every method swallows SQLite and I/O errors:
-    a cache that cannot be used makes the run slower, never wrong."""
+class Store:
+    """One context's database: the document phase's results, per document,
+    and the keyed index (:class:`provlint.index.KeyIndex`). Every method
+    swallows SQLite and I/O errors: a store that cannot be used makes the
+    run slower, never wrong."""
 
     def __init__(self, folder: Path, context: str) -> None:
         self.folder = folder
         self.context = context
-        self.path = folder / f"results-{context[:20]}.sqlite"
+        self.path = folder / f"store-{context[:20]}.sqlite"
         self.db: sqlite3.Connection | None = None
         self.key = b""
+        self.salt = b""
         self.problem: str | None = None
-        """Why the cache is not in use (None when it is)."""
+        """Why the store is not in use (None when it is)."""
         self.rebuilt = False
         self.deadline = time.monotonic() + BASE_SECONDS
-        """When SQLite statements start being interrupted (see :meth:`_bounded`)."""
+        """When SQLite statements start being interrupted (see :meth:`bounded`)."""
+        self._index: Any = None
 
     # -- opening -------------------------------------------------------------
 
@@ -218,7 +255,7 @@ class ResultCache:
         try:
             self.key = _user_key()
             self._make_folder()
-            with self._bounded():
+            with self.bounded():
                 self.db = self._connect()
         except sqlite3.OperationalError as exc:
             # Locked for longer than the timeout, read-only, I/O: not
@@ -227,14 +264,15 @@ class ResultCache:
             self.db = None
             return False
         except sqlite3.DatabaseError:
-            # Not a database, or corrupt beyond use: start again.
+            # Not a database, corrupt, foreign, or not this user's: start again.
             self._discard()
             try:
-                with self._bounded():
+                with self.bounded():
                     self.db = self._connect()
                 self.rebuilt = True
             except (sqlite3.Error, OSError) as exc:
                 self.problem = f"cache unusable: {exc}"
+                self.db = None
                 return False
         except (sqlite3.Error, OSError, RuntimeError) as exc:  # RuntimeError: no home folder
             self.problem = f"cache unusable: {exc}"
@@ -247,15 +285,16 @@ class ResultCache:
         """Drop the databases of other contexts (another configuration or
         version) unused for ``days`` days, so the folder does not grow."""
         limit = time.time() - days * 86400
-        for other in self.folder.glob("results-*.sqlite"):
-            if other == self.path:
-                continue
-            try:
-                if other.stat().st_mtime < limit:
-                    for suffix in ("", "-wal", "-shm"):
-                        Path(str(other) + suffix).unlink(missing_ok=True)
-            except OSError:
-                continue
+        for pattern in ("store-*.sqlite", "results-*.sqlite"):
+            for other in self.folder.glob(pattern):
+                if other == self.path:
+                    continue
+                try:
+                    if other.stat().st_mtime < limit:
+                        for suffix in ("", "-wal", "-shm"):
+                            Path(str(other) + suffix).unlink(missing_ok=True)
+                except OSError:
+                    continue
 
     def _make_folder(self) -> None:
         if self.folder.is_symlink():
@@ -275,14 +314,25 @@ class ResultCache:
             # The database may come from a cloned repository: nothing in its
             # schema runs with side effects, every statement has a time
             # bound, and a schema provlint did not write is refused before
-            # any statement touches the table.
+            # any statement touches a table.
             db.execute("PRAGMA trusted_schema=OFF")
             db.set_progress_handler(self._over_time, 10_000)
             _own_schema(db)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(_TABLE)
-            _own_schema(db)
+            from .index import KeyIndex
+
+            ready = self._salt(db) if _has_tables(db) else None
+            if ready is None:
+                # A new database (or one never signed): create and sign it.
+                db.execute("BEGIN IMMEDIATE")
+                for statement in _TABLES:
+                    db.execute(statement)
+                KeyIndex.create(db)
+                ready = self._authenticate(db)
+                db.execute("COMMIT")
+                _own_schema(db)
+            self.salt = ready
             row = db.execute("PRAGMA quick_check(1)").fetchone()
             if not row or row[0] != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {row}")
@@ -291,16 +341,50 @@ class ResultCache:
             raise
         return db
 
+    def _salt(self, db: sqlite3.Connection) -> bytes | None:
+        """The salt of a signed database, checked (read only); None when it
+        is not signed yet."""
+        rows = dict(db.execute("SELECT name, value FROM meta WHERE name IN ('salt', 'mac')"))
+        if not rows:
+            return None
+        return self._authenticate(db)
+
+    def _authenticate(self, db: sqlite3.Connection) -> bytes:
+        """The database's salt, after checking that this user's provlint
+        wrote it (an HMAC of the salt with the user's key): a database from
+        anywhere else is never trusted. A new database gets a new salt."""
+        rows = dict(db.execute("SELECT name, value FROM meta WHERE name IN ('salt', 'mac')"))
+        salt, mac = rows.get("salt"), rows.get("mac")
+        if salt is None and mac is None:
+            for table in ("docs", "srcs", "recs", "checks"):
+                if db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+                    raise ForeignSchema("the cache database has no signature")
+            salt = secrets.token_bytes(16)
+            db.execute("INSERT INTO meta VALUES ('salt', ?)", (salt,))
+            db.execute("INSERT INTO meta VALUES ('mac', ?)", (self._sign(salt),))
+            return bytes(salt)
+        if not isinstance(salt, bytes) or not isinstance(mac, bytes):
+            raise ForeignSchema("the cache database's signature is damaged")
+        if not hmac.compare_digest(mac, self._sign(salt)):
+            raise ForeignSchema("the cache database was not written by this user's provlint")
+        return salt
+
+    def _sign(self, salt: bytes) -> bytes:
+        m = hmac.new(self.key, digestmod="blake2b")
+        m.update(f"{self.context}\0".encode())
+        m.update(salt)
+        return m.digest()
+
     def _over_time(self) -> int:
         """SQLite's progress handler: a non-zero answer interrupts the
         statement (it fails with OperationalError "interrupted")."""
         return int(time.monotonic() > self.deadline)
 
     @contextlib.contextmanager
-    def _bounded(self, entries: int = 0) -> Iterator[None]:
+    def bounded(self, entries: int = 0) -> Iterator[None]:
         """Bound the statements run inside to :data:`BASE_SECONDS` plus
         :data:`SECONDS_PER_ENTRY` per entry they handle; past it, SQLite
-        interrupts them (OperationalError), the cache is skipped and the
+        interrupts them (OperationalError), the store is skipped and the
         run goes on. Lock waits are bounded apart (:data:`LOCK_SECONDS`)."""
         self.deadline = time.monotonic() + BASE_SECONDS + SECONDS_PER_ENTRY * entries
         try:
@@ -319,122 +403,165 @@ class ResultCache:
                 self.db.close()
             self.db = None
 
-    # -- entries -------------------------------------------------------------
-
-    def _mac(self, path: str, stamp: Stamp, sha: str | None, blob: bytes) -> bytes:
-        m = hmac.new(self.key, digestmod="blake2b")
-        head = f"{self.context}\0{path}\0{stamp.mtime_ns}\0{stamp.size}\0{stamp.aux}\0{sha}\0"
-        m.update(head.encode("utf-8", "surrogatepass"))
-        m.update(blob)
-        return m.digest()
-
-    def matching(self, wanted: dict[str, Stamp]) -> set[str]:
-        """The paths whose entry has exactly the wanted stamp (the entry
-        itself is verified when it is fetched)."""
-        if self.db is None or not wanted:
-            return set()
-        out: set[str] = set()
-        try:
-            with self._bounded(len(wanted)):
-                rows: Iterator[Any] = self.db.execute(
-                    "SELECT path, mtime_ns, size, aux FROM results"
-                )
-                for path, mtime_ns, size, aux in rows:
-                    stamp = wanted.get(path)
-                    if stamp is not None and stamp == Stamp(mtime_ns, size, aux):
-                        out.add(path)
-        except sqlite3.OperationalError as exc:
-            self.problem = f"cache not read: {exc}"
-            return set()
-        except sqlite3.DatabaseError as exc:
-            self._broken(exc)
-            return set()
-        return out
-
-    def fetch(self, path: str, stamp: Stamp) -> bytes | None:
-        """The entry's pickled result, if its MAC verifies."""
-        if self.db is None:
-            return None
-        try:
-            with self._bounded():
-                row = self.db.execute(
-                    "SELECT sha256, mac, blob FROM results WHERE path = ?", (path,)
-                ).fetchone()
-        except sqlite3.OperationalError as exc:
-            self.problem = f"cache not read: {exc}"
-            return None
-        except sqlite3.DatabaseError as exc:
-            self._broken(exc)
-            return None
-        if row is None:
-            return None
-        sha, mac, blob = row
-        if not isinstance(blob, bytes) or not isinstance(mac, bytes):
-            return None
-        if not hmac.compare_digest(mac, self._mac(path, stamp, sha, blob)):
-            return None  # tampered with, or written with another key
-        return blob
-
-    def store(self, entries: Sequence[tuple[str, Entry]], keep: Iterable[str] | None) -> None:
-        """Write new entries in one transaction; with ``keep``, drop the
-        entries of paths that are no longer in the corpus."""
-        if self.db is None:
-            return
-        keep = None if keep is None else [p for p in keep if _storable(p)]
-        try:
-            with self._bounded(len(entries) + len(keep or ())):
-                self.db.execute("BEGIN IMMEDIATE")
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            path,
-                            e.stamp.mtime_ns,
-                            e.stamp.size,
-                            e.stamp.aux,
-                            e.sha256,
-                            self._mac(path, e.stamp, e.sha256, e.blob),
-                            e.blob,
-                        )
-                        for path, e in entries
-                    ],
-                )
-                if keep is not None:
-                    self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (path TEXT PRIMARY KEY)")
-                    self.db.execute("DELETE FROM keep")
-                    self.db.executemany(
-                        "INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep)
-                    )
-                    self.db.execute("DELETE FROM results WHERE path NOT IN (SELECT path FROM keep)")
-                self.db.execute("COMMIT")
-        except sqlite3.OperationalError as exc:  # locked for longer than the timeout
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-            self.problem = f"cache not updated: {exc}"
-        except sqlite3.DatabaseError as exc:  # not a database, or corrupt
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-            self._broken(exc)
-        except ValueError as exc:  # a path SQLite cannot store: the run goes on
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-            self.problem = f"cache not updated: {exc}"
-
-    def _broken(self, exc: Exception) -> None:
+    def broken(self, exc: Exception) -> None:
         """A database that fails mid-run is dropped; the next run rebuilds it."""
         self.problem = f"cache was corrupt and has been removed: {exc}"
         self.close()
         self._discard()
 
+    @property
+    def index(self) -> Any:
+        """The keyed index on this database (a :class:`provlint.index.KeyIndex`)."""
+        if self._index is None:
+            from .index import KeyIndex
 
-def dumps(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            assert self.db is not None
+            self._index = KeyIndex(self.db, self.salt)
+        return self._index
+
+    # -- meta ------------------------------------------------------------------
+
+    def meta(self, name: str) -> Any:
+        """A value kept under ``name`` (None when absent or unreadable)."""
+        if self.db is None:
+            return None
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return codec.loads(row[0])
+        except Exception:
+            return None
+
+    def set_meta(self, name: str, value: Any) -> None:
+        assert self.db is not None
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, codec.dumps(value))
+        )
+
+    # -- documents -------------------------------------------------------------
+
+    def kept(self) -> dict[str, Kept]:
+        """Every document the store holds a result for."""
+        if self.db is None:
+            return {}
+        out: dict[str, Kept] = {}
+        try:
+            with self.bounded():
+                rows = self.db.execute(
+                    "SELECT path, mtime_ns, size, row, ino, ctime_ns, digest, indexed FROM docs"
+                )
+                for path, mtime, size, row, ino, ctime, digest, indexed in rows:
+                    out[path] = Kept(Stamp(mtime, size, row, ino, ctime), digest, bool(indexed))
+        except sqlite3.OperationalError as exc:
+            self.problem = f"cache not read: {exc}"
+            return {}
+        except sqlite3.DatabaseError as exc:
+            self.broken(exc)
+            return {}
+        return out
+
+    def result(self, path: str) -> Any:
+        """The kept result of ``path`` (unpickled safely), or None."""
+        return self._load("result", path)
+
+    def emits(self, path: str) -> Any:
+        """The kept keyed records of ``path``, or None."""
+        return self._load("emits", path)
+
+    def _load(self, column: str, path: str) -> Any:
+        if self.db is None:
+            return None
+        try:
+            with self.bounded():
+                row = self.db.execute(
+                    f"SELECT {column} FROM docs WHERE path = ?", (path,)
+                ).fetchone()
+        except sqlite3.OperationalError as exc:
+            self.problem = f"cache not read: {exc}"
+            return None
+        except sqlite3.DatabaseError as exc:
+            self.broken(exc)
+            return None
+        if row is None or row[0] is None:
+            return None
+        try:
+            return codec.loads(row[0])
+        except Exception:  # unreadable: a miss, never trusted
+            return None
+
+    def put(self, entries: Sequence[tuple[str, Stamp, str | None, bytes, bytes]]) -> None:
+        """Keep fresh results, each (path, stamp, content digest, pickled
+        result, pickled keyed records), not yet applied to the keyed index."""
+        if self.db is None or not entries:
+            return
+        rows = [
+            (path, st.mtime_ns, st.size, st.row, st.ino, st.ctime_ns, digest, result, emits, 0)
+            for path, st, digest, result, emits in entries
+            if _storable(path)
+        ]
+        self._write(
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+
+    @contextlib.contextmanager
+    def transaction(self, entries: int = 0) -> Iterator[None]:
+        """One write transaction (the corpus phase's: the keyed index and
+        the documents' state change together or not at all)."""
+        assert self.db is not None
+        with self.bounded(entries):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def settle(self, indexed: Iterable[str], removed: Iterable[str]) -> None:
+        """Inside :meth:`transaction`: the documents whose keyed records the
+        index now has, and those the corpus no longer has."""
+        assert self.db is not None
+        self.db.executemany(
+            "UPDATE docs SET indexed = 1 WHERE path = ?", ((p,) for p in indexed if _storable(p))
+        )
+        self.db.executemany(
+            "DELETE FROM docs WHERE path = ?", ((p,) for p in removed if _storable(p))
+        )
+
+    def restamp(self, stamps: Sequence[tuple[str, Stamp]]) -> None:
+        """New stamps for documents whose content is unchanged (a fresh
+        clone gives every file new times)."""
+        self._write(
+            "UPDATE docs SET mtime_ns = ?, ino = ?, ctime_ns = ? WHERE path = ?",
+            [(st.mtime_ns, st.ino, st.ctime_ns, path) for path, st in stamps],
+        )
+
+    def _write(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        if self.db is None or not rows:
+            return
+        try:
+            with self.bounded(len(rows)):
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.executemany(sql, rows)
+                self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # locked for longer than the timeout
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self.problem = f"cache not updated: {exc}"
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self.broken(exc)
+        except ValueError as exc:  # a value SQLite cannot store: the run goes on
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self.problem = f"cache not updated: {exc}"
 
 
-def loads(blob: bytes) -> Any:
-    return pickle.loads(blob)
-
-
+dumps = codec.dumps
+loads = codec.loads
 cache_dumps, cache_loads = dumps, loads
 
 
@@ -491,7 +618,7 @@ def _library_versions() -> dict[str, str]:
     return out
 
 
-def open_result_cache(root: Path, cfg: Config, selection: Selection) -> ResultCache | None:
+def open_store(root: Path, cfg: Config, selection: Selection) -> Store:
     """The result cache of this run's context (see :func:`context_key`):
     the configuration, every selected and instantiated check, every loaded
     plugin with a fingerprint of its code, and the libraries' versions."""
@@ -516,6 +643,6 @@ def open_result_cache(root: Path, cfg: Config, selection: Selection) -> ResultCa
         module = getattr(obj, "__name__", None) or type(obj).__module__
         plugins.append((info.name, info.module, info.dist, info.version, _fingerprint(module)))
     folder = cfg.cache_dir or default_folder(root)
-    cache = ResultCache(folder, context_key(__version__, config, plugins))
-    cache.open()
-    return cache
+    store = Store(folder, context_key(__version__, config, plugins))
+    store.open()
+    return store

@@ -1,47 +1,74 @@
 """The corpus phase: the checks that need more than one document.
 
 - **Catalogue checks** (:class:`provlint.model.CatalogueCheck`) run once on
-  the parsed INDEX.md.
-- **Keyed checks** (:class:`provlint.KeyedCheck`): the records every
-  document emitted are grouped by key, and each group is judged; a judge
-  may emit records for keys of a later stage, judged in turn
-  (:func:`run_keyed`).
+  the parsed INDEX.md (with a store: again only when INDEX.md changed).
+- **Keyed checks** (:class:`provlint.KeyedCheck`): the records every source
+  emitted (INDEX.md, each document) are grouped by key, and each group is
+  judged; a judge may emit records for keys of a later stage, judged in
+  turn. Without a store every group is judged (:func:`judge_all`). With
+  one (:class:`provlint.cache.Store`), the changed sources replace theirs
+  in the keyed index and only the keys they touched are judged again,
+  stage by stage (:func:`judge_touched`); a check whose
+  :meth:`~provlint.KeyedCheck.totals_key` changed is judged whole. Both
+  give the same findings: each group's judgement depends only on the
+  group's records and the totals.
 - **Legacy corpus checks** (``check_corpus``) see every light document at
-  once.
+  once, on every run.
 
 Every call into a check goes through :func:`provlint.guard.call_check`
 (time limit, contained failures). The findings of each check are sorted
-and capped per file (:class:`provlint.limits.FindingCap`) over the whole
-phase, so the report does not depend on how the work was divided.
+and capped per file and document (:class:`provlint.limits.FindingCap`)
+over the whole phase, so the report does not depend on how the work was
+divided.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .guard import Budget, call_check
+from .index import Item, source_name
 from .keyed import Emit, Key, KeyedCheck, Totals, emitted, stage_of
 from .limits import FindingCap
 from .model import Catalogue, Corpus, Document, Finding
 
 if TYPE_CHECKING:
+    from .cache import Store
     from .errors import ErrorCollector
+    from .index import KeyIndex
     from .registry import CheckSpec
     from .selection import Selection
 
-__all__ = ["corpus_phase", "key_text", "run_keyed"]
+__all__ = ["corpus_phase", "judge_all", "judge_touched", "key_text"]
 
-Source = tuple[int, str]
-"""Where a record came from, in the order records reach judge: (0, the
-document's path) for a document's records, (1, the emitting key's text)
-for a judge's."""
+CATALOGUE = source_name("C", "")
+"""The name of INDEX.md as a source of keyed records."""
 
 
 def key_text(key: Key) -> str:
-    """A key as text: its stable order, and its name in the index."""
+    """A key as text: its name in the index, and its stable order."""
     return json.dumps(key, separators=(",", ":"))
+
+
+def doc_source(path: str) -> bytes:
+    return source_name("D", path)
+
+
+def key_source(stage: int, text: str) -> bytes:
+    return source_name("K", f"{stage}:{text}")
+
+
+@dataclass(frozen=True)
+class _Guard:
+    """How every call into a check is made in this phase."""
+
+    budget: Budget
+    seconds: float
+    errors: ErrorCollector
+    severity: dict[str, Any] = field(default_factory=dict)
 
 
 def corpus_phase(
@@ -49,49 +76,39 @@ def corpus_phase(
     *,
     root: str,
     catalogue: Catalogue,
-    emits: Iterable[tuple[str, str, Key, Any]],
+    changed: dict[str, list[tuple[str, Key, Any]]],
+    removed: Sequence[str],
     documents: Iterable[Document],
     totals: Totals,
     budget: Budget,
     seconds: float,
+    store: Store | None = None,
 ) -> list[Finding]:
-    """The corpus-phase findings of one run. ``emits`` are the keyed
-    checks' records: (check name, source path, key, record)."""
-    errors = selection.errors
+    """The corpus-phase findings of one run.
+
+    :param changed: the keyed records of each document the index does not
+        have (every document without a store): path -> (check name, key,
+        record).
+    :param removed: documents gone since the store was last updated.
+    :param documents: the light documents, for legacy corpus checks.
+    """
+    guard = _Guard(budget, seconds, selection.errors, dict(selection.severity))
     whole = seconds * (30 + totals.documents / 100)  # a corpus-wide call grows with the corpus
     out: list[Finding] = []
-    for spec, check in selection.catalogue:
-        found = call_check(
-            spec,
-            "",
-            lambda c=check: c.check_catalogue(catalogue),  # type: ignore[misc]
-            budget=budget,
-            seconds=whole,
-            errors=errors,
-            severity=selection.severity.get(spec.name),
-        )
-        out += _capped(found)
+    out += _catalogue_findings(selection, catalogue, replace(guard, seconds=whole), store)
     if selection.keyed:
-        by_check: dict[str, list[tuple[Source, int, Key, Any]]] = {
-            spec.name: [] for spec, _ in selection.keyed
-        }
-        for name, key, record in catalogue_emits(selection, catalogue, budget, seconds):
-            by_check[name].append(((-1, catalogue.path), len(by_check[name]), key, record))
-        for seq, (name, path, key, record) in enumerate(emits):
-            by_check[name].append(((0, path), seq, key, record))
+        by_check = _items_by_check(selection, changed)
+        catalogue_items = _catalogue_items(selection, catalogue, guard)
         for spec, keyed in selection.keyed:
-            entries = by_check.pop(spec.name)
-            emitters = len({source for source, *_ in entries if source[0] == 0})
-            found = run_keyed(
-                spec,
-                keyed,
-                entries,
-                totals._replace(emitters=emitters),
-                budget=budget,
-                seconds=seconds,
-                errors=errors,
-                severity=selection.severity.get(spec.name),
-            )
+            sources: dict[bytes, list[Item] | None] = {
+                doc_source(path): items for path, items in by_check[spec.name].items()
+            }
+            sources.update((doc_source(path), None) for path in removed)
+            sources[CATALOGUE] = catalogue_items[spec.name]
+            if store is None:
+                found = judge_all(spec, keyed, sources.items(), totals, guard).findings
+            else:
+                found = judge_touched(spec, keyed, store, sources, totals, guard)
             out += _capped(found)
     if selection.legacy:
         corpus = Corpus(root=root, catalogue=catalogue, documents=list(documents))
@@ -102,138 +119,245 @@ def corpus_phase(
                 lambda c=legacy: c.check_corpus(corpus),  # type: ignore[misc]
                 budget=budget,
                 seconds=whole,
-                errors=errors,
+                errors=guard.errors,
                 severity=selection.severity.get(spec.name),
             )
             out += _capped(found)
     return out
 
 
-def catalogue_emits(
-    selection: Selection, catalogue: Catalogue, budget: Budget, seconds: float
-) -> list[tuple[str, Key, Any]]:
-    """Every keyed check's records from INDEX.md: (check name, key, record)."""
-    out: list[tuple[str, Key, Any]] = []
+def _items_by_check(
+    selection: Selection, changed: dict[str, list[tuple[str, Key, Any]]]
+) -> dict[str, dict[str, list[Item]]]:
+    """The changed documents' records as index items, by check, then path."""
+    checks = {spec.name: keyed for spec, keyed in selection.keyed}
+    out: dict[str, dict[str, list[Item]]] = {name: {} for name in checks}
+    for path, emits in changed.items():
+        for items in out.values():
+            items[path] = []
+        for name, key, record in emits:
+            keyed = checks.get(name)
+            if keyed is not None:
+                out[name][path].append((stage_of(keyed, key), key_text(key), record))
+    return out
+
+
+def _catalogue_items(
+    selection: Selection, catalogue: Catalogue, guard: _Guard
+) -> dict[str, list[Item]]:
+    """Every keyed check's records from INDEX.md, as index items."""
+    out: dict[str, list[Item]] = {}
     for spec, keyed in selection.keyed:
-        items = call_check(
+        out[spec.name] = items = []
+        found = call_check(
             spec,
             catalogue.path,
             lambda c=keyed: c.emit_catalogue(catalogue),  # type: ignore[misc]
-            budget=budget,
-            seconds=seconds * (1 + len(catalogue.rows) / 100) if seconds > 0 else 0,
-            errors=selection.errors,
+            budget=guard.budget,
+            seconds=guard.seconds * (1 + len(catalogue.rows) / 100) if guard.seconds > 0 else 0,
+            errors=guard.errors,
             accept=(tuple,),
         )
-        for item in items:
+        for item in found:
             try:
                 key, record = emitted(keyed, item)
             except ValueError as exc:
-                selection.errors.report(
+                guard.errors.report(
                     f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
                     f"from {catalogue.path}: {exc}",
                     path=catalogue.path,
                     plugin=spec.plugin.name,
                 )
                 break
-            out.append((spec.name, key, record))
+            items.append((stage_of(keyed, key), key_text(key), record))
+    return out
+
+
+def _catalogue_findings(
+    selection: Selection, catalogue: Catalogue, guard: _Guard, store: Store | None
+) -> list[Finding]:
+    """The catalogue checks' findings: kept with a store until INDEX.md changes."""
+    if not selection.catalogue:
+        return []
+    kept = store.meta("catalogue-findings") if store is not None else None
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == catalogue.digest:
+        return list(kept[1])
+    out: list[Finding] = []
+    for spec, check in selection.catalogue:
+        found = call_check(
+            spec,
+            "",
+            lambda c=check: c.check_catalogue(catalogue),  # type: ignore[misc]
+            budget=guard.budget,
+            seconds=guard.seconds,
+            errors=guard.errors,
+            severity=guard.severity.get(spec.name),
+        )
+        out += _capped(found)
+    if store is not None:
+        store.set_meta("catalogue-findings", (catalogue.digest, out))
     return out
 
 
 def _capped(findings: list[Finding]) -> list[Finding]:
     """One check's corpus-phase findings, sorted, at most
-    :data:`~provlint.limits.FINDINGS_PER_FILE` per file and check."""
+    :data:`~provlint.limits.FINDINGS_PER_FILE` per file, check and document."""
     cap = FindingCap()
     for f in sorted(findings, key=lambda f: f.sort_key):
         cap.add(f)
     return list(cap.findings())
 
 
-def run_keyed(
-    spec: CheckSpec,
-    check: KeyedCheck,
-    entries: list[tuple[Source, int, Key, Any]],
-    totals: Totals,
-    *,
-    budget: Budget,
-    seconds: float,
-    errors: ErrorCollector,
-    severity: Any = None,
-) -> list[Finding]:
-    """Group ``entries`` (source, sequence number, key, record) by key, in
-    memory, and judge every group, stage by stage."""
-    stages: list[dict[str, tuple[Key, list[tuple[Source, int, Any]]]]] = [
-        {} for _ in check.stages
-    ]
-    for source, seq, key, record in entries:
-        text = key_text(key)
-        group = stages[stage_of(check, key)].setdefault(text, (key, []))
-        group[1].append((source, seq, record))
-    entries.clear()
-    found: list[Finding] = []
-    for i, stage in enumerate(check.stages):
-        groups = stages[i]
-        lonely = stage in check.lonely
-        for text in sorted(groups):
-            key, members = groups.pop(text)
-            if lonely and len(members) < 2:
-                continue
-            members.sort(key=lambda m: (m[0], m[1]))
-            records = [m[2] for m in members]
-            for item in judge(
-                spec, check, key, records, totals, budget=budget, seconds=seconds, errors=errors,
-                severity=severity,
-            ):  # fmt: skip
-                if isinstance(item, Emit):
-                    later = stage_of(check, item.key)
-                    if later <= i:
-                        errors.report(
-                            f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a record "
-                            f"for stage {item.key[0]!r} from stage {stage!r}; a judge may only "
-                            "emit to a later stage",
-                            plugin=spec.plugin.name,
-                        )
-                        continue
-                    target = stages[later].setdefault(key_text(item.key), (item.key, []))
-                    target[1].append(((1, text), len(target[1]), item.record))
-                else:
-                    found.append(item)
-    return found
+# --------------------------------------------------------------------------
+# Judging
+# --------------------------------------------------------------------------
 
 
-def judge(
+@dataclass
+class Outcome:
+    """Everything a keyed check judged: its findings, and what each judged
+    key produced (its Emit records and findings, by source name)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    judged: dict[bytes, tuple[list[Item], list[Finding]]] = field(default_factory=dict)
+
+
+def judge_one(
     spec: CheckSpec,
     check: KeyedCheck,
+    stage: int,
     key: Key,
     records: list[Any],
     totals: Totals,
-    *,
-    budget: Budget,
-    seconds: float,
-    errors: ErrorCollector,
-    severity: Any = None,
-) -> Iterator[Finding | Emit]:
-    """One guarded ``judge`` call: its findings and its :class:`Emit`
-    records (bad ones reported as internal errors). The time limit grows
-    with the group: ``check-timeout`` plus a hundredth of it per record."""
-    items = call_check(
+    guard: _Guard,
+) -> tuple[list[Item], list[Finding]]:
+    """One guarded ``judge`` call: its Emit records as index items (bad ones
+    reported as internal errors) and its findings. The time limit grows with
+    the group: ``check-timeout`` plus a hundredth of it per record."""
+    seconds = guard.seconds * (1 + len(records) / 100) if guard.seconds > 0 else 0
+    found = call_check(
         spec,
         "",
         lambda: check.judge(key, records, totals),
-        budget=budget,
-        seconds=seconds * (1 + len(records) / 100) if seconds > 0 else 0,
-        errors=errors,
-        severity=severity,
+        budget=guard.budget,
+        seconds=seconds,
+        errors=guard.errors,
+        severity=guard.severity.get(spec.name),
         accept=(Emit,),
     )
-    for item in items:
-        if isinstance(item, Emit):
-            try:
-                stage_of(check, item.key)
-            except ValueError as exc:
-                errors.report(
-                    f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record: "
-                    f"{exc}",
-                    plugin=spec.plugin.name,
+    items: list[Item] = []
+    findings: list[Finding] = []
+    for item in found:
+        if not isinstance(item, Emit):
+            findings.append(item)
+            continue
+        try:
+            later = stage_of(check, item.key)
+            if later <= stage:
+                raise ValueError(
+                    f"a record for stage {item.key[0]!r} from stage {check.stages[stage]!r}; "
+                    "a judge may only emit to a later stage"
                 )
+        except ValueError as exc:
+            guard.errors.report(
+                f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record: {exc}",
+                plugin=spec.plugin.name,
+            )
+            continue
+        items.append((later, key_text(item.key), item.record))
+    return items, findings
+
+
+def judge_all(
+    spec: CheckSpec,
+    check: KeyedCheck,
+    sources: Iterable[tuple[bytes, Sequence[Item] | None]],
+    totals: Totals,
+    guard: _Guard,
+) -> Outcome:
+    """Group every source's records by key, in memory, and judge every
+    group, stage by stage."""
+    stages: list[dict[str, list[tuple[bytes, int, Any]]]] = [{} for _ in check.stages]
+    emitters = 0
+    for name, items in sources:
+        if not items:
+            continue
+        if name[:1] == b"D":
+            emitters += 1
+        for seq, (stage, text, record) in enumerate(items):
+            stages[stage].setdefault(text, []).append((name, seq, record))
+    totals = totals._replace(emitters=emitters)
+    outcome = Outcome()
+    for i, stage_name in enumerate(check.stages):
+        groups = stages[i]
+        lonely = stage_name in check.lonely
+        for text in sorted(groups):
+            members = groups.pop(text)
+            if lonely and len(members) < 2:
                 continue
-        yield item
+            members.sort(key=lambda m: (m[0], m[1]))
+            key = tuple(json.loads(text))
+            items, findings = judge_one(spec, check, i, key, [m[2] for m in members], totals, guard)
+            if items or findings:
+                name = key_source(i, text)
+                outcome.judged[name] = (items, findings)
+                outcome.findings += findings
+                for seq, (later, later_text, record) in enumerate(items):
+                    stages[later].setdefault(later_text, []).append((name, seq, record))
+    return outcome
+
+
+def judge_touched(
+    spec: CheckSpec,
+    check: KeyedCheck,
+    store: Store,
+    sources: dict[bytes, list[Item] | None],
+    totals: Totals,
+    guard: _Guard,
+) -> list[Finding]:
+    """Apply the changed ``sources`` to the store's keyed index, judge again
+    the keys they touched, stage by stage, and return every finding the
+    check's keys hold. A check judged for the first time, or whose
+    :meth:`~provlint.KeyedCheck.totals_key` changed, is judged whole."""
+    index: KeyIndex = store.index
+    touched: list[set[str]] = [set() for _ in check.stages]
+    for name, items in sorted(sources.items()):
+        for stage, text in index.replace(spec.name, name, items):
+            touched[stage].add(text)
+    totals = totals._replace(emitters=index.count(spec.name, "D"))
+    marker = f"totals:{spec.name}"
+    now = repr(check.totals_key(totals))
+    if store.meta(marker) != now:
+        _judge_whole(spec, check, index, totals, guard)
+        store.set_meta(marker, now)
+    else:
+        for i, stage_name in enumerate(check.stages):
+            lonely = stage_name in check.lonely
+            for text in sorted(touched[i]):
+                records = index.group(spec.name, i, text)
+                items: list[Item] = []
+                findings: list[Finding] = []
+                if records and not (lonely and len(records) < 2):
+                    key = tuple(json.loads(text))
+                    items, findings = judge_one(spec, check, i, key, records, totals, guard)
+                for later, later_text in index.replace(
+                    spec.name, key_source(i, text), items, findings
+                ):
+                    touched[later].add(later_text)
+            touched[i].clear()
+    return list(index.findings(spec.name))
+
+
+def _judge_whole(
+    spec: CheckSpec, check: KeyedCheck, index: KeyIndex, totals: Totals, guard: _Guard
+) -> None:
+    """Judge every key of the check again (in memory) and keep what each
+    judged key produced in place of what the index held."""
+    sources = [(name, index.emitted(spec.name, name)) for name in index.names(spec.name, "C")]
+    sources += [(name, index.emitted(spec.name, name)) for name in index.names(spec.name, "D")]
+    outcome = judge_all(spec, check, sources, totals, guard)
+    for name in list(index.names(spec.name, "K")):
+        if name not in outcome.judged:
+            index.replace(spec.name, name, None)
+    for name, (items, findings) in outcome.judged.items():
+        index.replace(spec.name, name, items, findings)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import Entry, ResultCache, Stamp, _storable, cache_dumps, cache_loads
+from .cache import Stamp, Store, _storable, cache_dumps, cache_loads
 from .discovery import INDEX_NAME, Resolver, safe_relpath
 from .guard import Budget, call_check
 from .keyed import emitted
@@ -182,12 +182,20 @@ class PhaseResult:
     """What the document phase gives the rest of the run."""
 
     results: list[DocResult] = field(default_factory=list)
+    """Every document's result, in corpus order (kept results carry no
+    keyed records: the store's index has them)."""
+    changed: dict[str, list[tuple[str, tuple[Any, ...], Any]]] = field(default_factory=dict)
+    """The keyed records of every document the index does not have yet:
+    read in this run, or kept but not applied (a run stopped before its
+    corpus phase)."""
+    removed: list[str] = field(default_factory=list)
+    """Documents the store holds that the corpus no longer has."""
     cached: int = 0
     workers: int = 1
 
 
 # --------------------------------------------------------------------------
-# The phase, with the result cache
+# The phase, with the store
 # --------------------------------------------------------------------------
 
 
@@ -196,49 +204,69 @@ def document_phase(
     docs: list[Document],
     *,
     jobs: int,
-    cache: ResultCache | None,
-    partial: bool,
+    store: Store | None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> PhaseResult:
     """Every document's :class:`DocResult`, in corpus order: unchanged
-    documents from ``cache``, the rest from the executor (worker processes
-    when there are enough of them, else this process). ``partial``: only
-    some files were named, so the cache keeps other files' entries."""
+    documents from ``store``, the rest from the executor (worker processes
+    when there are enough of them, else this process).
+
+    A document is unchanged when its file's stamp (times, size, inode) and
+    its row are what the store holds; when only the times or inode differ
+    (a fresh clone, a checkout), its content digest decides."""
     out = PhaseResult()
+    kept = store.kept() if store is not None else {}
     stamps: dict[str, Stamp] = {}
-    valid: set[str] = set()
-    if cache is not None:
+    reuse: set[str] = set()
+    if store is not None:
         size_class = _size_class(processor)
+        restamp: list[tuple[str, Stamp]] = []
         for doc in docs:
-            stamp = _stamp(processor, doc, size_class)
-            if stamp is not None:
-                stamps[doc.path] = stamp
-        valid = cache.matching(stamps)
-    todo = [d for d in docs if d.path not in valid]
+            found = _stamp(processor, doc, size_class)
+            if found is None:
+                continue
+            stamp, real = found
+            stamps[doc.path] = stamp
+            k = kept.get(doc.path)
+            if k is None or k.stamp.row != stamp.row or k.stamp.size != stamp.size:
+                continue
+            if k.stamp == stamp:
+                reuse.add(doc.path)
+            elif k.digest and _digest(real) == k.digest:
+                reuse.add(doc.path)
+                restamp.append((doc.path, stamp))
+        store.restamp(restamp)
+        present = {d.path for d in docs}
+        out.removed = sorted(p for p in kept if p not in present)
+    todo = [d for d in docs if d.path not in reuse]
     workers = _workers(jobs, len(todo))
     out.workers = workers
-    pending: list[tuple[str, Entry]] = []
+    pending: list[tuple[str, Stamp, str | None, bytes, bytes]] = []
 
-    def misses() -> Iterator[tuple[DocResult, bytes | None]]:
+    def misses() -> Iterator[DocResult]:
         if executor is not None or workers > 1:
             batches = executor(processor, todo) if executor else run_pool(processor, todo, workers)
             for batch in batches:
                 for blob in batch:
-                    yield cache_loads(blob), blob
+                    yield cache_loads(blob)
         else:
             # One document in full at a time: the text, body and
             # per-document memo are dropped once its checks have run.
             for doc in todo:
-                yield processor.process(doc), None
+                yield processor.process(doc)
 
-    def take(result: DocResult, blob: bytes | None, fresh: bool) -> None:
+    def take(result: DocResult) -> None:
+        emits, result.emits = result.emits, []
         out.results.append(result)
+        out.changed[result.path] = emits
         stamp = stamps.get(result.path)
-        if fresh and cache is not None and stamp is not None and not result.errors:
-            pending.append((result.path, Entry(stamp, result.sha256, blob or cache_dumps(result))))
+        if store is not None and stamp is not None and not result.errors:
+            pending.append(
+                (result.path, stamp, result.sha256, cache_dumps(result), cache_dumps(emits))
+            )
             if len(pending) >= 2000:
-                cache.store(pending, keep=None)
+                store.put(pending)
                 pending.clear()
 
     with processor.budget:
@@ -246,24 +274,56 @@ def document_phase(
         for i, doc in enumerate(docs):
             if progress is not None and i % BATCH == 0:
                 progress(i, len(docs))
-            if doc.path in valid:
-                assert cache is not None
-                result = _cached(cache, doc.path, stamps[doc.path])
-                if result is not None:
-                    out.cached += 1
-                    take(result, None, fresh=False)
+            if doc.path in reuse:
+                assert store is not None
+                found = _kept(store, doc.path, kept[doc.path].indexed)
+                if found is None:
+                    take(processor.process(doc))  # a bad entry: check it here
                     continue
-                take(processor.process(doc), None, fresh=True)  # a bad entry: check it here
+                result, emits = found
+                out.cached += 1
+                out.results.append(result)
+                if emits is not None:
+                    out.changed[doc.path] = emits
                 continue
-            result, blob = next(computed)
+            result = next(computed)
             if result.path != doc.path:  # pragma: no cover - an executor's bug
                 raise RuntimeError(f"results out of order: {result.path} for {doc.path}")
-            take(result, blob, fresh=True)
+            take(result)
         if next(computed, None) is not None:  # pragma: no cover - an executor's bug
             raise RuntimeError("an executor returned more results than documents")
-    if cache is not None:
-        cache.store(pending, keep=None if partial else [d.path for d in docs])
+    if store is not None:
+        store.put(pending)
     return out
+
+
+def _kept(
+    store: Store, path: str, indexed: bool
+) -> tuple[DocResult, list[tuple[str, tuple[Any, ...], Any]] | None] | None:
+    """The kept result of ``path``, and its keyed records when the index
+    does not have them yet; None when the entry does not load (then the
+    document is read again)."""
+    result = store.result(path)
+    if not isinstance(result, DocResult) or result.path != path:
+        return None
+    if indexed:
+        return result, None
+    emits = store.emits(path)
+    return (result, emits) if isinstance(emits, list) else None
+
+
+def _digest(path: Path) -> str | None:
+    """The SHA-256 of the regular file at ``path`` (None if unreadable)."""
+    from .reading import open_regular
+
+    digest = hashlib.sha256()
+    try:
+        with open_regular(path) as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _size_class(processor: Processor) -> str:
@@ -279,7 +339,9 @@ def _size_class(processor: Processor) -> str:
     return ",".join(sides)
 
 
-def _stamp(processor: Processor, doc: Document, size_class: str) -> Stamp | None:
+def _stamp(processor: Processor, doc: Document, size_class: str) -> tuple[Stamp, Path] | None:
+    """The document's stamp and real path, or None when it is not a regular
+    file inside the corpus (then it is read, and its result not kept)."""
     rel, _ = safe_relpath(doc.path)
     if rel is None:
         return None
@@ -298,28 +360,11 @@ def _stamp(processor: Processor, doc: Document, size_class: str) -> Stamp | None
         if row is not None
         else ""
     )
-    aux = hashlib.blake2b(
-        f"{row_key}\0{doc.index_path}\0{size_class}\0{st.st_ino}\0{st.st_ctime_ns}".encode(
-            "utf-8", "surrogatepass"
-        ),
+    digest = hashlib.blake2b(
+        f"{row_key}\0{doc.index_path}\0{size_class}".encode("utf-8", "surrogatepass"),
         digest_size=16,
     ).hexdigest()
-    return Stamp(st.st_mtime_ns, st.st_size, aux)
-
-
-def _cached(cache: ResultCache, path: str, stamp: Stamp) -> DocResult | None:
-    """The cached result for ``path``, or None when the entry does not
-    verify or does not load (then the document is read again)."""
-    blob = cache.fetch(path, stamp)
-    if blob is None:
-        return None
-    try:
-        result = cache_loads(blob)
-    except Exception:  # unreadable entry: a miss, never trusted
-        return None
-    if isinstance(result, DocResult) and result.path == path:
-        return result
-    return None
+    return Stamp(st.st_mtime_ns, st.st_size, digest, st.st_ino, st.st_ctime_ns), real
 
 
 # --------------------------------------------------------------------------

@@ -137,12 +137,23 @@ def stage_of(check: KeyedCheck, key: Key) -> int:
         ) from None
 
 
+_PLAIN = (type(None), str, int, float, bool, bytes, tuple, frozenset)
+
+
 def emitted(check: KeyedCheck, item: Any) -> tuple[Key, Any]:
     """``item``, yielded by ``emit`` or ``emit_catalogue``, as (key,
     record); ValueError when it is not a (key, record) pair with a key of
-    one of the check's stages."""
+    one of the check's stages, or the record is neither plain data nor of
+    a class in :attr:`KeyedCheck.records`."""
     if isinstance(item, Finding) or not isinstance(item, tuple) or len(item) != 2:
         shown = repr(item)[:80]
         raise ValueError(f"emit must yield (key, record) pairs, not {shown}")
-    stage_of(check, item[0])
-    return item[0], item[1]
+    key, record = item
+    stage_of(check, key)
+    kind = type(record)
+    if kind not in check.records and kind not in _PLAIN:
+        raise ValueError(
+            f"a record of class {kind.__qualname__}, which the check does not list in "
+            "'records' (only plain data and the listed classes can be kept and sent to workers)"
+        )
+    return key, record

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import gc
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import read_catalogue
 from .config import Config, ConfigError, load_config
@@ -30,6 +31,7 @@ from .execution import (
     CACHE_FROM,
     DocResult,
     Executor,
+    PhaseResult,
     Processor,
     default_jobs,
     document_phase,
@@ -39,6 +41,10 @@ from .keyed import Totals
 from .reading import decode
 from .report import Report, Scope, finish
 from .selection import select_checks
+
+if TYPE_CHECKING:
+    from .cache import Store
+    from .model import Finding
 
 __all__ = [
     "BATCH",
@@ -137,7 +143,8 @@ def run_target(
     docs = join_documents(target.root, catalogue, cfg)
     processor.corpus_size = len(docs)
     processor.index_path = catalogue.path
-    cache = _open_cache(target, cfg, processor, len(docs))
+    opened = _open_store(target, cfg, processor, len(docs))
+    store = opened if opened is not None and opened.db is not None else None
     # Many small long-lived objects: full collections would rescan them all
     # again and again for no garbage. Collect less often during the run.
     thresholds = gc.get_threshold()
@@ -147,31 +154,57 @@ def run_target(
             processor,
             docs,
             jobs=cfg.jobs or default_jobs(),
-            cache=cache,
-            partial=target.only is not None,
+            store=store,
             executor=executor,
             progress=progress,
         )
+        results = phase.results
+        errors = selection.errors
+        findings = [f for r in results for f in r.findings]
+        for r in results:
+            errors.extend(r.errors, r.tracebacks)
+
+        def corpus_findings(store: Store | None) -> list[Finding]:
+            return corpus_phase(
+                selection,
+                root=str(target.root),
+                catalogue=catalogue,
+                changed=phase.changed,
+                removed=phase.removed if store is not None else (),
+                documents=(r.doc for r in results if r.doc is not None),
+                totals=Totals(documents=len(docs)),
+                budget=processor.budget,
+                seconds=cfg.check_timeout,
+                store=store,
+            )
+
+        with processor.budget:
+            if store is None:
+                findings += corpus_findings(None)
+            else:
+                try:
+                    with store.transaction(entries=20 * len(docs)):
+                        found = corpus_findings(store)
+                        store.settle(phase.changed, phase.removed)
+                    findings += found
+                except sqlite3.Error as exc:
+                    # The store's index cannot be used (locked past the
+                    # timeout, damaged): judge in memory, from every
+                    # document's records, the kept ones read back.
+                    if not _all_records(store, phase):
+                        store.broken(exc)
+                        return run_target(
+                            target, cfg.with_overrides(cache=False), plugins, progress, executor
+                        )
+                    if isinstance(exc, sqlite3.OperationalError):
+                        store.problem = f"cache not updated: {exc}"
+                    else:
+                        store.broken(exc)
+                    findings += corpus_findings(None)
     finally:
         gc.set_threshold(*thresholds)
-        if cache is not None:
-            cache.close()
-    results = phase.results
-    errors = selection.errors
-    findings = [f for r in results for f in r.findings]
-    for r in results:
-        errors.extend(r.errors, r.tracebacks)
-    with processor.budget:
-        findings += corpus_phase(
-            selection,
-            root=str(target.root),
-            catalogue=catalogue,
-            emits=((name, r.path, key, rec) for r in results for name, key, rec in r.emits),
-            documents=(r.doc for r in results if r.doc is not None),
-            totals=Totals(documents=len(docs)),
-            budget=processor.budget,
-            seconds=cfg.check_timeout,
-        )
+        if store is not None:
+            store.close()
     scope = None
     if target.only is not None:
         by_id: dict[str, set[str]] = {}
@@ -187,8 +220,8 @@ def run_target(
         "jobs": phase.workers,
         "seconds": round(time.perf_counter() - started, 6),
     }
-    if cache is not None and cache.problem:
-        stats["cache_problem"] = cache.problem
+    if opened is not None and opened.problem:
+        stats["cache_problem"] = opened.problem
     return finish(
         root=target.root,
         findings=findings,
@@ -205,13 +238,25 @@ def run_target(
     )
 
 
-def _open_cache(target: Target, cfg: Config, processor: Processor, size: int) -> Any:
-    """The result cache, when the run uses one: not with ``--no-cache``, not
-    for a small corpus (read faster than a cache is opened), and not when a
-    plugin or check failed to load (its findings would be missing from
-    every cached result)."""
+def _all_records(store: Store, phase: PhaseResult) -> bool:
+    """Complete ``phase.changed`` with the keyed records the store kept for
+    every other document (read only); False when one cannot be read."""
+    for result in phase.results:
+        if result.path not in phase.changed:
+            emits = store.emits(result.path)
+            if not isinstance(emits, list):
+                return False
+            phase.changed[result.path] = emits
+    return True
+
+
+def _open_store(target: Target, cfg: Config, processor: Processor, size: int) -> Store | None:
+    """The store, when the run uses one: not with ``--no-cache``, not for a
+    small corpus (read faster than a store is opened), and not when a plugin
+    or check failed to load (its findings would be missing from every kept
+    result)."""
     if not cfg.cache or size < CACHE_FROM or processor.selection.errors:
         return None
-    from .cache import open_result_cache
+    from .cache import open_store
 
-    return open_result_cache(target.root, cfg, processor.selection)
+    return open_store(target.root, cfg, processor.selection)

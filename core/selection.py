@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import codec
 from .config import Config, ConfigError, matches_selector, validate_plugin_config
 from .errors import ErrorCollector
 from .keyed import KeyedCheck
@@ -184,6 +185,7 @@ def select_checks(cfg: Config, plugins: Iterable[Any] = ()) -> Selection:
             sel.documents.append((spec, instance))
         if isinstance(instance, KeyedCheck):
             sel.keyed.append((spec, instance))
+            codec.allow(instance.records)  # what the store and workers may rebuild
         if isinstance(instance, CatalogueCheck):
             sel.catalogue.append((spec, instance))
         if isinstance(instance, CorpusCheck):

@@ -133,7 +133,7 @@ def cache_folder(root: Path) -> Path:
 
 
 def databases(folder: Path) -> list[Path]:
-    return sorted(folder.glob("results-*.sqlite"))
+    return sorted(folder.glob("store-*.sqlite"))
 
 
 def only_database(root: Path) -> Path:
@@ -145,7 +145,7 @@ def only_database(root: Path) -> Path:
 def rows(db: Path) -> int:
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        count: int = con.execute("SELECT count(*) FROM results").fetchone()[0]
+        count: int = con.execute("SELECT count(*) FROM docs").fetchone()[0]
     con.close()
     return count
 
@@ -255,8 +255,9 @@ def test_warm_run_reuses_every_document(
 def test_changed_and_touched_documents_are_checked_again(
     small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
 ) -> None:
-    """Guards: a changed document (new bytes) and a touched one (same bytes,
-    new mtime) are re-checked; every other document comes from the cache."""
+    """Guards: a changed document (new bytes) is re-checked; a touched one
+    (same bytes, new mtime, as after a fresh clone) is recognised by its
+    content digest and reused; every other document comes from the cache."""
     root = _copy(small_src, tmp_path)
     _, before, _ = cli(capsys, str(root))
     assert "PV108" not in codes_for(before, PLAIN_ID)
@@ -273,7 +274,7 @@ def test_changed_and_touched_documents_are_checked_again(
     st = doc.stat()
     os.utime(doc, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
     _, touched, _ = cli(capsys, str(root))
-    assert reports[-1].stats["cached"] == SMALL - 1
+    assert reports[-1].stats["cached"] == SMALL
     assert touched == out
 
 
@@ -364,12 +365,12 @@ def test_corrupt_database_is_rebuilt(
 
 def _pick_paths(db: Path) -> tuple[str, str]:
     with sqlite3.connect(db) as con:
-        paths = [r[0] for r in con.execute("SELECT path FROM results ORDER BY path")]
+        paths = [r[0] for r in con.execute("SELECT path FROM docs ORDER BY path")]
     con.close()
     return PLAIN_DOC, next(p for p in paths if p != PLAIN_DOC)
 
 
-@pytest.mark.parametrize("tamper", ["flipped-byte", "other-pickle", "other-row"])
+@pytest.mark.parametrize("tamper", ["other-pickle", "other-row", "signature"])
 def test_tampered_entry_is_not_used(
     tamper: str,
     small_src: Path,
@@ -377,31 +378,28 @@ def test_tampered_entry_is_not_used(
     capsys: pytest.CaptureFixture[str],
     reports: list[Report],
 ) -> None:
-    """Guards: an entry whose blob no longer matches its MAC is a miss: a
-    flipped byte, another valid pickle, or another row's blob *and* MAC
-    (the MAC binds the path)."""
+    """Guards: an entry that is not a result of its own document is a miss
+    (another valid pickle, another row's result), and a database whose
+    signature does not verify with this user's key is not used at all."""
     root = _copy(small_src, tmp_path)
     expected = cold_pristine(capsys, root)
     cli(capsys, str(root))
     db = only_database(root)
     victim, donor = _pick_paths(db)
     with sqlite3.connect(db) as con:
-        blob, mac = con.execute("SELECT blob, mac FROM results WHERE path = ?", (donor,)).fetchone()
-        if tamper == "flipped-byte":
-            (own,) = con.execute("SELECT blob FROM results WHERE path = ?", (victim,)).fetchone()
-            mid = len(own) // 2
-            new = own[:mid] + bytes([own[mid] ^ 0x01]) + own[mid + 1 :]
-            con.execute("UPDATE results SET blob = ? WHERE path = ?", (new, victim))
-        elif tamper == "other-pickle":
+        (blob,) = con.execute("SELECT result FROM docs WHERE path = ?", (donor,)).fetchone()
+        if tamper == "other-pickle":
             con.execute(
-                "UPDATE results SET blob = ? WHERE path = ?", (pickle.dumps(("x", [])), victim)
+                "UPDATE docs SET result = ? WHERE path = ?", (pickle.dumps(("x", [])), victim)
             )
+        elif tamper == "other-row":
+            con.execute("UPDATE docs SET result = ? WHERE path = ?", (blob, victim))
         else:
-            con.execute("UPDATE results SET blob = ?, mac = ? WHERE path = ?", (blob, mac, victim))
+            con.execute("UPDATE meta SET value = ? WHERE name = 'mac'", (b"forged" * 8,))
     con.close()
 
     code, out, _ = cli(capsys, str(root))
-    assert reports[-1].stats["cached"] == SMALL - 1
+    assert reports[-1].stats["cached"] == (0 if tamper == "signature" else SMALL - 1)
     assert (code, out) == (1, expected)
 
 
@@ -438,14 +436,17 @@ class _OpenOnLoad:
         return (open, (self.target, "w"))
 
 
-def test_hostile_pickle_with_wrong_mac_is_never_loaded(
+@pytest.mark.parametrize("where", ["result", "payload"])
+def test_hostile_pickle_is_never_loaded(
+    where: str,
     small_src: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     reports: list[Report],
 ) -> None:
-    """Guards: a planted pickle (as a cloned repository could ship) is
-    rejected by its MAC before it is unpickled: its code never runs."""
+    """Guards: a pickle that would run code (as a tampered database could
+    hold), in a document's result or in the keyed index, is refused by the
+    store's unpickler: its code never runs, and the run's output is right."""
     probe = tmp_path / "probe"
     pickle.loads(pickle.dumps(_OpenOnLoad(probe))).close()
     assert probe.exists(), "the payload must be live for this test to mean anything"
@@ -456,14 +457,18 @@ def test_hostile_pickle_with_wrong_mac_is_never_loaded(
     pwned = tmp_path / "PWNED"
     hostile = pickle.dumps(_OpenOnLoad(pwned))
     db = only_database(root)
-    with sqlite3.connect(db) as con:  # stamps and MACs kept, blobs replaced
-        con.execute("UPDATE results SET blob = ?", (hostile,))
+    with sqlite3.connect(db) as con:  # signature kept, blobs replaced
+        if where == "result":
+            con.execute("UPDATE docs SET result = ?", (hostile,))
+        else:
+            con.execute("UPDATE srcs SET payload = ? WHERE payload IS NOT NULL", (hostile,))
     con.close()
+    (root / PLAIN_DOC).write_text("A changed document, so that the index is read.\n")
+    expected = cold(capsys, root)
 
     code, out, _ = cli(capsys, str(root))
     assert not pwned.exists()
-    assert reports[-1].stats["cached"] == 0
-    assert (code, out) == (1, expected)
+    assert out == expected
 
 
 # --------------------------------------------------------------------------

@@ -392,10 +392,10 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
 def test_a_planted_cache_database_with_a_trigger_is_refused(tmp_path: Path) -> None:
     root = corpus(tmp_path / "c", 120)
     first = run_cli("validate", str(root), "--format", "json", cwd=tmp_path)
-    [db_path] = (root / ".provlint_cache").glob("results-*.sqlite")
+    [db_path] = (root / ".provlint_cache").glob("store-*.sqlite")
     db = sqlite3.connect(db_path)
     db.execute(
-        "CREATE TRIGGER spin BEFORE INSERT ON results BEGIN "
+        "CREATE TRIGGER spin BEFORE INSERT ON docs BEGIN "
         "SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
         "SELECT x FROM c); END"
     )
@@ -413,7 +413,7 @@ def test_a_planted_cache_database_with_a_trigger_is_refused(tmp_path: Path) -> N
 def test_symlinked_cache_journal_files_are_refused(tmp_path: Path) -> None:
     root = corpus(tmp_path / "c", 120)
     assert run_cli("validate", str(root), cwd=tmp_path).returncode == 1
-    [db_path] = (root / ".provlint_cache").glob("results-*.sqlite")
+    [db_path] = (root / ".provlint_cache").glob("store-*.sqlite")
     victim = tmp_path / "victim.txt"
     victim.write_text(SECRET)
     for suffix in ("-wal", "-shm"):
