@@ -80,8 +80,8 @@ class DuplicateContent(DocumentCheck, CorpusCheck):
     scope = "corpus"
     options = {
         "threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-        "exact-limit": {"type": "integer", "minimum": 0},
-        "min-words": {"type": "integer", "minimum": 1},
+        "exact-limit": {"type": "integer", "minimum": 0, "maximum": 10_000},
+        "min-words": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
     }
     defaults = {"threshold": 0.8, "exact-limit": 3000, "min-words": 30}
 
