@@ -597,9 +597,8 @@ def _apply_baseline(
         )
     previous = {} if planted else read_baseline(path)
     runs = [(_corpus_label(r.root, path.parent), r) for r in reports]
-    ran = [
-        {s.name for s in r.checks} - set(getattr(r, "failed_checks", ())) for _label, r in runs
-    ]
+    # The checks whose entries this run can judge: those that ran and did not fail.
+    ran = [{s.name for s in r.checks} - r.failed_checks for _label, r in runs]
     covered = {
         key
         for key, entry in previous.items()
