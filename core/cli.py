@@ -399,13 +399,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _stale_note(stale: Sequence[dict[str, Any]]) -> str:
-    from .output import sanitize
+    """One line naming the first stale entries (the baseline's text, from
+    the folder, made safe and kept on one line)."""
+    from .output import one_line
 
     shown = ", ".join(f"{e.get('check')} on {e.get('doc')}" for e in stale[:5])
     more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
-    return sanitize(
-        f"provlint: {len(stale)} stale baseline entr{'y' if len(stale) == 1 else 'ies'} "
-        f"(the findings are gone): {shown}{more}; run with --update-baseline\n"
+    return (
+        one_line(
+            f"provlint: {len(stale)} stale baseline entr{'y' if len(stale) == 1 else 'ies'} "
+            f"(the findings are gone): {shown}{more}; run with --update-baseline"
+        )
+        + "\n"
     )
 
 
@@ -440,7 +445,7 @@ def _writable(name: str, roots: Sequence[Path] = ()) -> tuple[Path, bool]:
                     "symlinks (name a real folder)"
                 )
     link = os.path.islink(path)
-    if link and any(path.is_relative_to(base) for base in guarded):
+    if link and _guarded_link(path, roots):
         return path, True  # the link is replaced; its target is never touched
     try:
         mode = os.stat(path).st_mode
@@ -499,6 +504,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
     from .cache import clear, default_folder
     from .config import ConfigError
+    from .output import escape_path
     from .runner import locate
 
     if args.cache_dir:
@@ -506,17 +512,18 @@ def cmd_cache(args: argparse.Namespace) -> int:
     else:
         folders = [default_folder(t.root) for t in locate([args.folder] if args.folder else [])]
     for folder in folders:
+        shown = escape_path(str(folder))  # a folder's name is the folder's text
         if args.action == "dir":
-            print(folder)
+            print(shown)
             continue
         if not folder.exists():
-            print(f"provlint: no cache at {folder}")
+            print(f"provlint: no cache at {shown}")
             continue
         try:
             count = clear(folder)
         except (ValueError, OSError) as exc:
             raise ConfigError(str(exc)) from exc
-        print(f"provlint: removed {folder} ({count} database{'s' if count != 1 else ''})")
+        print(f"provlint: removed {shown} ({count} database{'s' if count != 1 else ''})")
     return EXIT_OK
 
 
@@ -554,52 +561,90 @@ def _apply_baseline(
 ) -> tuple[list[Any], list[dict[str, Any]]]:
     """Drop the findings the baseline accepts; return the stale entries.
 
-    Only entries this run covers take part: those of its corpora and, for a
-    run restricted to some files (pre-commit), of those files. With
-    ``update``, the covered entries are rewritten from the current findings
-    and every other entry is kept as it was."""
+    Entries are keyed by (corpus, fingerprint): the same finding in two
+    corpora is two entries. Only entries this run covers take part: those of
+    its corpora, of a check that ran and did not fail (an internal error),
+    and, for a run restricted to some files (pre-commit), of those files.
+    With ``update``, the covered entries are rewritten from the current
+    findings and every other entry is kept as it was.
+
+    A baseline that is a symlink below the current folder or a checked
+    corpus is never read through: with ``update`` it counts as absent (the
+    link is replaced by the new file), without it the run stops with a
+    configuration error."""
     from dataclasses import replace
     from pathlib import Path
 
+    from .config import ConfigError
     from .suppress import (
         baseline_entries,
+        baseline_match,
         entry_covered,
+        entry_key,
         fingerprint,
         read_baseline,
         sort_entries,
         write_baseline,
     )
 
-    path = _writable(name, [r.root for r in reports])[0] if update else Path(name)
-    previous = read_baseline(path)
+    roots = [r.root for r in reports]
+    path = _writable(name, roots)[0] if update else Path(name)
+    planted = _guarded_link(Path(os.path.abspath(name)), roots)
+    if planted and not update:
+        raise ConfigError(
+            f"--baseline {name}: is a symlink; provlint does not follow a symlinked baseline in "
+            "the checked folder (name the real file)"
+        )
+    previous = {} if planted else read_baseline(path)
     runs = [(_corpus_label(r.root, path.parent), r) for r in reports]
+    # The checks whose entries this run can judge: those that ran and did not fail.
+    ran = [{s.name for s in r.checks} - r.failed_checks for _label, r in runs]
     covered = {
-        fp
-        for fp, entry in previous.items()
-        if any(entry_covered(entry, label, r.scope) for label, r in runs)
+        key
+        for key, entry in previous.items()
+        if any(
+            str(entry.get("check")) in ran[i] and entry_covered(entry, label, r.scope)
+            for i, (label, r) in enumerate(runs)
+        )
     }
     if update:
-        kept = {fp: e for fp, e in previous.items() if fp not in covered}
+        kept = {key: e for key, e in previous.items() if key not in covered}
         for label, report in runs:
             for entry in baseline_entries(report.findings, previous, label):
-                kept[entry["fingerprint"]] = entry
+                kept[entry_key(entry)] = entry
         write_baseline(path, sort_entries(kept.values()))
         previous = read_baseline(path)
         covered = set()  # every covered entry was just rewritten: none is stale
-    seen: set[str] = set()
+    seen: set[tuple[str | None, str]] = set()
     out = []
-    for report in reports:
+    for label, report in runs:
         kept_findings = []
         for f in report.findings:
-            fp = fingerprint(f)
-            if fp in previous and f.check != "internal-error":
-                seen.add(fp)
+            key = None
+            if f.check != "internal-error":
+                key = baseline_match(previous, label, fingerprint(f))
+            if key is not None:
+                seen.add(key)
             else:
                 kept_findings.append(f)
         report.stats["baselined"] = len(report.findings) - len(kept_findings)
         out.append(replace(report, findings=tuple(kept_findings)))
-    stale = [e for fp, e in sorted(previous.items()) if fp in covered and fp not in seen]
+    stale = [
+        e
+        for key, e in sorted(previous.items(), key=lambda kv: (kv[0][1], kv[0][0] or ""))
+        if key in covered and key not in seen
+    ]
     return out, stale
+
+
+def _guarded_link(path: Path, roots: Sequence[Path]) -> bool:
+    """Whether ``path`` is a symlink below the current folder or one of
+    ``roots``: there, a checked-out repository could have planted it."""
+    from pathlib import Path
+
+    return os.path.islink(path) and any(
+        path.is_relative_to(base) for base in (Path.cwd(), *roots)
+    )
 
 
 def _corpus_label(root: Path, base: Path) -> str:
@@ -726,10 +771,10 @@ def checks_markdown(registry: Registry) -> str:
 
 
 def _report_load_errors(registry: Registry) -> None:
-    from .output import sanitize
+    from .output import one_line
 
     for f in registry.findings:
-        sys.stderr.write(f"provlint: {f.code} {f.check}: {sanitize(f.message)}\n")
+        sys.stderr.write(f"provlint: {f.code} {f.check}: {one_line(f.message)}\n")
 
 
 _BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
@@ -780,12 +825,12 @@ def _shown(path: Path) -> str:
 
 def _notes(root: Path, notes: Sequence[Any]) -> None:
     """Print the notes of an index or fix plan on stderr: the file escaped
-    (:func:`_shown`), the message sanitised."""
-    from .output import sanitize
+    (:func:`_shown`), the message made safe and kept on one line."""
+    from .output import one_line
 
     for note in notes:
         where = _shown(root / note.path) if note.path else _shown(root)
-        sys.stderr.write(f"provlint: {sanitize(note.render(where))}\n")
+        sys.stderr.write(f"provlint: {one_line(note.render(where))}\n")
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -856,7 +901,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     import json
 
     from .config import _LIST_KEYS
-    from .output import sanitize
+    from .output import escape_path, one_line
     from .runner import locate
 
     if args.schema:
@@ -888,10 +933,14 @@ def cmd_config(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
-    sys.stdout.write(f"# corpus: {targets[0].root}\n# file: {where or '(none: defaults)'}\n")
+    # Folder names and the configuration's keys and values are the folder's
+    # text: paths escaped, everything else made safe and kept on one line.
+    shown_where = escape_path(where) if where else "(none: defaults)"
+    sys.stdout.write(f"# corpus: {escape_path(str(targets[0].root))}\n# file: {shown_where}\n")
     for key, value, origin in rows:
-        line = f"{key} = {json.dumps(value, ensure_ascii=False)}  # {origin}"
-        sys.stdout.write(sanitize(line) + "\n")
+        shown_origin = escape_path(origin) if origin == where and where else origin
+        line = f"{one_line(key)} = {one_line(json.dumps(value, ensure_ascii=False))}"
+        sys.stdout.write(f"{line}  # {shown_origin}\n")
     return EXIT_OK
 
 
@@ -913,14 +962,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     from .config import ConfigError
-    from .output import sanitize
+    from .output import one_line
 
     try:
         return COMMANDS[args.command](args)
     except ConfigError as exc:
         # Messages may quote a configuration key or a file name: text from
-        # the checked folder, made safe for the terminal like any other.
-        sys.stderr.write(f"provlint: error: {sanitize(str(exc))}\n")
+        # the checked folder, made safe for the terminal like any other, and
+        # kept on one line (a line of its own could be a CI workflow command).
+        sys.stderr.write(f"provlint: error: {one_line(str(exc))}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("provlint: interrupted\n")
@@ -933,7 +983,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             traceback.print_exc()
         sys.stderr.write(
-            f"provlint: internal error: {type(exc).__name__}: {sanitize(str(exc))} "
+            f"provlint: internal error: {type(exc).__name__}: {one_line(str(exc))} "
             "(run with --verbose for the traceback)\n"
         )
         return EXIT_INTERNAL

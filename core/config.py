@@ -103,6 +103,15 @@ MAX_FOLDER_TIMEOUT = 600.0
 """The longest ``check-timeout`` a configuration found with the checked
 folder may set (it may not set 0, which turns the limit off)."""
 
+MAX_FOLDER_GLOBS = 256
+"""The most glob patterns a configuration found with the checked folder may
+list, in ``documents``, ``exclude`` and ``per-file-ignores`` together: each
+file is matched against each pattern, so patterns times files is the work."""
+
+MAX_FOLDER_DOCUMENT_BYTES = 1 << 30
+"""The largest ``max-document-bytes`` a configuration found with the checked
+folder may set (1 GiB): a document is held in memory whole up to it."""
+
 CONFIG_BYTES = 16 * 1024 * 1024
 """A configuration file larger than this is refused, not read."""
 
@@ -192,6 +201,12 @@ def config_from_mapping(data: Mapping[str, Any], source: Path, *, trusted: bool 
         elif key == "max-document-bytes":
             if not isinstance(value, int) or isinstance(value, bool) or value < 1024:
                 raise ConfigError(f"{source}: 'max-document-bytes' must be an integer >= 1024")
+            if not trusted and value > MAX_FOLDER_DOCUMENT_BYTES:
+                raise ConfigError(
+                    f"{source}: 'max-document-bytes' must be at most {MAX_FOLDER_DOCUMENT_BYTES} "
+                    "(1 GiB) in a configuration found with the checked folder (to lift the "
+                    "limit, pass --config FILE)"
+                )
             kwargs["max_document_bytes"] = value
         elif key == "check-timeout":
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
@@ -223,7 +238,31 @@ def config_from_mapping(data: Mapping[str, Any], source: Path, *, trusted: bool 
         else:
             # Perhaps a key a plugin contributes: checked once plugins are loaded.
             kwargs.setdefault("extra", {})[key] = value
+    if not trusted:
+        _limit_globs(source, data, kwargs)
     return Config(**kwargs)
+
+
+def _limit_globs(source: Path, data: Mapping[str, Any], kwargs: Mapping[str, Any]) -> None:
+    """Refuse a configuration found with the checked folder that lists more
+    than :data:`MAX_FOLDER_GLOBS` glob patterns: the key that goes over the
+    limit is named."""
+    counts = {
+        "documents": len(kwargs.get("documents", ())),
+        "exclude": len(kwargs.get("exclude", ())),
+        "per-file-ignores": len(kwargs.get("per_file_ignores", {})),
+    }
+    total = 0
+    for key in (k for k in data if k in counts):
+        total += counts[key]
+        if total > MAX_FOLDER_GLOBS:
+            listed = ", ".join(f"{k} {n}" for k, n in counts.items() if n)
+            raise ConfigError(
+                f"{source}: '{key}': a configuration found with the checked folder may list at "
+                f"most {MAX_FOLDER_GLOBS} glob patterns in documents, exclude and "
+                f"per-file-ignores together; this one lists {sum(counts.values())} ({listed}); "
+                "to lift the limit, pass --config FILE"
+            )
 
 
 CORE_KEYS = (*_LIST_KEYS, *_TABLE_KEYS)

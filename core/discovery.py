@@ -29,6 +29,7 @@ __all__ = [
     "discover",
     "join_documents",
     "locate",
+    "private_part",
     "resolve_inside",
     "safe_relpath",
 ]
@@ -47,6 +48,27 @@ _SKIP_DIRS = frozenset(
     }
 )
 _DRIVE = re.compile(r"^[A-Za-z]:")
+PRIVATE_FOLDERS = {
+    ".git": "version control's own files",
+    ".hg": "version control's own files",
+    ".svn": "version control's own files",
+    ".provlint_cache": "provlint's own files",
+}
+"""Folders whose files are never documents, INDEX.md or anything provlint
+reads or writes for a corpus: what lies in them is not the corpus's text
+(``.git/config`` holds credentials and hooks)."""
+
+
+def private_part(parts: Sequence[str]) -> str | None:
+    """The folder of :data:`PRIVATE_FOLDERS` a path with these components
+    lies in, in words ("the .git folder (version control's own files)"),
+    or None. Compared without case, as a file system that ignores case
+    would."""
+    for part in parts:
+        what = PRIVATE_FOLDERS.get(part.lower())
+        if what is not None:
+            return f"the {part} folder ({what})"
+    return None
 
 
 @dataclass
@@ -181,22 +203,29 @@ def safe_relpath(value: str) -> tuple[str | None, str | None]:
         return None, "leads outside the corpus folder"
     if norm in (".", ""):
         return None, "does not name a file"
+    folder = private_part(norm.split("/"))
+    if folder is not None:
+        return None, f"lies in {folder}"
     return norm, None
 
 
 def resolve_inside(root_real: Path, rel: str) -> tuple[Path | None, str | None]:
     """``rel`` (normalised by :func:`safe_relpath`) as a real path inside the
     corpus folder ``root_real`` (already resolved), or (None, why not): a
-    symlink loop, or a symlink leading out."""
+    symlink loop, a symlink leading out, or one leading into a folder of
+    :data:`PRIVATE_FOLDERS` (``.git``)."""
     candidate = root_real / rel
     try:
         real = candidate.resolve(strict=False)
     except (RuntimeError, OSError):
         return None, "is a symlink loop"
     try:
-        real.relative_to(root_real)
+        below = real.relative_to(root_real)
     except ValueError:
         return None, "is a symlink that leads outside the corpus folder"
+    folder = private_part(below.parts)
+    if folder is not None:
+        return None, f"is a symlink that leads into {folder}"
     return real, None
 
 

@@ -298,6 +298,36 @@ def _quiet_logs() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def _safe_path_env() -> Iterator[None]:
+    """``PYTHONSAFEPATH=1`` in the environment the local cluster's worker
+    processes inherit, restored on exit."""
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
+
+
+@contextlib.contextmanager
+def _in_folder(folder: str) -> Iterator[None]:
+    """This process in ``folder`` for the block, the current folder restored
+    on exit. Processes started in the block start there: the local cluster
+    starts in an empty folder of its own, so that they find nothing to
+    import in their current folder. Every path the run uses is absolute by
+    then (corpus folders, the cache folder, a ``--config`` file)."""
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+@contextlib.contextmanager
 def connect(scheduler: str | None, workers: int, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
     """A ``distributed.Client`` on the scheduler at ``scheduler``, or on a
     local cluster of ``workers`` single-threaded processes; both closed on
@@ -314,13 +344,25 @@ def connect(scheduler: str | None, workers: int, timeout: float = CONNECT_TIMEOU
             # 10 ms: CPU spent on a profile nobody looks at here.
             dask_config: Any = importlib.import_module("dask.config")
             stack.enter_context(dask_config.set({"distributed.worker.profile.enabled": False}))
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            # Worker processes are fresh interpreters started with ``-c``:
+            # their sys.path begins with the current folder, often the
+            # checked one, where a planted ``multiprocessing/`` would be
+            # imported. PYTHONSAFEPATH (Python 3.11+) keeps it off, for
+            # the whole run (a worker restarted later too), and the cluster
+            # starts from an empty folder of its own (for Python 3.10).
+            stack.enter_context(_safe_path_env())
+            import tempfile
+
+            # Removed after the cluster is closed (callbacks run last first).
+            empty = stack.enter_context(tempfile.TemporaryDirectory(prefix="provlint-dask-"))
+            with _in_folder(empty):
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             stack.callback(cluster.close)
             client = Client(cluster)
         else:

@@ -10,24 +10,57 @@ each report into the run's collector.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
+from .limits import cut_message
 from .model import Finding, Severity
 
 INTERNAL_ERROR_CODE = "PV001"
 INTERNAL_ERROR_NAME = "internal-error"
 
+# Every internal error about a check begins "check 'NAME' (plugin ...)":
+# the check's name travels with the finding (from a worker process, or a
+# cached result) in its message.
+_FAILED_CHECK = re.compile(r"check '([^'\s]+)' \(plugin ")
+
+
+def failed_check(finding: Finding) -> str | None:
+    """The check an internal-error finding says failed, or None (a plugin
+    that did not load, a header parser)."""
+    if finding.check != INTERNAL_ERROR_NAME:
+        return None
+    m = _FAILED_CHECK.match(finding.message)
+    return m.group(1) if m else None
+
+
+def failed_checks(findings: Iterable[Finding]) -> set[str]:
+    """The checks that failed, as these internal-error findings tell."""
+    return {name for f in findings if (name := failed_check(f)) is not None}
+
 
 class ErrorCollector:
     """The internal-error findings of a run, in the order they happened,
-    and the tracebacks behind them."""
+    the tracebacks behind them, and the names of the checks that failed
+    (``failed``: a check that raised, timed out, returned garbage or could
+    not be created; its results of this run are incomplete)."""
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.tracebacks: list[str] = []
+        self.failed: set[str] = set()
 
     def report(
-        self, message: str, *, path: str = "", tb: str | None = None, plugin: str = ""
+        self,
+        message: str,
+        *,
+        path: str = "",
+        tb: str | None = None,
+        plugin: str = "",
+        check: str | None = None,
     ) -> Finding:
-        """Record one internal error; ``tb`` is its traceback, if any."""
+        """Record one internal error; ``tb`` is its traceback, if any, and
+        ``check`` the name of the check that failed, if one did."""
         f = Finding(
             path=path,
             line=0,
@@ -35,12 +68,15 @@ class ErrorCollector:
             code=INTERNAL_ERROR_CODE,
             check=INTERNAL_ERROR_NAME,
             severity=Severity.ERROR,
-            message=message,
+            message=cut_message(message),
             plugin=plugin,
         )
         self.findings.append(f)
         if tb:
             self.tracebacks.append(tb)
+        named = check or failed_check(f)
+        if named:
+            self.failed.add(named)
         return f
 
     def mark(self) -> tuple[int, int]:
@@ -57,12 +93,15 @@ class ErrorCollector:
         return found, tbs
 
     def extend(self, findings: list[Finding], tracebacks: list[str]) -> None:
+        """Add errors reported elsewhere (a worker's, a cached result's)."""
         self.findings.extend(findings)
         self.tracebacks.extend(tracebacks)
+        self.failed |= failed_checks(findings)
 
     def clear(self) -> None:
         self.findings.clear()
         self.tracebacks.clear()
+        self.failed.clear()
 
     def __bool__(self) -> bool:
         return bool(self.findings)

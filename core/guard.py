@@ -13,7 +13,9 @@ Every call into a check (``check_document``, ``emit``, ``judge``,
   ``internal-error`` finding naming the check and its plugin, and the run
   goes on;
 - at most :data:`provlint.limits.FINDINGS_PER_FILE` findings per file are
-  kept (:class:`provlint.limits.FindingCap`), consumed as produced.
+  kept (:class:`provlint.limits.FindingCap`), consumed as produced;
+- a message longer than :data:`provlint.limits.MESSAGE_CHARS` characters
+  is cut in the middle (:func:`provlint.limits.cut_message`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .limits import FindingCap
+from .limits import MESSAGE_CHARS, FindingCap, cut_message
 from .model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -180,6 +182,8 @@ def call_check(
                 if isinstance(item, Finding):
                     if severity is not None and item.check == spec.name:
                         item = replace(item, severity=severity)
+                    if len(item.message) > MESSAGE_CHARS:
+                        item = replace(item, message=cut_message(item.message))
                     cap.add(item)
                 elif accept and isinstance(item, accept):
                     other.append(item)
@@ -191,6 +195,7 @@ def call_check(
             f"{label} ran longer than {seconds:g} s on {place} and was stopped (check-timeout)",
             path=where,
             plugin=spec.plugin.name,
+            check=spec.name,
         )
         return []
     except Exception as exc:
@@ -199,6 +204,7 @@ def call_check(
             path=where,
             tb=traceback.format_exc(),
             plugin=spec.plugin.name,
+            check=spec.name,
         )
         return []
     if wrong is not None:  # what came before the bad item is kept
@@ -206,5 +212,6 @@ def call_check(
             f"{label} returned {wrong} instead of a Finding on {place}",
             path=where,
             plugin=spec.plugin.name,
+            check=spec.name,
         )
     return [*cap.findings(), *other]

@@ -24,10 +24,27 @@ from dataclasses import replace
 
 from .model import Finding
 
-__all__ = ["FINDINGS_PER_FILE", "FindingCap"]
+__all__ = ["FINDINGS_PER_FILE", "MESSAGE_CHARS", "FindingCap", "cut_message"]
 
 FINDINGS_PER_FILE = 50
 """How many findings of one check on one file, about one document, a run lists."""
+
+MESSAGE_CHARS = 1000
+"""The longest message a finding carries: a longer one (a message quoting a
+200 KB ``file`` cell or id) is cut in the middle."""
+
+_CUT = " … "
+
+
+def cut_message(message: str, limit: int = MESSAGE_CHARS) -> str:
+    """``message`` if it has at most ``limit`` characters, else its start and
+    its end joined by " … " (``limit`` characters in all): the start says
+    what was found, the end what was expected."""
+    if len(message) <= limit:
+        return message
+    room = limit - len(_CUT)
+    head = (room + 1) // 2
+    return f"{message[:head]}{_CUT}{message[len(message) - (room - head):]}"
 
 _QUOTE = 200
 """How much of the first left-out finding's message the closing one quotes."""

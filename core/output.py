@@ -26,14 +26,13 @@ _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _CONTROL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + r"\ud800-\udfff]"
 )
-# What a file name shown to a person never holds raw: every C0 and C1 control
-# (tab, newline and carriage return included), DEL, the line and paragraph
-# separators, bidi controls and lone surrogates.
-_PATH_UNSAFE = r"\x00-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + r"\ud800-\udfff"
-_PATH_ESCAPE = re.compile(rf"[{_PATH_UNSAFE}]|\\(?=[\\xu{_PATH_UNSAFE}])")
-_PATH_FIND = re.compile(f"[{_PATH_UNSAFE}]")
+# Line breaks as :func:`str.splitlines` knows them: shown as escapes on a
+# line that must stay one line.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _BIDI_CHAR = re.compile(f"[{_BIDI}]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# A soft hyphen shows as nothing (some Python versions call it printable).
+_INVISIBLE = "\u00ad"
 
 
 def sanitize(text: str) -> str:
@@ -41,6 +40,25 @@ def sanitize(text: str) -> str:
     sequences, replace control characters, bidi controls and undecodable
     bytes with U+FFFD, keep tabs and newlines."""
     return _CONTROL.sub(lambda m: "" if m.group(0).startswith("\x1b") else "\ufffd", text)
+
+
+def _break_escape(ch: str) -> str:
+    if ch == "\n":
+        return "\\n"
+    if ch == "\r":
+        return "\\r"
+    return _char_escape(ch)
+
+
+def one_line(text: str) -> str:
+    """``text`` made safe (:func:`sanitize`) and kept on one line: every
+    line break (LF, CR, VT, FF, the file, group and record separators, NEL,
+    U+2028, U+2029) is shown as a visible escape (``\\n``, ``\\r``,
+    ``\\x0b``, ``\\u2028``...), so text from the folder can never start a
+    line of its own in a log (a CI system's workflow command, say)."""
+    if text.isprintable():
+        return text
+    return sanitize(_LINE_BREAKS.sub(lambda m: _break_escape(m.group(0)), text))
 
 
 def _char_escape(ch: str) -> str:
@@ -52,36 +70,56 @@ def _char_escape(ch: str) -> str:
         return f"\\x{n:02x}"
     if 0xDC80 <= n <= 0xDCFF:  # an undecodable byte (surrogateescape): the byte itself
         return f"\\x{n - 0xDC00:02x}"
+    if n > 0xFFFF:
+        return f"\\U{n:08x}"
     return f"\\u{n:04x}"
+
+
+def _unsafe(ch: str) -> bool:
+    """Whether a file name never shows ``ch`` raw."""
+    return not ch.isprintable() or ch == _INVISIBLE
 
 
 def escape_path(path: str) -> str:
     """A file name as a terminal, a CI log or a page may show it.
 
-    Every control character (tab, CR and LF included), DEL, C1 control,
-    line or paragraph separator, bidi control and undecodable byte becomes a
-    visible escape: ``\\xNN`` for a character below U+0080 and for an
+    Every character that is not printable (:meth:`str.isprintable`: the
+    control characters, tab, CR and LF included, DEL and the C1 controls;
+    the format characters, such as the bidi controls and the zero-width
+    space, joiners and byte-order mark; every space but U+0020, such as the
+    no-break space; the line and paragraph separators; private-use and
+    unassigned code points; undecodable bytes) and the soft hyphen becomes
+    a visible escape: ``\\xNN`` for a character below U+0080 and for an
     undecodable byte (the byte's value, 80 to ff), ``\\uNNNN`` for the
-    others. A backslash that would otherwise start an escape (one before
-    ``x``, ``u``, another backslash or an escaped character) is doubled, so
-    two different names never look the same. Ordinary names, non-ASCII
-    letters included, are returned unchanged.
+    others (``\\UNNNNNNNN`` above U+FFFF). A backslash that would
+    otherwise start an escape (one before ``x``, ``u``, ``U``, another
+    backslash or an escaped character) is doubled, so two different names
+    never look the same. Ordinary names, non-ASCII letters included, are
+    returned unchanged.
     """
-    # isprintable() is False for every character escaped here (controls,
-    # format characters such as the bidi controls, separators, surrogates).
-    if path.isprintable() and "\\" not in path:
+    if path.isprintable() and "\\" not in path and _INVISIBLE not in path:
         return path
-    return _PATH_ESCAPE.sub(lambda m: _char_escape(m.group(0)), path)
+    out: list[str] = []
+    last = len(path) - 1
+    for i, ch in enumerate(path):
+        if ch == "\\":
+            nxt = path[i + 1] if i < last else ""
+            out.append("\\\\" if nxt and (nxt in "\\xuU" or _unsafe(nxt)) else "\\")
+        elif _unsafe(ch):
+            out.append(_char_escape(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def unsafe_character(text: str) -> str | None:
     """The first character of ``text`` that :func:`escape_path` would escape
-    (a control character, a bidi control, a line separator, an undecodable
-    byte), said in words with its escape; None when there is none."""
-    m = _PATH_FIND.search(text)
-    if m is None:
+    (a control character, a bidi control, an invisible or look-alike
+    character, a line separator, an undecodable byte), said in words with
+    its escape; None when there is none."""
+    if text.isprintable() and _INVISIBLE not in text:
         return None
-    ch = m.group(0)
+    ch = next(c for c in text if _unsafe(c))
     n = ord(ch)
     shown = _char_escape(ch)
     if 0xDC80 <= n <= 0xDCFF:
@@ -92,7 +130,16 @@ def unsafe_character(text: str) -> str | None:
         return f"a bidirectional-text control ({shown})"
     if ch in "\u2028\u2029":
         return f"a line or paragraph separator ({shown})"
-    return f"a control character ({shown})"
+    if n < 0xA0:
+        return f"a control character ({shown})"
+    import unicodedata
+
+    category = unicodedata.category(ch)
+    if category == "Zs":
+        return f"a space other than U+0020 ({shown})"
+    if category in ("Cn", "Co"):
+        return f"an unassigned or private-use character ({shown})"
+    return f"an invisible character ({shown})"
 
 
 def json_safe(value: Any) -> Any:

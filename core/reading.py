@@ -114,14 +114,20 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> byte
 
 def read_inside(root: str | os.PathLike[str], rel: str, limit: int | None = None) -> bytes:
     """The bytes of the regular file ``rel`` (relative to ``root``), read
-    only when it really lies inside ``root``: a path that leads out, or a
-    symlink (at any level) that resolves outside, raises
+    only when it really lies inside ``root``: a path that leads out, a
+    symlink (at any level) that resolves outside, or a file in ``.git`` (see
+    :data:`provlint.discovery.PRIVATE_FOLDERS`) raises
     :class:`PermissionError` and nothing is opened. See :func:`read_regular`
     for ``limit``."""
+    from .discovery import private_part
+
     base = os.path.realpath(root)
     real = os.path.realpath(os.path.join(base, rel))
     if os.path.commonpath([base, real]) != base:
         raise PermissionError(errno.EACCES, "leads outside the corpus folder")
+    folder = private_part(Path(os.path.relpath(real, base)).parts)
+    if folder is not None:
+        raise PermissionError(errno.EACCES, f"lies in {folder}")
     return read_regular(real, limit)
 
 
@@ -148,15 +154,27 @@ def decode(raw: bytes) -> tuple[str | None, tuple[int, str] | None]:
         )
 
 
-def other_normalisation(path: Path) -> Path | None:
-    """The file as it exists under the other Unicode normalisation of its
-    name (macOS archives often carry decomposed names), if it does."""
+def other_normalisation(
+    rel: str, resolve: Callable[[str], tuple[Path | None, str | None]]
+) -> Path | None:
+    """The path (relative, as ``rel``) under which the file exists in the
+    other Unicode normalisation of the last component of ``rel`` (macOS
+    archives often carry decomposed names), if it does inside the corpus:
+    ``resolve`` (see :func:`read_document`) maps the other name to a real
+    path inside the corpus, and a symlink leading out counts as nothing
+    there, whether or not its target exists (telling the two apart would
+    probe the file system outside)."""
     import unicodedata
 
+    parent, sep, name = rel.rpartition("/")
     for form in ("NFC", "NFD"):
-        alt = path.with_name(unicodedata.normalize(form, path.name))
-        if alt.name != path.name and alt.exists():
-            return alt
+        alt = unicodedata.normalize(form, name)
+        if alt == name:
+            continue
+        alt_rel = f"{parent}{sep}{alt}"
+        real, _ = resolve(alt_rel)
+        if real is not None and os.path.lexists(real):
+            return Path(alt_rel)
     return None
 
 
@@ -165,6 +183,30 @@ def unreadable(exc: OSError) -> str:
     if exc.errno == errno.ENAMETOOLONG:
         return "cannot be read: its path is longer than the system allows (nested too deeply)"
     return f"cannot be read: {exc.strerror or exc}"
+
+
+def _read_upto(fh: BinaryIO, most: int) -> bytes:
+    """At most ``most`` bytes of ``fh``, without allocating more than the
+    file holds: a configuration's limit may be far larger than memory, and
+    ``read(n)`` sets ``n`` bytes aside before it reads. The file's size (from
+    ``fstat``) sizes the first read; a file that grew since is read on in
+    chunks, so any file of at most ``most`` bytes is read whole."""
+    try:
+        size = os.fstat(fh.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        size = 0
+    first = fh.read(min(most, size + 1))
+    if len(first) < min(most, size + 1):
+        return first  # end of file
+    chunks = [first]
+    have = len(first)
+    while have < most:
+        chunk = fh.read(min(1 << 20, most - have))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        have += len(chunk)
+    return first if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_document(
@@ -195,7 +237,7 @@ def read_document(
         return
     try:
         with open_regular(real) as fh:
-            raw = fh.read(limit + 1)
+            raw = _read_upto(fh, limit + 1)
             if len(raw) > limit:
                 # Too large: hash it all in chunks, keep only the top for the header.
                 digest = hashlib.sha256(raw)
@@ -214,7 +256,7 @@ def read_document(
                         doc.header.body = ""
                 return
     except FileNotFoundError:
-        other = other_normalisation(real)
+        other = other_normalisation(rel, resolve)
         if other is not None:
             doc.read_error = (
                 f"is not on disk under that name, but {other.name!r} is: the same name "

@@ -50,6 +50,11 @@ class Report:
     scope: Scope | None = None
     """What the run covered when it was restricted to some files (None: the
     whole corpus). Findings outside it were not reported."""
+    failed_checks: frozenset[str] = frozenset()
+    """The checks that failed in this run (an internal error: raised, ran
+    past the time limit, returned garbage, or could not be created): what
+    they found is incomplete, so a baseline keeps their entries as they
+    are."""
     _prefixes: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -151,11 +156,17 @@ def finish(
     scope: Scope | None,
     stats: dict[str, Any],
     tracebacks: Iterable[str],
+    failed: Iterable[str] = (),
 ) -> Report:
     """The run's :class:`Report`: inline suppressions applied (and unused
-    ones reported), per-file ignores, the scope of a restricted run, and
-    the findings sorted by (path, line, column, code) without duplicates."""
+    ones reported, at most :data:`provlint.limits.FINDINGS_PER_FILE` per
+    file), per-file ignores, the scope of a restricted run, and the findings
+    sorted by (path, line, column, code) without duplicates. The checks
+    that failed are those ``failed`` names (an error collector's
+    ``failed``) and those the ``errors`` say failed."""
+    from .errors import failed_checks
     from .globs import PathMatcher
+    from .limits import FindingCap
     from .suppress import UnusedSuppression, apply_suppressions
 
     known = {s.code: s.name for s in registry.checks.values()}
@@ -164,7 +175,11 @@ def finish(
         findings, suppressions, known, index_path, ran=frozenset(s.name for s in specs)
     )
     if any(s.cls is UnusedSuppression for s in specs):
-        kept += unused + list(bad_suppressions)
+        # A header may hold thousands of suppressions: capped like any check.
+        cap = FindingCap()
+        for f in (*unused, *bad_suppressions):
+            cap.add(f)
+        kept += cap.findings()
     if config.per_file_ignores:
         rules = [(PathMatcher([glob], ()), sels) for glob, sels in config.per_file_ignores.items()]
         kept = [f for f in kept if not _per_file_ignored(f, rules)]
@@ -181,4 +196,5 @@ def finish(
         registry=registry,
         suppressed=tuple(sorted(suppressed, key=lambda fr: fr[0].sort_key)),
         scope=scope,
+        failed_checks=frozenset({*failed, *failed_checks(errors)}),
     )

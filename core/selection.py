@@ -179,6 +179,7 @@ def select_checks(cfg: Config, plugins: Iterable[Any] = ()) -> Selection:
                 f"{type(exc).__name__}: {exc}",
                 tb=traceback.format_exc(),
                 plugin=spec.plugin.name,
+                check=spec.name,
             )
             continue
         if isinstance(instance, DocumentCheck):

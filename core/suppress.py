@@ -11,8 +11,9 @@ suppressed finding leaves the findings but stays in the report (SARIF shows
 it as suppressed, with the reason). A suppression that suppresses nothing is
 itself reported as ``unused-suppression``.
 
-A baseline is a JSON file of accepted findings, keyed by a fingerprint that
-never uses line numbers, so it survives edits elsewhere in a file.
+A baseline is a JSON file of accepted findings, keyed by their corpus and a
+fingerprint that never uses line numbers, so it survives edits elsewhere in
+a file.
 """
 
 from __future__ import annotations
@@ -189,9 +190,25 @@ def fingerprint(f: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def read_baseline(path: Path) -> dict[str, dict[str, Any]]:
-    """The entries of the baseline at ``path`` by fingerprint, in file
-    order ({} when there is no file yet)."""
+BaselineKey = tuple[str | None, str]
+"""A baseline entry's key: (corpus, fingerprint). The corpus is the corpus
+folder relative to the baseline's folder, None for an entry written before
+entries recorded it (such an entry matches a finding of any corpus)."""
+
+
+def entry_key(entry: Mapping[str, Any]) -> BaselineKey:
+    """The (corpus, fingerprint) key of a baseline entry."""
+    corpus = entry.get("corpus")
+    if corpus is not None and not isinstance(corpus, str):
+        # Not a folder name: a key no corpus matches, kept apart from the rest.
+        corpus = "\0" + json.dumps(corpus, sort_keys=True, default=str)
+    return (corpus, str(entry.get("fingerprint")))
+
+
+def read_baseline(path: Path) -> dict[BaselineKey, dict[str, Any]]:
+    """The entries of the baseline at ``path`` by (corpus, fingerprint), in
+    file order ({} when there is no file yet). The same finding in two
+    corpora is two entries."""
     from .config import ConfigError
     from .reading import read_regular
 
@@ -206,7 +223,18 @@ def read_baseline(path: Path) -> dict[str, dict[str, Any]]:
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise ConfigError(f'{path}: a baseline is {{"findings": [...]}}')
-    return {str(e.get("fingerprint")): e for e in entries if isinstance(e, dict)}
+    return {entry_key(e): e for e in entries if isinstance(e, dict)}
+
+
+def baseline_match(
+    entries: Mapping[BaselineKey, Any], corpus: str, fp: str
+) -> BaselineKey | None:
+    """The key of the entry that accepts a finding with fingerprint ``fp``
+    in ``corpus``: the corpus's own entry, else one that names no corpus."""
+    for key in ((corpus, fp), (None, fp)):
+        if key in entries:
+            return key
+    return None
 
 
 class _Scope(Protocol):
@@ -234,10 +262,13 @@ def entry_covered(entry: Mapping[str, Any], corpus: str, scope: _Scope | None) -
 
 
 def baseline_entries(
-    findings: Iterable[Finding], previous: dict[str, dict[str, Any]], corpus: str | None = None
+    findings: Iterable[Finding],
+    previous: Mapping[BaselineKey, dict[str, Any]],
+    corpus: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Sorted, timestamp-free entries for the findings (reasons kept).
-    ``corpus`` is the corpus folder relative to the baseline's folder."""
+    """Sorted, timestamp-free entries for the findings (reasons kept: from
+    the corpus's previous entry, or one that named no corpus). ``corpus`` is
+    the corpus folder relative to the baseline's folder."""
     out: dict[str, dict[str, Any]] = {}
     for f in findings:
         if f.check == "internal-error":
@@ -252,7 +283,8 @@ def baseline_entries(
         }
         if corpus is not None:
             entry["corpus"] = corpus
-        reason = previous.get(fp, {}).get("reason")
+        before = previous.get((corpus, fp)) or previous.get((None, fp)) or {}
+        reason = before.get("reason")
         if reason:
             entry["reason"] = reason
         out[fp] = entry
@@ -260,9 +292,16 @@ def baseline_entries(
 
 
 def sort_entries(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Entries in the baseline's order: by document, check, fingerprint."""
+    """Entries in the baseline's order: by document, check, fingerprint,
+    corpus."""
     return sorted(
-        entries, key=lambda e: (str(e.get("doc")), str(e.get("check")), str(e.get("fingerprint")))
+        entries,
+        key=lambda e: (
+            str(e.get("doc")),
+            str(e.get("check")),
+            str(e.get("fingerprint")),
+            str(e.get("corpus") or ""),
+        ),
     )
 
 

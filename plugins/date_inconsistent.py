@@ -173,14 +173,14 @@ class DateInconsistent(KeyedCheck):
     severity = Severity.ERROR
     scope = "corpus"
     options = {
-        "anachronism-days": {"type": "integer", "minimum": 0},
-        "unmarked-days": {"type": "integer", "minimum": 0},
-        "yearless-days": {"type": "integer", "minimum": 0},
-        "outlier-days": {"type": "integer", "minimum": 1},
-        "story-days": {"type": "integer", "minimum": 0},
-        "story-min-names": {"type": "integer", "minimum": 1},
+        "anachronism-days": {"type": "integer", "minimum": 0, "maximum": 36500},
+        "unmarked-days": {"type": "integer", "minimum": 0, "maximum": 36500},
+        "yearless-days": {"type": "integer", "minimum": 0, "maximum": 36500},
+        "outlier-days": {"type": "integer", "minimum": 1, "maximum": 36500},
+        "story-days": {"type": "integer", "minimum": 0, "maximum": 36500},
+        "story-min-names": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
         "story-min-overlap": {"type": "number", "minimum": 0, "maximum": 1},
-        "min-story-size": {"type": "integer", "minimum": 1},
+        "min-story-size": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
     }
     defaults = {
         "anachronism-days": 2,

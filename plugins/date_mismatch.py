@@ -59,9 +59,9 @@ class DateMismatch(DocumentCheck):
     name = "date-mismatch"
     severity = Severity.ERROR
     options = {
-        "tolerance-days": {"type": "integer", "minimum": 0},
-        "url-tolerance-days": {"type": "integer", "minimum": 0},
-        "timestamp-lines": {"type": "integer", "minimum": 0},
+        "tolerance-days": {"type": "integer", "minimum": 0, "maximum": 36500},
+        "url-tolerance-days": {"type": "integer", "minimum": 0, "maximum": 36500},
+        "timestamp-lines": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
     }
     defaults = {"tolerance-days": 1, "url-tolerance-days": 7, "timestamp-lines": 60}
 

@@ -91,7 +91,7 @@ class DerivedFrom(KeyedCheck):
     code = "PV303"
     name = "derived-from"
     severity = Severity.ERROR
-    options = {"tolerance-days": {"type": "integer", "minimum": 0}}
+    options = {"tolerance-days": {"type": "integer", "minimum": 0, "maximum": 36500}}
     defaults = {"tolerance-days": 0}
     stages = ("id", "graph")
     records = (Holder, Link, Edge)

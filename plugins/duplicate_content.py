@@ -126,8 +126,8 @@ class DuplicateContent(KeyedCheck):
     severity = Severity.ERROR
     options = {
         "threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-        "exact-limit": {"type": "integer", "minimum": 0},
-        "min-words": {"type": "integer", "minimum": 1},
+        "exact-limit": {"type": "integer", "minimum": 0, "maximum": 10_000},
+        "min-words": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
     }
     defaults = {"threshold": 0.8, "exact-limit": 3000, "min-words": 30}
     stages = ("text", "all", "band", "pair", "near")

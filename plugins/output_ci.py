@@ -15,6 +15,7 @@ from provlint.output import (
     display_findings,
     escape_path,
     json_safe,
+    one_line,
     sanitize,
 )
 from provlint.plugins.output_formats import _summary
@@ -92,7 +93,7 @@ def build_junit(reports: Sequence[Report]) -> ET.Element:
             out_lines = []
             failed = False
             for f in by_path.get(path, []):
-                label = f"{f.code} {f.check}: {f.message}"
+                label = f"{f.code} {f.check}: {one_line(f.message)}"
                 line = f"{_where(f, f.path)}: {label}"
                 if f.severity is Severity.ERROR:
                     failed = True
@@ -157,7 +158,9 @@ def github_command(f: Finding, shown: str) -> str:
             if f.column:
                 props.append(f"col={f.column}")
     props.append(f"title={escape_property(f'{f.code} {f.check}')}")
-    message = escape_data(sanitize(f.message))
+    # LF and CR as GitHub encodes them (the annotation shows the line break);
+    # then one_line: no other line break (NEL, U+2028...) reaches the log raw.
+    message = one_line(escape_data(f.message))
     return f"::{_COMMANDS[f.severity]} {','.join(props)}::{message}"
 
 

@@ -14,6 +14,7 @@ from provlint.output import (
     display_findings,
     escape_path,
     json_safe,
+    one_line,
     sanitize,
 )
 from provlint.reading import read_inside
@@ -65,7 +66,7 @@ def _source_line(
     lines = cache[key]
     if not 0 < line <= len(lines):
         return None
-    return sanitize(lines[line - 1].replace("\t", " "))
+    return one_line(lines[line - 1].replace("\t", " "))
 
 
 def _docs(n: object) -> str:
@@ -100,7 +101,7 @@ class TextFormat(OutputFormat):
                 where = f"{_BOLD}{where}{_RESET}"
                 code = f"{_COLORS[f.severity]}{code}{_RESET}"
             sev = "" if f.severity is Severity.ERROR else f" [{f.severity.value}]"
-            message = " ".join(sanitize(f.message).split())  # one finding, one line
+            message = " ".join(one_line(f.message).split())  # one finding, one line
             stream.write(f"{where}: {code}{sev}: {message}\n")
             if options.show_source and f.path and f.line:
                 source = _source_line(report, f.path, f.line, lines_of)
@@ -119,7 +120,7 @@ class TextFormat(OutputFormat):
                 for rel in f.related:
                     shown_rel = escape_path(report.display_path(rel.path, options.base))
                     loc = shown_rel + (f":{rel.line}" if rel.line else "")
-                    stream.write(f"    related: {loc} {sanitize(rel.note)}\n")
+                    stream.write(f"    related: {loc} {one_line(rel.note)}\n")
         if options.verbose:
             for report in reports:
                 for tb in report.tracebacks:

@@ -173,22 +173,28 @@ def timeline_documents(report: Report) -> list[_Doc]:
     return docs
 
 
+def _shift(d: dt.date, days: int) -> dt.date:
+    """``d`` moved by ``days``, held within the dates Python can represent
+    (year 1 to 9999)."""
+    n = min(max(d.toordinal() + days, dt.date.min.toordinal()), dt.date.max.toordinal())
+    return dt.date.fromordinal(n)
+
+
 def _ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
     span = (end - start).days
     out: list[tuple[dt.date, str]] = []
+    first, last = start.toordinal(), end.toordinal()
     if span <= 24:
-        d = start
-        while d <= end:
+        for n in range(first, last + 1):
+            d = dt.date.fromordinal(n)
             out.append((d, f"{d:%b} {d.day}"))
-            d += dt.timedelta(days=1)
     elif span <= 120:
-        d = start + dt.timedelta(days=(7 - start.weekday()) % 7)  # Mondays
-        while d <= end:
+        for n in range(first + (7 - start.weekday()) % 7, last + 1, 7):  # Mondays
+            d = dt.date.fromordinal(n)
             out.append((d, f"{d:%b} {d.day}"))
-            d += dt.timedelta(days=7)
     elif span <= 3 * 366:
         y, m = start.year, start.month
-        while True:
+        while y <= dt.MAXYEAR:
             d = dt.date(y, m, 1)
             if d > end:
                 break
@@ -202,13 +208,48 @@ def _ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
     return out
 
 
+def stack_levels(xs: Sequence[float], gap: float = 8) -> list[int]:
+    """The stacking level of each marker at x positions ``xs`` (in
+    non-decreasing order): the lowest level that no earlier marker less than
+    ``gap`` to its left holds. One pass: the markers within ``gap`` are a
+    window that slides right, with a count per level held in it and a heap
+    of the levels that became free, so n markers at one date take
+    O(n log n), not O(n²)."""
+    import heapq
+    from collections import deque
+
+    levels: list[int] = []
+    window: deque[tuple[float, int]] = deque()
+    held: list[int] = []  # markers in the window at each level
+    free: list[int] = []  # levels whose count fell to 0 (some may be taken again)
+    for xd in xs:
+        while window and not abs(window[0][0] - xd) < gap:
+            _, lvl = window.popleft()
+            held[lvl] -= 1
+            if held[lvl] == 0:
+                heapq.heappush(free, lvl)
+        while free and held[free[0]] > 0:
+            heapq.heappop(free)  # taken again since it was freed
+        if free:
+            lvl = heapq.heappop(free)
+        else:
+            lvl = len(held)  # every level so far is held: a new one
+            held.append(0)
+        held[lvl] += 1
+        levels.append(lvl)
+        window.append((xd, lvl))
+    return levels
+
+
 def render_timeline(docs: Sequence[_Doc], svg_id: str = "timeline") -> str:
     """An inline SVG of ``docs`` on a time axis; empty when none is dated."""
     if not docs:
         return ""
     all_dates = [d.date for d in docs] + [e for d in docs for e in d.evidence]
-    start = min(all_dates) - dt.timedelta(days=PADDING_DAYS)
-    end = max(all_dates) + dt.timedelta(days=PADDING_DAYS)
+    first, last = min(all_dates), max(all_dates)
+    # Padding stops at year 1 and year 9999: any valid date renders.
+    start = _shift(first, -PADDING_DAYS)
+    end = _shift(last, PADDING_DAYS)
     span = max(1, (end - start).days)
     plot_w = _W - _LEFT - _RIGHT
 
@@ -217,16 +258,7 @@ def render_timeline(docs: Sequence[_Doc], svg_id: str = "timeline") -> str:
 
     # Stack the markers that would overlap (within 8 px), flagged ones on top.
     order = sorted(docs, key=lambda d: (d.date, d.flagged, d.id, d.file))
-    levels: list[int] = []
-    placed: list[tuple[float, int]] = []
-    for doc in order:
-        xd = x(doc.date)
-        used = {lvl for (px, lvl) in placed if abs(px - xd) < 8}
-        lvl = 0
-        while lvl in used:
-            lvl += 1
-        levels.append(lvl)
-        placed.append((xd, lvl))
+    levels = stack_levels([x(doc.date) for doc in order])
     max_level = max(levels, default=0)
     height = _TOP + _ARC_MAX + 20 + (max_level + 1) * _STACK + _AXIS_GAP
     axis_y = height - _AXIS_GAP
@@ -234,8 +266,7 @@ def render_timeline(docs: Sequence[_Doc], svg_id: str = "timeline") -> str:
         f'<svg id="{svg_id}" class="timeline" '
         f'width="{_W}" height="{height}" viewBox="0 0 {_W} {height}" role="img" '
         f'aria-label="Timeline of declared document dates">',
-        f"<title>Declared dates {start + dt.timedelta(days=PADDING_DAYS)} to "
-        f"{end - dt.timedelta(days=PADDING_DAYS)}</title>",
+        f"<title>Declared dates {first} to {last}</title>",
         '<g class="ticks">',
     ]
     for d, label in _ticks(start, end):

@@ -759,10 +759,10 @@ class ScrapeResidue(KeyedCheck):
     severity = Severity.WARNING
     scope = "corpus"
     options = {
-        "min-strong-lines": {"type": "integer", "minimum": 1},
-        "min-lines": {"type": "integer", "minimum": 1},
+        "min-strong-lines": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+        "min-lines": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
         "min-share": {"type": "number", "minimum": 0, "maximum": 1},
-        "repeat-min-docs": {"type": "integer", "minimum": 2},
+        "repeat-min-docs": {"type": "integer", "minimum": 2, "maximum": 1_000_000},
         "repeat-share": {"type": "number", "minimum": 0, "maximum": 1},
     }
     defaults = {

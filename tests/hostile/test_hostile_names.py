@@ -358,6 +358,9 @@ def _unescape(shown: str) -> str:
         elif ch == "\\" and nxt == "u":
             out.append(chr(int(shown[i + 2 : i + 6], 16)))
             i += 6
+        elif ch == "\\" and nxt == "U":
+            out.append(chr(int(shown[i + 2 : i + 10], 16)))
+            i += 10
         else:
             out.append(ch)
             i += 1
