@@ -335,14 +335,11 @@ def judge_touched(
             lonely = stage_name in check.lonely
             for text in sorted(touched[i]):
                 records = index.group(spec.name, i, text)
-                items: list[Item] = []
-                findings: list[Finding] = []
+                out: tuple[list[Item], list[Finding]] = ([], [])
                 if records and not (lonely and len(records) < 2):
                     key = tuple(json.loads(text))
-                    items, findings = judge_one(spec, check, i, key, records, totals, guard)
-                for later, later_text in index.replace(
-                    spec.name, key_source(i, text), items, findings
-                ):
+                    out = judge_one(spec, check, i, key, records, totals, guard)
+                for later, later_text in index.replace(spec.name, key_source(i, text), *out):
                     touched[later].add(later_text)
             touched[i].clear()
     return list(index.findings(spec.name))

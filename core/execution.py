@@ -223,10 +223,10 @@ def document_phase(
         size_class = _size_class(processor)
         restamp: list[tuple[str, Stamp]] = []
         for doc in docs:
-            found = _stamp(processor, doc, size_class)
-            if found is None:
+            stamped = _stamp(processor, doc, size_class)
+            if stamped is None:
                 continue
-            stamp, real = found
+            stamp, real = stamped
             stamps[doc.path] = stamp
             k = kept.get(doc.path)
             if k is None or k.stamp.row != stamp.row or k.stamp.size != stamp.size:
@@ -276,15 +276,14 @@ def document_phase(
                 progress(i, len(docs))
             if doc.path in reuse:
                 assert store is not None
-                found = _kept(store, doc.path, kept[doc.path].indexed)
-                if found is None:
+                kept_result = _kept(store, doc.path, kept[doc.path].indexed)
+                if kept_result is None:
                     take(processor.process(doc))  # a bad entry: check it here
                     continue
-                result, emits = found
                 out.cached += 1
-                out.results.append(result)
-                if emits is not None:
-                    out.changed[doc.path] = emits
+                out.results.append(kept_result[0])
+                if kept_result[1] is not None:
+                    out.changed[doc.path] = kept_result[1]
                 continue
             result = next(computed)
             if result.path != doc.path:  # pragma: no cover - an executor's bug
