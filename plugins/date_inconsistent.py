@@ -193,7 +193,7 @@ class DateInconsistent(KeyedCheck):
         "min-story-size": 2,
     }
 
-    stages = ("id", "name", "df", "bucket", "pair", "nb")
+    stages = ("id", "name", "df", "bucket", "nb")
     records = (Info, Member, NameCount)
     lonely = frozenset({"id", "name", "bucket"})
 
@@ -359,9 +359,7 @@ class DateInconsistent(KeyedCheck):
             yield from self._rare(records)
         elif stage == "bucket":
             if len(records) <= _BUCKET_CAP:
-                yield from self._pairs(records)
-        elif stage == "pair":
-            yield from self._verified(records)
+                yield from self._stories(records)
         else:
             yield from self._judged(key[1], records)
 
@@ -382,12 +380,18 @@ class DateInconsistent(KeyedCheck):
             if not m.holds and m.path != holder.path:
                 yield from self._edge(m, holder)
 
-    def _pairs(self, members: Sequence[Member]) -> Iterator[Emit]:
-        """Every pair of ``members`` becomes a candidate story pair."""
+    def _stories(self, members: Sequence[Member]) -> Iterator[Emit]:
+        """Every pair of ``members`` that shares enough names (checked on
+        their full name sets) is on one story. A pair met under several keys
+        is found under each: the neighbours of a document are a set."""
         by_path = {m.path: m for m in members}
+        min_names = int(self.config["story-min-names"])
+        overlap = float(self.config["story-min-overlap"])
         for p, q in combinations(sorted(by_path), 2):
-            yield Emit(("pair", p, q), by_path[p])
-            yield Emit(("pair", p, q), by_path[q])
+            a, b = by_path[p], by_path[q]
+            k = len(set(a.names) & set(b.names))
+            if k >= min_names and k / min(len(a.names), len(b.names)) >= overlap:
+                yield from self._edge(a, b)
 
     def _named(self, name: str, members: Sequence[Member], totals: Totals) -> Iterator[Emit]:
         """A name several dated documents mention. In a small corpus its
@@ -395,7 +399,7 @@ class DateInconsistent(KeyedCheck):
         story); in a large one, each document learns how common it is."""
         if totals.documents <= _EXACT_UP_TO:
             if len(members) <= max(50, totals.documents // 20):
-                yield from self._pairs(members)
+                yield from self._stories(members)
             return
         for m in members:
             yield Emit(("df", m.path), NameCount(name, len(members)))
@@ -412,19 +416,6 @@ class DateInconsistent(KeyedCheck):
         rare = sorted((n for n in me.names if counts.get(n, 1) > 1), key=lambda n: (counts[n], n))
         for a, b in combinations(rare[:_RARE], 2):
             yield Emit(("bucket", a, b), me)
-
-    def _verified(self, members: Sequence[Member]) -> Iterator[Emit]:
-        """A candidate pair, checked on the two documents' full name sets."""
-        by_path = {m.path: m for m in members}
-        if len(by_path) != 2:
-            return
-        a, b = by_path.values()
-        min_names = int(self.config["story-min-names"])
-        k = len(set(a.names) & set(b.names))
-        if k >= min_names and k / min(len(a.names), len(b.names)) >= float(
-            self.config["story-min-overlap"]
-        ):
-            yield from self._edge(a, b)
 
     def _judged(self, path: str, records: Sequence[Info | Member]) -> Iterator[Finding]:
         """One finding per document: its evidence, and whether it is an

@@ -130,7 +130,7 @@ class DuplicateContent(KeyedCheck):
         "min-words": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
     }
     defaults = {"threshold": 0.8, "exact-limit": 3000, "min-words": 30}
-    stages = ("text", "all", "band", "pair", "near")
+    stages = ("text", "all", "band", "near")
     records = (Text, Rep, Near)
     lonely = frozenset({"band"})
 
@@ -176,8 +176,6 @@ class DuplicateContent(KeyedCheck):
             return self._exact(records)
         if stage == "band":
             return self._bucket(records)
-        if stage == "pair":
-            return self._pair(key, records)
         return self._near(key, records)
 
     def _group(self, records: Sequence[Text], totals: Totals) -> Iterator[Finding | Emit]:
@@ -222,26 +220,20 @@ class DuplicateContent(KeyedCheck):
             )
 
     def _bucket(self, reps: Sequence[Rep]) -> Iterator[Emit]:
-        """One LSH bucket: its pairs of groups become candidates."""
-        if len(reps) > _BUCKET_CAP:
-            return
-        for a, b in combinations(sorted(reps, key=lambda r: r.path), 2):
-            yield Emit(("pair", a.path, b.path), a)
-            yield Emit(("pair", a.path, b.path), b)
-
-    def _pair(self, key: tuple[Any, ...], reps: Sequence[Rep]) -> Iterator[Emit]:
-        """A candidate pair (met in one or more buckets), scored from the
-        signatures."""
+        """One LSH bucket: its pairs of groups are scored from their
+        signatures (a pair that meets in several buckets is scored in each:
+        its copy keeps one partner, the earliest)."""
         from provlint.similarity import estimate
 
-        by_path = {r.path: r for r in reps}
-        a, b = by_path[key[1]], by_path[key[2]]
-        if a.sig is None or b.sig is None:
+        if len(reps) > _BUCKET_CAP:
             return
-        jac, con = estimate(a.sig, b.sig, a.size, b.size)
         threshold = float(self.config["threshold"])
-        if jac >= threshold or con >= threshold:
-            yield from self._candidate(a, b, jac, con)
+        for a, b in combinations(sorted(reps, key=lambda r: r.path), 2):
+            if a.sig is None or b.sig is None:
+                continue
+            jac, con = estimate(a.sig, b.sig, a.size, b.size)
+            if jac >= threshold or con >= threshold:
+                yield from self._candidate(a, b, jac, con)
 
     def _candidate(self, x: Rep, y: Rep, jaccard: float, containment: float) -> Iterator[Emit]:
         """A scored near-duplicate pair of groups, unless a link documents it:
