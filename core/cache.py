@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .selection import Selection
 
 CACHE_DIR_NAME = ".provlint_cache"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by provlint.\n"
@@ -490,17 +490,20 @@ class Store:
         except Exception:  # unreadable: a miss, never trusted
             return None
 
-    def put(self, entries: Sequence[tuple[str, Stamp, str | None, bytes, bytes]]) -> None:
+    def put(self, entries: Sequence[tuple[str, Stamp, str | None, bytes, bytes]]) -> bool:
         """Keep fresh results, each (path, stamp, content digest, pickled
-        result, pickled keyed records), not yet applied to the keyed index."""
-        if self.db is None or not entries:
-            return
+        result, pickled keyed records), not yet applied to the keyed index.
+        False when they could not be written."""
+        if self.db is None:
+            return False
+        if not entries:
+            return True
         rows = [
             (path, st.mtime_ns, st.size, st.row, st.ino, st.ctime_ns, digest, result, emits, 0)
             for path, st, digest, result, emits in entries
             if _storable(path)
         ]
-        self._write(
+        return self._write(
             "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
         )
 
@@ -519,13 +522,35 @@ class Store:
                 raise
             self.db.execute("COMMIT")
 
-    def settle(self, indexed: Iterable[str], removed: Iterable[str]) -> None:
-        """Inside :meth:`transaction`: the documents whose keyed records the
-        index now has, and those the corpus no longer has."""
+    def unindexed(self, batch: int = 2000) -> Iterator[list[tuple[str, list[Any]]]]:
+        """Inside :meth:`transaction`: the keyed records of every document
+        the index does not have yet, ``batch`` documents at a time."""
         assert self.db is not None
-        self.db.executemany(
-            "UPDATE docs SET indexed = 1 WHERE path = ?", ((p,) for p in indexed if _storable(p))
-        )
+        after = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT path, emits FROM docs WHERE indexed = 0 AND path > ? ORDER BY path "
+                f"LIMIT {batch}",
+                (after,),
+            ).fetchall()
+            if not rows:
+                return
+            out = []
+            for path, blob in rows:
+                try:
+                    emits = codec.loads(blob) if blob else []
+                except Exception as exc:
+                    raise sqlite3.DatabaseError(f"a damaged result in the store: {exc}") from exc
+                out.append((path, emits))
+            yield out
+            after = rows[-1][0]
+
+    def settle(self, removed: Iterable[str]) -> None:
+        """Inside :meth:`transaction`, once the index holds every document's
+        records: mark them so, and forget the documents the corpus no longer
+        has."""
+        assert self.db is not None
+        self.db.execute("UPDATE docs SET indexed = 1 WHERE indexed = 0")
         self.db.executemany(
             "DELETE FROM docs WHERE path = ?", ((p,) for p in removed if _storable(p))
         )
@@ -538,14 +563,17 @@ class Store:
             [(st.mtime_ns, st.ino, st.ctime_ns, path) for path, st in stamps],
         )
 
-    def _write(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        if self.db is None or not rows:
-            return
+    def _write(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> bool:
+        if self.db is None:
+            return False
+        if not rows:
+            return True
         try:
             with self.bounded(len(rows)):
                 self.db.execute("BEGIN IMMEDIATE")
                 self.db.executemany(sql, rows)
                 self.db.execute("COMMIT")
+            return True
         except sqlite3.OperationalError as exc:  # locked for longer than the timeout
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
@@ -558,6 +586,7 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
             self.problem = f"cache not updated: {exc}"
+        return False
 
 
 dumps = codec.dumps

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import io
 import pickle
+import struct
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["allow", "dumps", "loads"]
+__all__ = ["allow", "dumps", "loads", "pack", "unpack", "unpack_one"]
 
 _ALLOWED: set[tuple[str, str]] = {
     ("builtins", name)
@@ -61,10 +62,22 @@ def allow(classes: Iterable[type]) -> None:
     declared record classes)."""
     for cls in classes:
         _ALLOWED.add((cls.__module__, cls.__qualname__))
+        _FOUND.pop((cls.__module__, cls.__qualname__), None)
+
+
+_FOUND: dict[tuple[str, str], Any] = {}
 
 
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
+        found = _FOUND.get((module, name))
+        if found is not None:
+            return found
+        found = self._allowed(module, name)
+        _FOUND[(module, name)] = found
+        return found
+
+    def _allowed(self, module: str, name: str) -> Any:
         if (module, name) in _ALLOWED or (
             module in _PROVLINT_MODULES and not name.startswith("_") and "." not in name
         ):
@@ -83,3 +96,33 @@ def loads(blob: bytes) -> Any:
     """``blob`` unpickled with only plain data and allowed classes; raises
     (UnpicklingError and others) for anything else."""
     return _Unpickler(io.BytesIO(blob)).load()
+
+
+def pack(values: list[Any]) -> bytes:
+    """``values`` pickled one by one into one blob, any of which
+    :func:`unpack_one` reads without unpickling the others: a little-endian
+    count, the end offset of each value, then the values."""
+    parts = [dumps(v) for v in values]
+    ends = []
+    total = 0
+    for p in parts:
+        total += len(p)
+        ends.append(total)
+    return struct.pack(f"<{len(parts) + 1}I", len(parts), *ends) + b"".join(parts)
+
+
+def unpack_one(blob: bytes, i: int) -> Any:
+    """The ``i``-th value of a blob made by :func:`pack` (safely unpickled)."""
+    (n,) = struct.unpack_from("<I", blob, 0)
+    if not 0 <= i < n:
+        raise pickle.UnpicklingError(f"no value {i} in a packed blob of {n}")
+    base = 4 + 4 * n
+    start = struct.unpack_from("<I", blob, 4 * i)[0] if i else 0
+    (end,) = struct.unpack_from("<I", blob, 4 + 4 * i)
+    return loads(bytes(blob[base + start : base + end]))
+
+
+def unpack(blob: bytes) -> list[Any]:
+    """Every value of a blob made by :func:`pack`."""
+    (n,) = struct.unpack_from("<I", blob, 0)
+    return [unpack_one(blob, i) for i in range(n)]

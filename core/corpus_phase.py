@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .guard import Budget, call_check
-from .index import Item, source_name
+from .index import Item, key_text, source_name
 from .keyed import Emit, Key, KeyedCheck, Totals, emitted, stage_of
 from .limits import FindingCap
 from .model import Catalogue, Corpus, Document, Finding
@@ -46,11 +46,6 @@ __all__ = ["corpus_phase", "judge_all", "judge_touched", "key_text"]
 
 CATALOGUE = source_name("C", "")
 """The name of INDEX.md as a source of keyed records."""
-
-
-def key_text(key: Key) -> str:
-    """A key as text: its name in the index, and its stable order."""
-    return json.dumps(key, separators=(",", ":"))
 
 
 def doc_source(path: str) -> bytes:
@@ -97,19 +92,20 @@ def corpus_phase(
     out: list[Finding] = []
     out += _catalogue_findings(selection, catalogue, replace(guard, seconds=whole), store)
     if selection.keyed:
-        by_check = _items_by_check(selection, changed)
         catalogue_items = _catalogue_items(selection, catalogue, guard)
-        for spec, keyed in selection.keyed:
-            sources: dict[bytes, list[Item] | None] = {
-                doc_source(path): items for path, items in by_check[spec.name].items()
-            }
-            sources.update((doc_source(path), None) for path in removed)
-            sources[CATALOGUE] = catalogue_items[spec.name]
-            if store is None:
-                found = judge_all(spec, keyed, sources.items(), totals, guard).findings
-            else:
-                found = judge_touched(spec, keyed, store, sources, totals, guard)
-            out += _capped(found)
+        if store is None:
+            by_check = _items_by_check(selection, changed.items())
+            for spec, keyed in selection.keyed:
+                sources: list[tuple[bytes, Sequence[Item] | None]] = [
+                    (doc_source(path), items) for path, items in by_check[spec.name].items()
+                ]
+                sources.append((CATALOGUE, catalogue_items[spec.name]))
+                out += _capped(judge_all(spec, keyed, sources, totals, guard).findings)
+        else:
+            touched = _apply(selection, store, changed, removed, catalogue_items)
+            for spec, keyed in selection.keyed:
+                found = judge_touched(spec, keyed, store, touched[spec.name], totals, guard)
+                out += _capped(found)
     if selection.legacy:
         corpus = Corpus(root=root, catalogue=catalogue, documents=list(documents))
         for spec, legacy in selection.legacy:
@@ -126,13 +122,56 @@ def corpus_phase(
     return out
 
 
+def _apply(
+    selection: Selection,
+    store: Store,
+    changed: dict[str, list[tuple[str, Key, Any]]],
+    removed: Sequence[str],
+    catalogue_items: dict[str, list[Item]],
+) -> dict[str, list[set[str]]]:
+    """Write into the index what changed since it was last written: the
+    records of every document the store holds but the index does not (read
+    back from the store a batch at a time), of ``changed`` (documents the
+    store could not hold), of INDEX.md, and the removal of ``removed``.
+    Returns, per check, the keys touched in each stage. A check the index
+    holds nothing of yet gets every source written at once."""
+    index: KeyIndex = store.index
+    fresh = {spec.name: not index.has(spec.name) for spec, _ in selection.keyed}
+    touched: dict[str, list[set[str]]] = {
+        spec.name: [set() for _ in keyed.stages] for spec, keyed in selection.keyed
+    }
+
+    def write(batch: Iterable[tuple[str, list[tuple[str, Key, Any]]]]) -> None:
+        for name, by_path in _items_by_check(selection, batch).items():
+            if fresh[name]:
+                index.add(name, ((doc_source(p), items, ()) for p, items in by_path.items()))
+                continue
+            for path, items in by_path.items():
+                for stage, text in index.replace(name, doc_source(path), items):
+                    touched[name][stage].add(text)
+
+    for batch in store.unindexed():
+        write(batch)
+    write(changed.items())
+    for spec, _ in selection.keyed:
+        for path in removed:
+            for stage, text in index.replace(spec.name, doc_source(path), None):
+                touched[spec.name][stage].add(text)
+        if fresh[spec.name]:
+            index.add(spec.name, [(CATALOGUE, catalogue_items[spec.name], ())])
+        else:
+            for stage, text in index.replace(spec.name, CATALOGUE, catalogue_items[spec.name]):
+                touched[spec.name][stage].add(text)
+    return touched
+
+
 def _items_by_check(
-    selection: Selection, changed: dict[str, list[tuple[str, Key, Any]]]
+    selection: Selection, changed: Iterable[tuple[str, list[tuple[str, Key, Any]]]]
 ) -> dict[str, dict[str, list[Item]]]:
     """The changed documents' records as index items, by check, then path."""
     checks = {spec.name: keyed for spec, keyed in selection.keyed}
     out: dict[str, dict[str, list[Item]]] = {name: {} for name in checks}
-    for path, emits in changed.items():
+    for path, emits in changed:
         for items in out.values():
             items[path] = []
         for name, key, record in emits:
@@ -311,50 +350,52 @@ def judge_touched(
     spec: CheckSpec,
     check: KeyedCheck,
     store: Store,
-    sources: dict[bytes, list[Item] | None],
+    touched: list[set[str]],
     totals: Totals,
     guard: _Guard,
 ) -> list[Finding]:
-    """Apply the changed ``sources`` to the store's keyed index, judge again
-    the keys they touched, stage by stage, and return every finding the
-    check's keys hold. A check judged for the first time, or whose
-    :meth:`~provlint.KeyedCheck.totals_key` changed, is judged whole."""
+    """Judge again the keys the index changes touched, stage by stage
+    (their own judgements touch keys of later stages in turn), and return
+    every finding the check's keys hold. A check judged for the first time,
+    or whose :meth:`~provlint.KeyedCheck.totals_key` changed, is judged
+    whole."""
     index: KeyIndex = store.index
-    touched: list[set[str]] = [set() for _ in check.stages]
-    for name, items in sorted(sources.items()):
-        for stage, text in index.replace(spec.name, name, items):
-            touched[stage].add(text)
     totals = totals._replace(emitters=index.count(spec.name, "D"))
     marker = f"totals:{spec.name}"
     now = repr(check.totals_key(totals))
     if store.meta(marker) != now:
         _judge_whole(spec, check, index, totals, guard)
         store.set_meta(marker, now)
-    else:
-        for i, stage_name in enumerate(check.stages):
-            lonely = stage_name in check.lonely
-            for text in sorted(touched[i]):
-                records = index.group(spec.name, i, text)
-                out: tuple[list[Item], list[Finding]] = ([], [])
-                if records and not (lonely and len(records) < 2):
-                    key = tuple(json.loads(text))
-                    out = judge_one(spec, check, i, key, records, totals, guard)
-                for later, later_text in index.replace(spec.name, key_source(i, text), *out):
-                    touched[later].add(later_text)
-            touched[i].clear()
+        return list(index.findings(spec.name))
+    for i, stage_name in enumerate(check.stages):
+        lonely = stage_name in check.lonely
+        for text in sorted(touched[i]):
+            records = index.group(spec.name, i, text)
+            out: tuple[list[Item], list[Finding]] = ([], [])
+            if records and not (lonely and len(records) < 2):
+                key = tuple(json.loads(text))
+                out = judge_one(spec, check, i, key, records, totals, guard)
+            for later, later_text in index.replace(spec.name, key_source(i, text), *out):
+                touched[later].add(later_text)
+        touched[i].clear()
     return list(index.findings(spec.name))
 
 
 def _judge_whole(
     spec: CheckSpec, check: KeyedCheck, index: KeyIndex, totals: Totals, guard: _Guard
 ) -> None:
-    """Judge every key of the check again (in memory) and keep what each
-    judged key produced in place of what the index held."""
-    sources = [(name, index.emitted(spec.name, name)) for name in index.names(spec.name, "C")]
-    sources += [(name, index.emitted(spec.name, name)) for name in index.names(spec.name, "D")]
-    outcome = judge_all(spec, check, sources, totals, guard)
-    for name in list(index.names(spec.name, "K")):
-        if name not in outcome.judged:
-            index.replace(spec.name, name, None)
-    for name, (items, findings) in outcome.judged.items():
-        index.replace(spec.name, name, items, findings)
+    """Judge every key of the check again, stage by stage, reading the
+    index a page of keys at a time, and keep what each judged key produced
+    in place of what the index held."""
+    index.drop_judged(spec.name)
+    for i, stage_name in enumerate(check.stages):
+        batch: list[tuple[bytes, list[Item], list[Finding]]] = []
+        for text, records in index.groups(spec.name, i, stage_name in check.lonely):
+            key = tuple(json.loads(text))
+            items, findings = judge_one(spec, check, i, key, records, totals, guard)
+            if items or findings:
+                batch.append((key_source(i, text), items, findings))
+            if len(batch) >= 1000:
+                index.add(spec.name, batch)
+                batch.clear()
+        index.add(spec.name, batch)

@@ -185,9 +185,9 @@ class PhaseResult:
     """Every document's result, in corpus order (kept results carry no
     keyed records: the store's index has them)."""
     changed: dict[str, list[tuple[str, tuple[Any, ...], Any]]] = field(default_factory=dict)
-    """The keyed records of every document the index does not have yet:
-    read in this run, or kept but not applied (a run stopped before its
-    corpus phase)."""
+    """The keyed records of the documents read in this run that the store
+    does not hold (every document without a store); the store holds the
+    others' until its index has them."""
     removed: list[str] = field(default_factory=list)
     """Documents the store holds that the corpus no longer has."""
     cached: int = 0
@@ -243,6 +243,13 @@ def document_phase(
     workers = _workers(jobs, len(todo))
     out.workers = workers
     pending: list[tuple[str, Stamp, str | None, bytes, bytes]] = []
+    held: dict[str, list[tuple[str, tuple[Any, ...], Any]]] = {}  # what pending holds
+
+    def flush() -> None:
+        if store is not None and not store.put(pending):
+            out.changed.update(held)  # not written: the corpus phase takes them from here
+        pending.clear()
+        held.clear()
 
     def misses() -> Iterator[DocResult]:
         if executor is not None or workers > 1:
@@ -259,15 +266,14 @@ def document_phase(
     def take(result: DocResult) -> None:
         emits, result.emits = result.emits, []
         out.results.append(result)
-        out.changed[result.path] = emits
         stamp = stamps.get(result.path)
-        if store is not None and stamp is not None and not result.errors:
-            pending.append(
-                (result.path, stamp, result.sha256, cache_dumps(result), cache_dumps(emits))
-            )
-            if len(pending) >= 2000:
-                store.put(pending)
-                pending.clear()
+        if store is None or stamp is None or result.errors:
+            out.changed[result.path] = emits  # not kept: its records stay in memory
+            return
+        pending.append((result.path, stamp, result.sha256, cache_dumps(result), cache_dumps(emits)))
+        held[result.path] = emits
+        if len(pending) >= 500:
+            flush()
 
     with processor.budget:
         computed = misses()
@@ -276,14 +282,12 @@ def document_phase(
                 progress(i, len(docs))
             if doc.path in reuse:
                 assert store is not None
-                kept_result = _kept(store, doc.path, kept[doc.path].indexed)
-                if kept_result is None:
+                kept_result = store.result(doc.path)
+                if not isinstance(kept_result, DocResult) or kept_result.path != doc.path:
                     take(processor.process(doc))  # a bad entry: check it here
                     continue
                 out.cached += 1
-                out.results.append(kept_result[0])
-                if kept_result[1] is not None:
-                    out.changed[doc.path] = kept_result[1]
+                out.results.append(kept_result)
                 continue
             result = next(computed)
             if result.path != doc.path:  # pragma: no cover - an executor's bug
@@ -291,24 +295,8 @@ def document_phase(
             take(result)
         if next(computed, None) is not None:  # pragma: no cover - an executor's bug
             raise RuntimeError("an executor returned more results than documents")
-    if store is not None:
-        store.put(pending)
+    flush()
     return out
-
-
-def _kept(
-    store: Store, path: str, indexed: bool
-) -> tuple[DocResult, list[tuple[str, tuple[Any, ...], Any]] | None] | None:
-    """The kept result of ``path``, and its keyed records when the index
-    does not have them yet; None when the entry does not load (then the
-    document is read again)."""
-    result = store.result(path)
-    if not isinstance(result, DocResult) or result.path != path:
-        return None
-    if indexed:
-        return result, None
-    emits = store.emits(path)
-    return (result, emits) if isinstance(emits, list) else None
 
 
 def _digest(path: Path) -> str | None:

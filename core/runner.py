@@ -185,7 +185,7 @@ def run_target(
                 try:
                     with store.transaction(entries=20 * len(docs)):
                         found = corpus_findings(store)
-                        store.settle(phase.changed, phase.removed)
+                        store.settle(phase.removed)
                     findings += found
                 except sqlite3.Error as exc:
                     # The store's index cannot be used (locked past the

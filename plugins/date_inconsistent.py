@@ -102,11 +102,12 @@ class Member(NamedTuple):
     """Under an id key: the document has the id (else it links to it)."""
 
 
-class NameCount(NamedTuple):
-    """How many dated documents mention one of the document's names."""
+Neighbour = tuple[str, str | None]
+"""Another document on the document's story: (path, date). Plain tuples, as
+the counts below: a story graph has many, and plain data is kept small."""
 
-    name: str
-    documents: int
+NameCount = tuple[str, int]
+"""How many dated documents mention one of the document's names."""
 
 
 class DateInconsistent(KeyedCheck):
@@ -194,7 +195,7 @@ class DateInconsistent(KeyedCheck):
     }
 
     stages = ("id", "name", "df", "bucket", "nb")
-    records = (Info, Member, NameCount)
+    records = (Info, Member)
     lonely = frozenset({"id", "name", "bucket"})
 
     def totals_key(self, totals: Totals) -> Hashable:
@@ -366,8 +367,8 @@ class DateInconsistent(KeyedCheck):
     @staticmethod
     def _edge(a: Member, b: Member) -> Iterator[Emit]:
         """Two documents on one story: each is the other's neighbour."""
-        yield Emit(("nb", a.path), Member(b.path, b.date))
-        yield Emit(("nb", b.path), Member(a.path, a.date))
+        yield Emit(("nb", a.path), (b.path, b.date))
+        yield Emit(("nb", b.path), (a.path, a.date))
 
     def _linked(self, members: Sequence[Member]) -> Iterator[Emit]:
         """A ``derived_from`` link joins a document to the one with the id
@@ -402,7 +403,7 @@ class DateInconsistent(KeyedCheck):
                 yield from self._stories(members)
             return
         for m in members:
-            yield Emit(("df", m.path), NameCount(name, len(members)))
+            yield Emit(("df", m.path), (name, len(members)))
 
     def _rare(self, records: Sequence[Member | NameCount]) -> Iterator[Emit]:
         """A document's rarest names key the story buckets it joins."""
@@ -412,12 +413,14 @@ class DateInconsistent(KeyedCheck):
         me = own[0]
         if len(me.names) < int(self.config["story-min-names"]):
             return
-        counts = {r.name: r.documents for r in records if isinstance(r, NameCount)}
+        counts: dict[str, int] = {
+            r[0]: int(r[1]) for r in records if type(r) is tuple and r[1] is not None
+        }
         rare = sorted((n for n in me.names if counts.get(n, 1) > 1), key=lambda n: (counts[n], n))
         for a, b in combinations(rare[:_RARE], 2):
             yield Emit(("bucket", a, b), me)
 
-    def _judged(self, path: str, records: Sequence[Info | Member]) -> Iterator[Finding]:
+    def _judged(self, path: str, records: Sequence[Info | Neighbour]) -> Iterator[Finding]:
         """One finding per document: its evidence, and whether it is an
         outlier on its story."""
         from provlint.datetext import shorten
@@ -427,7 +430,7 @@ class DateInconsistent(KeyedCheck):
             return
         info = own[0]
         evidence = info.evidence
-        story = self._outlier(info, [r for r in records if isinstance(r, Member)])
+        story = self._outlier(info, [r for r in records if not isinstance(r, Info)])
         if not evidence and not story:
             return
         where = info.where
@@ -469,7 +472,7 @@ class DateInconsistent(KeyedCheck):
         )
 
     def _outlier(
-        self, info: Info, neighbours: Sequence[Member]
+        self, info: Info, neighbours: Sequence[Neighbour]
     ) -> tuple[list[str], str, str] | None:
         """(the other members, their earliest and latest date) when the
         document is dated far from every other member of its story, and
@@ -477,7 +480,7 @@ class DateInconsistent(KeyedCheck):
         if not info.date:
             return None
         own = date.fromisoformat(info.date)
-        dated = {m.path: date.fromisoformat(m.date) for m in neighbours if m.date}
+        dated = {path: date.fromisoformat(day) for path, day in neighbours if day}
         others = sorted(dated)
         if len(others) < int(self.config["min-story-size"]):
             return None

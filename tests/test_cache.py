@@ -460,7 +460,7 @@ def test_hostile_pickle_is_never_loaded(
         if where == "result":
             con.execute("UPDATE docs SET result = ?", (hostile,))
         else:
-            con.execute("UPDATE srcs SET payload = ? WHERE payload IS NOT NULL", (hostile,))
+            con.execute("UPDATE srcs SET records = ? WHERE records IS NOT NULL", (hostile,))
     con.close()
     (root / PLAIN_DOC).write_text("A changed document, so that the index is read.\n")
     expected = cold(capsys, root)
