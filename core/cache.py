@@ -235,9 +235,11 @@ class Store:
     swallows SQLite and I/O errors: a store that cannot be used makes the
     run slower, never wrong."""
 
-    def __init__(self, folder: Path, context: str) -> None:
+    def __init__(self, folder: Path, context: str, key: bytes | None = None) -> None:
         self.folder = folder
         self.context = context
+        self._given_key = key
+        """A key for a store of this run alone (see :func:`temporary_store`)."""
         self.path = folder / f"store-{context[:20]}.sqlite"
         self.db: sqlite3.Connection | None = None
         self.key = b""
@@ -253,7 +255,7 @@ class Store:
 
     def open(self) -> bool:
         try:
-            self.key = _user_key()
+            self.key = self._given_key or _user_key()
             self._make_folder()
             with self.bounded():
                 self.db = self._connect()
@@ -675,3 +677,21 @@ def open_store(root: Path, cfg: Config, selection: Selection) -> Store:
     store = Store(folder, context_key(__version__, config, plugins))
     store.open()
     return store
+
+
+@contextlib.contextmanager
+def temporary_store() -> Iterator[Store]:
+    """A store for one run only, in a new temporary folder outside the
+    corpus (removed afterwards), signed with a key that lives in memory: how
+    a large run without the cache keeps its memory bounded."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="provlint-run-"))
+    store = Store(folder / "index", "run", key=secrets.token_bytes(32))
+    try:
+        store.open()
+        yield store
+    finally:
+        store.close()
+        shutil.rmtree(folder, ignore_errors=True)

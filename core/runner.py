@@ -14,6 +14,7 @@ of its own::
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sqlite3
@@ -143,7 +144,8 @@ def run_target(
     docs = join_documents(target.root, catalogue, cfg)
     processor.corpus_size = len(docs)
     processor.index_path = catalogue.path
-    opened = _open_store(target, cfg, processor, len(docs))
+    stack = contextlib.ExitStack()
+    opened = _open_store(target, cfg, processor, len(docs), stack)
     store = opened if opened is not None and opened.db is not None else None
     # Many small long-lived objects: full collections would rescan them all
     # again and again for no garbage. Collect less often during the run.
@@ -205,6 +207,7 @@ def run_target(
         gc.set_threshold(*thresholds)
         if store is not None:
             store.close()
+        stack.close()
     scope = None
     if target.only is not None:
         by_id: dict[str, set[str]] = {}
@@ -250,13 +253,24 @@ def _all_records(store: Store, phase: PhaseResult) -> bool:
     return True
 
 
-def _open_store(target: Target, cfg: Config, processor: Processor, size: int) -> Store | None:
-    """The store, when the run uses one: not with ``--no-cache``, not for a
-    small corpus (read faster than a store is opened), and not when a plugin
-    or check failed to load (its findings would be missing from every kept
-    result)."""
-    if not cfg.cache or size < CACHE_FROM or processor.selection.errors:
-        return None
-    from .cache import open_store
+STREAM_FROM = 20_000
+"""From this many documents, a run without the cache still keeps its keyed
+records on disk (a temporary store), so its memory does not grow with the
+corpus."""
 
+
+def _open_store(
+    target: Target, cfg: Config, processor: Processor, size: int, stack: contextlib.ExitStack
+) -> Store | None:
+    """The store, when the run uses one: the cache (not with ``--no-cache``,
+    not for a small corpus, read faster than a store is opened, and not when
+    a plugin or check failed to load: its findings would be missing from
+    every kept result); or, for a large corpus without the cache, a
+    temporary store for this run alone."""
+    from .cache import open_store, temporary_store
+
+    if not cfg.cache or processor.selection.errors:
+        return stack.enter_context(temporary_store()) if size >= STREAM_FROM else None
+    if size < CACHE_FROM:
+        return None
     return open_store(target.root, cfg, processor.selection)

@@ -218,3 +218,26 @@ def test_the_store_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     c.write_doc("d3.txt", _text(30, 2, True))
     again = provlint.run(root, _config(tmp_path, "exact", True))
     assert again.stats["cached"] == 7
+
+
+def test_a_large_run_without_the_cache_keeps_its_records_in_a_temporary_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From STREAM_FROM documents a run without the cache judges from a
+    temporary store (bounded memory): the same findings as in memory, and
+    nothing written in the corpus or the user's cache folder."""
+    monkeypatch.setenv("PROVLINT_CACHE_KEY_FILE", str(tmp_path / "never" / "key"))
+    root = tmp_path / "corpus"
+    root.mkdir()
+    c = Corpus(root)
+    for n in range(12):
+        c.add(n, n * 5 % 11, n % 4, 1 + (n % 4) * 7 + n % 3, n % 5 == 0, f"i{(n + 2) % 7}")
+    c.write_index()
+    before = sorted(p.name for p in root.iterdir())
+    in_memory = provlint.run(root, _config(tmp_path, "exact", False))
+    monkeypatch.setattr(runner, "STREAM_FROM", 0)
+    streamed = provlint.run(root, _config(tmp_path, "exact", False))
+    assert _outcome(streamed) == _outcome(in_memory)
+    assert len(in_memory.findings) > 10
+    assert sorted(p.name for p in root.iterdir()) == before
+    assert not (tmp_path / "never").exists() and not (tmp_path / "store").exists()
