@@ -601,28 +601,48 @@ cache_dumps, cache_loads = dumps, loads
 # --------------------------------------------------------------------------
 
 
-def _fingerprint(module_name: str) -> str:
-    """The name, size and modification time of a plugin module's source, so
-    that an edited plugin never reuses results cached before the edit. Every
-    module of provlint shares one fingerprint: its whole package."""
+def _fingerprint(module_name: str, sources: Iterable[str] = ()) -> str:
+    """A fingerprint of a plugin's code and data, so that an edited plugin
+    never reuses results cached before the edit: every file of its package
+    folder (data files included), and the source files of the helper
+    modules it imported as it loaded. Every module of provlint shares one
+    fingerprint: its whole package."""
     if module_name.startswith("provlint."):
         return _package_fingerprint()
-    module = sys.modules.get(module_name)
+    module = sys.modules.get(module_name.split(":")[0])
+    files = [Path(f) for f in sources]
     where = getattr(module, "__file__", None)
-    if not where:
+    if where:
+        top = sys.modules.get(module_name.split(".")[0].split(":")[0])
+        folder = getattr(top, "__path__", None)
+        if folder:  # a package: all of it
+            for base in folder:
+                files += _tree(Path(base))
+        else:
+            files.append(Path(where))
+    if not files:
         return module_name
-    return _files_fingerprint(module_name, [Path(where)])
+    return _files_fingerprint(module_name, sorted(set(files)))
+
+
+def _tree(folder: Path, limit: int = 5000) -> list[Path]:
+    """The files under ``folder`` (caches left out), at most ``limit``."""
+    out: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if d != "__pycache__" and not d.startswith(".")]
+        out += (Path(dirpath) / f for f in filenames if not f.endswith((".pyc", ".pyo")))
+        if len(out) >= limit:
+            break
+    return out[:limit]
 
 
 @functools.cache
 def _package_fingerprint() -> str:
     from . import plugins, schemas
 
-    here = Path(__file__).resolve().parent
-    folders = [here, Path(plugins.__file__ or "").resolve().parent]
-    files = [f for d in folders for f in d.glob("*.py")]
-    files += Path(schemas.__file__ or "").resolve().parent.glob("*.json")
-    return _files_fingerprint("provlint", sorted(files))
+    files = _tree(Path(__file__).resolve().parent) + _tree(Path(plugins.__file__ or "").parent)
+    files += _tree(Path(schemas.__file__ or "").resolve().parent)
+    return _files_fingerprint("provlint", sorted(set(files)))
 
 
 def _files_fingerprint(name: str, files: Iterable[Path]) -> str:
@@ -632,7 +652,7 @@ def _files_fingerprint(name: str, files: Iterable[Path]) -> str:
             st = f.stat()
         except OSError:
             continue
-        parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
+        parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
     return "|".join(parts)
 
 
@@ -672,7 +692,9 @@ def open_store(root: Path, cfg: Config, selection: Selection) -> Store:
     for info in registry.plugins:
         obj = registry.pm.get_plugin(info.name)
         module = getattr(obj, "__name__", None) or type(obj).__module__
-        plugins.append((info.name, info.module, info.dist, info.version, _fingerprint(module)))
+        plugins.append(
+            (info.name, info.module, info.dist, info.version, _fingerprint(module, info.sources))
+        )
     folder = cfg.cache_dir or default_folder(root)
     store = Store(folder, context_key(__version__, config, plugins))
     store.open()

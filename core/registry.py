@@ -11,7 +11,9 @@ fails to import, has a misspelt hook or returns garbage becomes an
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import sys
 import traceback
 import types
 from collections.abc import Iterable, Sequence
@@ -114,6 +116,11 @@ class PluginInfo:
     dist: str = ""
     version: str = ""
     loaded: bool = False
+    sources: tuple[str, ...] = ()
+    """Source modules the plugin brought in when it loaded (its own and the
+    helpers it imports, outside installed packages and the standard
+    library): the result cache fingerprints them, with the plugin's package
+    folder."""
 
     @property
     def label(self) -> str:
@@ -254,6 +261,25 @@ def _provlint_version() -> str:
     return __version__
 
 
+def _new_sources(before: set[str]) -> tuple[str, ...]:
+    """The files of modules imported since ``before`` (a set of module
+    names) that are not installed packages or the standard library: a
+    plugin's own source folder, and the helpers it imports from there."""
+    import sys
+    import sysconfig
+
+    skip = tuple(
+        os.path.realpath(p)
+        for p in {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    )
+    out = []
+    for name in set(sys.modules) - before:
+        where = getattr(sys.modules.get(name), "__file__", None)
+        if where and not os.path.realpath(where).startswith(skip):
+            out.append(where)
+    return tuple(sorted(out))
+
+
 def _register(reg: Registry, obj: Any, info: PluginInfo) -> None:
     if reg.pm.is_registered(obj):
         return  # named twice (an entry point and -p, say): loaded once
@@ -353,6 +379,7 @@ def build_registry(
             ):
                 continue
             info = PluginInfo(ep.name, ep.value, "entry-point", dist_name, dist_version)
+            before = set(sys.modules)
             try:
                 obj = ep.load()
             except Exception as exc:
@@ -364,11 +391,13 @@ def build_registry(
                     plugin=ep.name,
                 )
                 continue
+            info.sources = _new_sources(before)
             _register(reg, obj, info)
 
     for modname in extra_plugins:
         if _blocked(modname, modname, blocked):
             continue
+        before = set(sys.modules)
         try:
             module = importlib.import_module(modname)
         except Exception as exc:
@@ -379,7 +408,8 @@ def build_registry(
             )
             continue
         dist, ver = _dist_of(modname)
-        _register(reg, module, PluginInfo(modname, modname, "command-line", dist, ver))
+        info = PluginInfo(modname, modname, "command-line", dist, ver, sources=_new_sources(before))
+        _register(reg, module, info)
 
     for obj in objects:
         name = getattr(obj, "__name__", None) or type(obj).__name__

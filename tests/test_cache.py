@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -798,3 +799,66 @@ def test_a_run_with_a_broken_plugin_is_not_cached(small_src: Path, tmp_path: Pat
     report = run(root, Config(load_entrypoints=False, cache=True, jobs=1), plugins=[Plugin()])
     assert report.exit_code == 3
     assert not cache_folder(root).exists()
+
+
+def test_every_file_of_a_plugin_keys_the_cache(tmp_path: Path, small_src: Path) -> None:
+    """Guards: editing any part of a plugin that is not installed as a
+    package (a submodule, a data file, a helper module it imports) is seen
+    by the next run, as with --no-cache, never served from the cache."""
+    pkgs = tmp_path / "src"
+    (pkgs / "tplug").mkdir(parents=True)
+    (pkgs / "tplug" / "__init__.py").write_text(
+        "from tplug.check import provlint_register_checks\n"
+    )
+    (pkgs / "tplug" / "words.txt").write_text("first\n")
+    (pkgs / "tplug_helper.py").write_text("SUFFIX = 'one'\n")
+    (pkgs / "tplug" / "check.py").write_text(
+        textwrap.dedent(
+            '''
+            from pathlib import Path
+            from provlint import DocumentCheck, Severity, hookimpl
+            import tplug_helper
+
+            class Word(DocumentCheck):
+                """Reports a word from a data file.
+
+                **What it does.** Tests. **Why it matters.** Tests.
+                **Example.** None. **Options.** None.
+                """
+                code = "TP101"
+                name = "tplug-word"
+                severity = Severity.WARNING
+
+                def check_document(self, doc):
+                    word = (Path(__file__).parent / "words.txt").read_text().strip()
+                    if doc.path.endswith("doc-0000010.md"):
+                        yield self.finding(doc.path, 1, 1, f"{word} {tplug_helper.SUFFIX} 1")
+
+            @hookimpl
+            def provlint_register_checks():
+                return [Word]
+            '''
+        )
+    )
+    root = _copy(small_src, tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(pkgs)}
+
+    def message() -> str:
+        proc = subprocess.run(
+            [sys.executable, "-m", "provlint", "validate", str(root), "-p", "tplug",
+             "--select", "TP101", "--format", "json", "--no-progress"],
+            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        [finding] = json.loads(proc.stdout)["findings"]
+        return str(finding["message"])
+
+    assert message() == "first one 1"
+    assert message() == "first one 1"  # from the cache
+    (pkgs / "tplug" / "words.txt").write_text("second\n")
+    assert message() == "second one 1"
+    (pkgs / "tplug_helper.py").write_text("SUFFIX = 'two'\n")
+    assert message() == "second two 1"
+    check = pkgs / "tplug" / "check.py"
+    check.write_text(check.read_text().replace(" 1\")", " 2\")"))
+    assert message() == "second two 2"

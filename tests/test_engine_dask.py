@@ -83,7 +83,7 @@ def test_same_findings_as_local_engine(
     document from the cache (kept in the client) and sends none to the cluster."""
     # The cache context includes the mtimes of provlint's sources: keep it
     # stable even if a file is edited while the test runs.
-    monkeypatch.setattr(cache, "_fingerprint", lambda module: module)
+    monkeypatch.setattr(cache, "_fingerprint", lambda module, *sources: module)
     cfg = _config(corpus, jobs=1, cache=True, cache_dir=tmp_path / "cache")
     [dask] = run_targets_dask(locate([corpus]), cfg, scheduler=cluster)
     assert dask.findings == local.findings
