@@ -883,7 +883,7 @@ _FOLD = (
 
 
 def fold_words(text: str) -> list[str]:
-    """The words provlint's duplicate check compares (provlint.similarity.words)."""
+    """The words provlint's duplicate check compares (its similarity.words)."""
     return [w for w in (x.strip(_FOLD) for x in text.lower().split()) if w]
 
 

@@ -14,7 +14,7 @@ from provlint import Document, Emit, Finding, KeyedCheck, Location, Severity, To
 from provlint.dates import parse_declared
 
 if TYPE_CHECKING:
-    from provlint.datetext import TextIndex
+    from provlint.plugins.dates.datetext import TextIndex
 
 _RARE = 6  # rarest names per document that key the story buckets
 _BUCKET_CAP = 64  # a pair of names shared by more documents is not a story
@@ -206,7 +206,7 @@ class DateInconsistent(KeyedCheck):
     # ------------------------------------------------------------------
 
     def emit(self, doc: Document) -> Iterator[tuple[tuple[Any, ...], Info | Member]]:
-        from provlint.datetext import body_index, body_mentions, standalone_date
+        from provlint.plugins.dates.datetext import body_index, body_mentions, standalone_date
 
         declared = doc.first("date")
         when = parse_declared(declared.value) if declared else None
@@ -251,7 +251,7 @@ class DateInconsistent(KeyedCheck):
         line through ``index`` (classified once per line) or at a window of
         bounded size around it, so a line holding thousands of dates costs
         linear time."""
-        from provlint.datetext import (
+        from provlint.plugins.dates.datetext import (
             CLAUSE_WINDOW,
             TextIndex,
             has_present,
@@ -423,7 +423,7 @@ class DateInconsistent(KeyedCheck):
     def _judged(self, path: str, records: Sequence[Info | Neighbour]) -> Iterator[Finding]:
         """One finding per document: its evidence, and whether it is an
         outlier on its story."""
-        from provlint.datetext import shorten
+        from provlint.plugins.dates.datetext import shorten
 
         own = [r for r in records if isinstance(r, Info)]
         if not own:

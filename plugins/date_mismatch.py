@@ -134,7 +134,7 @@ class DateMismatch(DocumentCheck):
         return f"declared date {declared.value} ({_where(declared.location, doc.path)})"
 
     def _url(self, doc: Document, declared: Declared, when: date) -> Iterator[Finding]:
-        from provlint.datetext import url_date
+        from provlint.plugins.dates.datetext import url_date
 
         tol = int(self.config["url-tolerance-days"])
         seen: set[str] = set()
@@ -169,7 +169,7 @@ class DateMismatch(DocumentCheck):
             )
 
     def _text(self, doc: Document, declared: Declared, when: date) -> Iterator[Finding]:
-        from provlint.datetext import (
+        from provlint.plugins.dates.datetext import (
             body_index,
             body_mentions,
             is_dateline,

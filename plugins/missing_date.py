@@ -40,7 +40,7 @@ class MissingDate(DocumentCheck):
         row = f"its INDEX.md row (line {doc.row.line})" if doc.row else "an INDEX.md row"
         hint = ""
         if doc.text is not None:
-            from provlint.datetext import body_mentions, standalone_date
+            from provlint.plugins.dates.datetext import body_mentions, standalone_date
 
             body, mentions = body_mentions(doc)
             found = standalone_date(body, mentions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from provlint.datetext import (
+from provlint.plugins.dates.datetext import (
     extract,
     is_dateline,
     is_forward,

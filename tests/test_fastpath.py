@@ -22,9 +22,10 @@ import pytest
 from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from provlint import fastpath, schema, similarity
+from provlint import fastpath, schema
 from provlint.catalogue import parse_catalogue
 from provlint.headers import parse_front_matter, parse_legacy
+from provlint.plugins.duplicate_content import similarity
 
 CHECKS = FIXTURES / "checks"
 # The schemas the checks validate against (header-schema, index-schema).
@@ -254,7 +255,7 @@ def test_valid_instances_do_not_import_jsonschema() -> None:
         "assert 'jsonschema' not in sys.modules, 'jsonschema imported'\n"
         "assert list(iter_errors('index-row', {'id': 'a 1', 'file': 'a.md'}))\n"
         "assert 'jsonschema' in sys.modules\n"
-        "import provlint.similarity\n"
+        "import provlint.plugins.duplicate_content.similarity\n"
     )
     env = {k: v for k, v in os.environ.items() if k != fastpath.ENV_VAR}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)

@@ -12,9 +12,9 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from provlint.catalogue import parse_catalogue, split_row
-from provlint.datetext import extract
 from provlint.headers import near_miss_legacy, parse_front_matter, parse_legacy
 from provlint.model import Header
+from provlint.plugins.dates.datetext import extract
 from provlint.runner import decode, safe_relpath
 
 SETTINGS = settings(

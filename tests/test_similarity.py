@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from array import array
 
-from provlint.similarity import (
+from provlint.plugins.duplicate_content.similarity import (
     estimate,
     exact_pairs,
     lsh_pairs,
@@ -143,7 +143,7 @@ def test_text_print_in_chunks_equals_the_whole_word_list() -> None:
     """Read a few characters at a time (cut at whitespace), the word count,
     text hash and shingles are those of the whole word list: final sigma,
     Unicode spaces and punctuation at the cuts included."""
-    from provlint.similarity import text_print
+    from provlint.plugins.duplicate_content.similarity import text_print
 
     rnd = random.Random(1)
     pieces = ["a", "bb", "ΟΔΟΣ", "Σ", "x.", "—", "12", "İs", "é", "ß", "ǅ"]

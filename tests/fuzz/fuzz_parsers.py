@@ -20,8 +20,8 @@ import time
 import traceback
 
 from provlint.catalogue import parse_catalogue, split_row
-from provlint.datetext import extract
 from provlint.headers import near_miss_legacy, parse_front_matter, parse_legacy
+from provlint.plugins.dates.datetext import extract
 from provlint.runner import decode, safe_relpath
 
 SEEDS = [

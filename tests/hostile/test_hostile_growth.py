@@ -85,7 +85,7 @@ def test_identical_copies_give_one_finding_per_copy(tmp_path: Path) -> None:
 def test_identical_copies_are_scored_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Exact duplicates are grouped by hash before any pair is scored: the
     pairwise comparison sees one document of the group, not 300."""
-    from provlint import similarity
+    from provlint.plugins.duplicate_content import similarity
 
     seen: list[int] = []
     real = similarity.exact_pairs

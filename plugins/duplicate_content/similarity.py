@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from itertools import combinations, repeat
 from typing import Any
 
-from . import fastpath
+from provlint import fastpath
 
 SHINGLE = 5
 SIG_BINS = 128

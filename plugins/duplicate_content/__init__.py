@@ -142,7 +142,7 @@ class DuplicateContent(KeyedCheck):
 
     def emit(self, doc: Document) -> Iterator[tuple[tuple[str, str], Text]]:
         from provlint.dates import parse_declared
-        from provlint.similarity import signature, text_print
+        from provlint.plugins.duplicate_content.similarity import signature, text_print
 
         if doc.text is None:
             return
@@ -195,7 +195,7 @@ class DuplicateContent(KeyedCheck):
         if totals.documents <= int(self.config["exact-limit"]):
             yield Emit(("all",), out)
             return
-        from provlint.similarity import BAND_ROWS, EMPTY, SIG_BINS
+        from provlint.plugins.duplicate_content.similarity import BAND_ROWS, EMPTY, SIG_BINS
 
         sig = rep.sig
         if sig is None:
@@ -208,7 +208,7 @@ class DuplicateContent(KeyedCheck):
 
     def _exact(self, reps: Sequence[Rep]) -> Iterator[Emit]:
         """Every pair of groups scored exactly (small corpora)."""
-        from provlint.similarity import exact_pairs
+        from provlint.plugins.duplicate_content.similarity import exact_pairs
 
         by_path = {r.path: r for r in reps if r.shingles is not None}
         if len(by_path) < 2:
@@ -223,7 +223,7 @@ class DuplicateContent(KeyedCheck):
         """One LSH bucket: its pairs of groups are scored from their
         signatures (a pair that meets in several buckets is scored in each:
         its copy keeps one partner, the earliest)."""
-        from provlint.similarity import estimate
+        from provlint.plugins.duplicate_content.similarity import estimate
 
         if len(reps) > _BUCKET_CAP:
             return
