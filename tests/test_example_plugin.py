@@ -232,3 +232,31 @@ def test_the_example_plugins_own_tests_pass(site: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert " passed" in proc.stdout
     assert "failed" not in proc.stdout and "skipped" not in proc.stdout
+
+
+def test_its_keyed_check_runs_incrementally_from_the_installed_package(
+    site: Path, tmp_path: Path
+) -> None:
+    """The keyed check of the installed plugin: its records are kept in the
+    store (its record class rebuilt from the store, as it declares), and a
+    change to one document changes the finding, as a cold run would."""
+    corpus = CorpusBuilder(tmp_path / "authors")
+    for i in range(120):  # enough documents for the store
+        source = "Wire" if i != 7 else "Ledger"
+        corpus.row(f"d{i}", f"d{i}.txt", source=source, date="2021-12-05", author=f"A{i % 60}")
+        corpus.doc(f"d{i}.txt", body=f"Text {i}.\n")
+    root = corpus.write()
+    args = ("validate", str(root), "--select", "EX201")
+    first = _provlint_json(site, *args, cwd=root)["findings"]
+    assert [(f["code"], f["doc_id"]) for f in first] == [("EX201", "d67")]
+    again = _provlint_json(site, *args, cwd=root)["findings"]
+    assert again == first
+    assert any(root.joinpath(".provlint_cache").glob("store-*.sqlite"))
+    index = (root / "INDEX.md").read_text()
+    (root / "INDEX.md").write_text(
+        index.replace("| d67 | d67.txt | Wire |", "| d67 | d67.txt | Ledger |")
+    )
+    warm = _provlint_json(site, *args, cwd=root)["findings"]
+    cold = _provlint_json(site, *args, "--no-cache", cwd=root)["findings"]
+    assert warm == cold
+    assert [f["doc_id"] for f in warm] == []

@@ -1,6 +1,8 @@
 """provlint-example-plugin: an example third-party provlint plugin.
 
-It adds one check, ``title-length`` (EX101). provlint finds it through the
+It adds two checks: ``title-length`` (EX101), a document check, and
+``author-two-sources`` (EX201), a keyed corpus check (see
+:class:`AuthorTwoSources` for the pattern). provlint finds them through the
 ``provlint`` entry point declared in ``pyproject.toml``::
 
     [project.entry-points.provlint]
@@ -13,12 +15,22 @@ hook implementations it defines (here only ``provlint_register_checks``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from provlint import Declared, Document, DocumentCheck, Finding, Location, Severity, hookimpl
+from provlint import (
+    Declared,
+    Document,
+    DocumentCheck,
+    Finding,
+    KeyedCheck,
+    Location,
+    Severity,
+    Totals,
+    hookimpl,
+)
 
 __version__ = "0.1.0"
-__all__ = ["TitleLength", "provlint_register_checks"]
+__all__ = ["AuthorTwoSources", "Credit", "TitleLength", "provlint_register_checks"]
 
 
 class TitleLength(DocumentCheck):
@@ -113,6 +125,84 @@ def _related(doc: Document, declared: Declared) -> tuple[Location, ...]:
     return (doc.row_location(),) if doc.row is not None else ()
 
 
+class Credit(NamedTuple):
+    """A record of AuthorTwoSources: one document crediting the author on
+    the day (the key), and the source it names. Records are small, typed
+    and plain: never the document itself."""
+
+    path: str
+    doc_id: str | None
+    author: str
+    """The author as written (the key holds it case-folded)."""
+    source: str
+    location: Location
+    """Where the author is declared (INDEX.md cell or header key)."""
+
+
+class AuthorTwoSources(KeyedCheck):
+    """The same author is credited by two different sources on the same day.
+
+    **What it does.** For every document with an ``author`` and a ``date``
+    (from its INDEX.md row or its header) and a ``source``, groups the
+    documents by author and day. When one author's articles of one day
+    name more than one source, every document after the first (by source,
+    then path) is reported, naming the first: a reporter does not usually
+    write the same day's news for two outlets, so one of the credits is
+    likely a syndicated copy whose ``source`` should name the original
+    outlet (or whose ``derived_from`` is missing).
+
+    This is a *keyed* check: ``emit`` turns each document into one small
+    record under the key ``("author-day", author, date)``, and ``judge``
+    sees one author's day at a time. provlint keeps the records between
+    runs and, when a document changes, judges again only the author-days
+    it touches; the dask engine runs the same two halves on its workers.
+
+    **Why it matters.** Two sources for one byline is how syndication hides
+    in a catalogue: the count of independent sources is wrong.
+
+    **Example.** ``INDEX.md:5:40: EX201 author-two-sources [warning]:
+    Ada Reyes is credited by Wire Daily on 2021-12-05, but also by The
+    Ledger (b.txt); expected one source per author and day``
+
+    **Options.** None.
+    """
+
+    code = "EX201"
+    name = "author-two-sources"
+    severity = Severity.WARNING
+    stages = ("author-day",)
+    records = (Credit,)
+    lonely = frozenset({"author-day"})  # one article alone is never a finding
+
+    def emit(self, doc: Document) -> Iterator[tuple[tuple[str, str, str], Credit]]:
+        author, day, source = doc.first("author"), doc.get("date"), doc.get("source")
+        if author is None or not isinstance(day, str) or not isinstance(source, str):
+            return
+        name = " ".join(str(author.value).split())
+        if name:
+            key = ("author-day", name.casefold(), day[:10])
+            yield key, Credit(doc.path, doc.doc_id, name, source.strip(), author.location)
+
+    def judge(
+        self, key: tuple[str, str, str], records: Sequence[Credit], totals: Totals
+    ) -> Iterator[Finding]:
+        credits = sorted(records, key=lambda c: (c.source.casefold(), c.path))
+        first = credits[0]
+        for other in credits[1:]:
+            if other.source.casefold() == first.source.casefold():
+                continue
+            where = other.location
+            yield self.finding(
+                where.path,
+                where.line,
+                where.column,
+                f"{other.author} is credited by {other.source} on {key[2]}, but also by "
+                f"{first.source} ({first.path}); expected one source per author and day",
+                doc_id=other.doc_id,
+                related=[first.location],
+            )
+
+
 @hookimpl
-def provlint_register_checks() -> Sequence[type[DocumentCheck]]:
-    return [TitleLength]
+def provlint_register_checks() -> Sequence[type[DocumentCheck] | type[KeyedCheck]]:
+    return [TitleLength, AuthorTwoSources]
