@@ -38,6 +38,7 @@ from .model import Catalogue, Corpus, Document, Finding
 if TYPE_CHECKING:
     from .cache import Store
     from .errors import ErrorCollector
+    from .execution import Cluster
     from .index import KeyIndex
     from .registry import CheckSpec
     from .selection import Selection
@@ -57,7 +58,7 @@ def key_source(stage: int, text: str) -> bytes:
 
 
 @dataclass(frozen=True)
-class _Guard:
+class Guard:
     """How every call into a check is made in this phase."""
 
     budget: Budget
@@ -78,6 +79,7 @@ def corpus_phase(
     budget: Budget,
     seconds: float,
     store: Store | None = None,
+    remote: Cluster | None = None,
 ) -> list[Finding]:
     """The corpus-phase findings of one run.
 
@@ -86,14 +88,22 @@ def corpus_phase(
         record).
     :param removed: documents gone since the store was last updated.
     :param documents: the light documents, for legacy corpus checks.
+    :param remote: a cluster that kept the documents' keyed records where
+        they were emitted (``changed`` holds none of them): the keyed checks
+        are judged there, from those and INDEX.md's records.
     """
-    guard = _Guard(budget, seconds, selection.errors, dict(selection.severity))
+    guard = Guard(budget, seconds, selection.errors, dict(selection.severity))
     whole = seconds * (30 + totals.documents / 100)  # a corpus-wide call grows with the corpus
     out: list[Finding] = []
     out += _catalogue_findings(selection, catalogue, replace(guard, seconds=whole), store)
     if selection.keyed:
         catalogue_items = _catalogue_items(selection, catalogue, guard)
-        if store is None:
+        if remote is not None:
+            by_name, errors, tracebacks = remote.judge(selection, catalogue_items, totals)
+            guard.errors.extend(errors, tracebacks)
+            for spec, _ in selection.keyed:
+                out += _capped(by_name.get(spec.name, []))
+        elif store is None:
             by_check = _items_by_check(selection, changed.items())
             for spec, keyed in selection.keyed:
                 sources: list[tuple[bytes, Sequence[Item] | None]] = [
@@ -182,7 +192,7 @@ def _items_by_check(
 
 
 def _catalogue_items(
-    selection: Selection, catalogue: Catalogue, guard: _Guard
+    selection: Selection, catalogue: Catalogue, guard: Guard
 ) -> dict[str, list[Item]]:
     """Every keyed check's records from INDEX.md, as index items."""
     out: dict[str, list[Item]] = {}
@@ -213,7 +223,7 @@ def _catalogue_items(
 
 
 def _catalogue_findings(
-    selection: Selection, catalogue: Catalogue, guard: _Guard, store: Store | None
+    selection: Selection, catalogue: Catalogue, guard: Guard, store: Store | None
 ) -> list[Finding]:
     """The catalogue checks' findings: kept with a store until INDEX.md changes."""
     if not selection.catalogue:
@@ -268,7 +278,7 @@ def judge_one(
     key: Key,
     records: list[Any],
     totals: Totals,
-    guard: _Guard,
+    guard: Guard,
 ) -> tuple[list[Item], list[Finding]]:
     """One guarded ``judge`` call: its Emit records as index items (bad ones
     reported as internal errors) and its findings. The time limit grows with
@@ -312,7 +322,7 @@ def judge_all(
     check: KeyedCheck,
     sources: Iterable[tuple[bytes, Sequence[Item] | None]],
     totals: Totals,
-    guard: _Guard,
+    guard: Guard,
 ) -> Outcome:
     """Group every source's records by key, in memory, and judge every
     group, stage by stage."""
@@ -352,7 +362,7 @@ def judge_touched(
     store: Store,
     touched: list[set[str]],
     totals: Totals,
-    guard: _Guard,
+    guard: Guard,
 ) -> list[Finding]:
     """Judge again the keys the index changes touched, stage by stage
     (their own judgements touch keys of later stages in turn), and return
@@ -382,7 +392,7 @@ def judge_touched(
 
 
 def _judge_whole(
-    spec: CheckSpec, check: KeyedCheck, index: KeyIndex, totals: Totals, guard: _Guard
+    spec: CheckSpec, check: KeyedCheck, index: KeyIndex, totals: Totals, guard: Guard
 ) -> None:
     """Judge every key of the check again, stage by stage, reading the
     index a page of keys at a time, and keep what each judged key produced

@@ -1,29 +1,32 @@
-"""The dask engine: the document phase on a dask cluster.
+"""The dask engine: both phases on a dask cluster.
 
 ``provlint validate --engine dask [--scheduler tcp://host:8786]`` runs the
 same checks as the local engine and gives byte-identical output; only where
-the document phase runs changes:
+the work runs changes:
 
 * the **client** (this process) reads INDEX.md, lists the documents, takes
   unchanged ones from the result cache, and sends the rest to the cluster
-  in batches of :data:`provlint.runner.BATCH` documents (a
+  in batches of :data:`provlint.execution.BATCH` documents (a
   :class:`provlint.model.Document` is a small picklable record before it is
   read);
-* each **worker** thread builds its own engine once (plugins, registry,
-  check instances: :func:`provlint.runner.make_engine`) and, per batch,
-  reads every file once, parses its header and runs the document checks,
-  sending back the pickled :class:`provlint.runner.DocResult` of each
-  document (findings plus the light document without its text);
-* back in the client, the corpus checks run over the light documents, then
-  suppressions, per-file ignores and sorting, exactly as for the local
-  engine (:func:`provlint.runner._run_target` does all of it; this module
-  only supplies its ``executor``).
-
-Beside the document phase, the cluster also groups the documents it read by
-id, by sha256 and by folded-text hash (and, on request, by MinHash LSH band
-key), with ``dask.bag`` ``foldby`` reductions, and reports the group counts
-in ``Report.stats["dask"]``. Findings never come from these reductions: they
-come from the corpus checks, so that both engines report the same thing.
+* each **worker** thread builds its own processor once (plugins, registry,
+  check instances: :func:`provlint.runner.make_processor`) and, per batch,
+  reads every file once, parses its header, runs the document checks and
+  every keyed check's ``emit``; it sends back the pickled
+  :class:`provlint.execution.DocResult` of each document;
+* **keyed checks**: without a store (``--no-cache``, or a run too small
+  for the cache), each batch's keyed records stay on the worker that
+  emitted them (a future per batch). The client builds a ``dask.bag`` of
+  them and of INDEX.md's records, groups it by (check, key) with a
+  task-based shuffle, and has the workers judge each partition of groups
+  (:func:`judge_groups`), stage by stage: the records a judge emits for a
+  later stage join that stage's shuffle. Only findings and internal errors
+  come back. With the result cache, the records come back to the client
+  instead, into the store's keyed index, so that the next run judges only
+  what changed (:mod:`provlint.corpus_phase`);
+* back in the client: catalogue checks, legacy ``check_corpus`` checks
+  (over light documents: not distributed), then suppressions, per-file
+  ignores and sorting, exactly as for the local engine.
 
 dask and distributed are imported only when this engine runs.
 """
@@ -35,25 +38,36 @@ import contextlib
 import gc
 import hashlib
 import importlib
+import json
 import logging
+import operator
 import os
 import threading
 import uuid
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from . import runner
 from .cache import dumps
 from .config import Config, ConfigError
+from .corpus_phase import CATALOGUE, Guard, doc_source, judge_one, key_source
 from .execution import Processor
-from .model import Document
+from .index import key_text
+from .keyed import Totals, stage_of
+from .model import Document, Finding
+from .selection import Selection
 
 INSTALL_HINT = "--engine dask needs the dask extra: pip install 'provlint[dask]'"
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler (and for its first worker)."""
+GROUP_PARTITION_DOCUMENTS = 5000
+"""Documents per partition of key groups, at most, when the keyed checks
+are judged on the cluster (each document emits some tens of records)."""
 INDEX_PROBE_BYTES = 1 << 20
 """How much of INDEX.md a worker hashes to confirm it sees the same corpus."""
 
@@ -203,10 +217,116 @@ def _fewer_collections() -> Iterator[None]:
 
 def process_batch(ctx: _Context, batch: list[Document]) -> list[bytes]:
     """The dask task: the document phase for ``batch``, as pickled
-    :class:`~provlint.runner.DocResult`, in the order given."""
+    :class:`~provlint.execution.DocResult`, in the order given."""
     with _fewer_collections():
         engine = _engine_for(ctx)
         return [dumps(engine.process(doc)) for doc in batch]
+
+
+Record = tuple[str, int, str, bytes, int, Any]
+"""A keyed record on the cluster: (check name, stage index, key text,
+source name, its place among the source's records, record)."""
+
+
+def process_batch_keeping(
+    ctx: _Context, batch: list[Document]
+) -> tuple[list[bytes], list[Record], dict[str, int]]:
+    """The dask task when the cluster keeps the keyed records: the results
+    without their records (for the client), the records (for the bag the
+    keyed checks are judged from), and how many documents emitted records,
+    by check."""
+    with _fewer_collections():
+        engine = _engine_for(ctx)
+        stages = {spec.name: keyed for spec, keyed in engine.selection.keyed}
+        blobs: list[bytes] = []
+        records: list[Record] = []
+        emitters: dict[str, int] = {}
+        for doc in batch:
+            result = engine.process(doc)
+            emits, result.emits = result.emits, []
+            blobs.append(dumps(result))
+            source = doc_source(result.path)
+            seqs: dict[str, int] = {}
+            for name, key, record in emits:
+                seq = seqs.get(name, 0)
+                seqs[name] = seq + 1
+                records.append(
+                    (name, stage_of(stages[name], key), key_text(key), source, seq, record)
+                )
+            for name in seqs:
+                emitters[name] = emitters.get(name, 0) + 1
+        return blobs, records, emitters
+
+
+def _group_key(record: Record) -> tuple[str, str]:
+    return record[0], record[2]
+
+
+def _key_hash(key: tuple[str, str]) -> int:
+    """A group key's partition: the same in every process (``hash`` of a
+    string is not), and cheaper than dask's default, a token per key."""
+    return zlib.crc32(f"{key[0]}\0{key[1]}".encode("utf-8", "surrogatepass"))
+
+
+def _groupby(records: Any) -> Any:
+    """``records`` (a bag) grouped by (check, key text), by a task-based
+    shuffle: a partition holds every record of each of its keys."""
+    core: Any = importlib.import_module("dask.bag.core")
+    shuffle = getattr(core, "groupby_tasks", None)
+    if shuffle is None:  # pragma: no cover - another dask: its own hash
+        return records.groupby(_group_key, shuffle="tasks")
+    return shuffle(records, _group_key, hash=_key_hash)
+
+
+def _of_stage(stage: int, record: Record) -> bool:
+    return record[1] == stage
+
+
+def _is(tag: str, out: tuple[Any, ...]) -> bool:
+    return bool(out[0] == tag)
+
+
+def _record_of(out: tuple[Any, ...]) -> Record:
+    return out[1]  # type: ignore[no-any-return]
+
+
+def judge_groups(
+    ctx: _Context,
+    stage: int,
+    totals: dict[str, Totals],
+    groups: Iterable[tuple[tuple[str, str], list[Record]]],
+) -> list[tuple[Any, ...]]:
+    """The dask task that judges one partition of one stage's key groups,
+    as the local engine judges them (:func:`provlint.corpus_phase.judge_all`):
+    members in source order, lonely keys skipped. Returns tagged outputs:
+    ``("F", check name, finding)``, ``("R", record)`` for the later stages,
+    and ``("E", internal errors, tracebacks)``."""
+    with _fewer_collections():
+        engine = _engine_for(ctx)
+        checks = {spec.name: (spec, keyed) for spec, keyed in engine.selection.keyed}
+        guard = Guard(
+            engine.budget, ctx.config.check_timeout, engine.errors, dict(engine.selection.severity)
+        )
+        mark = engine.errors.mark()
+        out: list[tuple[Any, ...]] = []
+        for (name, text), members in groups:
+            spec, keyed = checks[name]
+            if keyed.stages[stage] in keyed.lonely and len(members) < 2:
+                continue
+            members = sorted(members, key=lambda m: (m[3], m[4]))
+            key = tuple(json.loads(text))
+            records = [m[5] for m in members]
+            items, findings = judge_one(spec, keyed, stage, key, records, totals[name], guard)
+            out += [("F", name, f) for f in findings]
+            source = key_source(stage, text)
+            out += [
+                ("R", (name, later, later_text, source, seq, record))
+                for seq, (later, later_text, record) in enumerate(items)
+            ]
+        errors, tracebacks = engine.errors.take_since(mark)
+        if errors or tracebacks:
+            out.append(("E", errors, tracebacks))
+        return out
 
 
 # --------------------------------------------------------------------------
@@ -216,17 +336,23 @@ def process_batch(ctx: _Context, batch: list[Document]) -> list[bytes]:
 
 @dataclass
 class _Run:
-    """One corpus on the cluster: the executor, and what it leaves behind."""
+    """One corpus on the cluster: a :class:`provlint.execution.Cluster`."""
 
     client: Any
     """A ``distributed.Client`` (dask objects are typed ``Any``: they
     ship no type information)."""
     window: int
+    threads: int = 1
+    """Worker threads in the cluster."""
     stats: dict[str, Any] = field(default_factory=dict)
+    ctx: _Context | None = None
+    records: list[Any] = field(default_factory=list)
+    """Futures of the keyed records each batch left on the cluster."""
+    emitters: dict[str, int] = field(default_factory=dict)
 
-    def executor(self, engine: Processor, todo: list[Document]) -> Iterator[list[bytes]]:
-        """A :data:`provlint.runner.Executor`: batches go to the cluster, at
-        most ``window`` at a time; results come back in input order."""
+    def _context(self, engine: Processor) -> Any:
+        """Check that every worker sees the corpus; the run's context,
+        scattered to every worker (a future)."""
         from . import __version__
 
         client = self.client
@@ -242,7 +368,7 @@ class _Run:
         problems = sorted({p for p in answers.values() if p})
         if problems:
             raise WorkerMismatch("; ".join(problems))
-        ctx = _Context(
+        self.ctx = _Context(
             token=uuid.uuid4().hex,
             root=root,
             config=engine.config,
@@ -252,17 +378,36 @@ class _Run:
             corpus_size=engine.corpus_size,
             index_path=engine.index_path,
         )
-        ctx_future = client.scatter(ctx, broadcast=True, hash=False)
+        return client.scatter(self.ctx, broadcast=True, hash=False)
+
+    def executor(
+        self, engine: Processor, todo: list[Document], *, keep_records: bool
+    ) -> Iterator[list[bytes]]:
+        """Batches go to the cluster, at most ``window`` at a time; results
+        come back in input order. With ``keep_records``, each batch's keyed
+        records stay on the worker that emitted them, as a future."""
+        client = self.client
+        ctx_future = self._context(engine)
         size = runner.BATCH
         batches = (todo[i : i + size] for i in range(0, len(todo), size))
-        pending: deque[Any] = deque()
+        pending: deque[tuple[Any, Any]] = deque()
+        self.records.clear()
+        self.emitters.clear()
 
         def submit() -> bool:
             batch = next(batches, None)
             if batch is None:
                 return False
-            fut = client.submit(process_batch, ctx_future, batch, pure=False)
-            pending.append(fut)
+            if not keep_records:
+                fut = client.submit(process_batch, ctx_future, batch, pure=False)
+                pending.append((fut, None))
+                return True
+            both = client.submit(process_batch_keeping, ctx_future, batch, pure=False)
+            blobs = client.submit(operator.itemgetter(0), both, pure=False)
+            counts = client.submit(operator.itemgetter(2), both, pure=False)
+            self.records.append(client.submit(operator.itemgetter(1), both, pure=False))
+            both.release()
+            pending.append((blobs, counts))
             return True
 
         count = 0
@@ -270,16 +415,81 @@ class _Run:
             while len(pending) < self.window and submit():
                 pass
             while pending:
-                fut = pending.popleft()
-                blobs: list[bytes] = fut.result()
+                fut, counts = pending.popleft()
+                results: list[bytes] = fut.result()
                 fut.release()
+                if counts is not None:
+                    for name, n in counts.result().items():
+                        self.emitters[name] = self.emitters.get(name, 0) + n
+                    counts.release()
                 count += 1
                 submit()
-                yield blobs
+                yield results
         finally:
-            for fut in pending:
+            for fut, counts in pending:
                 fut.cancel()
+                if counts is not None:
+                    counts.cancel()
         self.stats.update(documents=len(todo), batches=count)
+
+    def judge(
+        self, selection: Selection, catalogue: dict[str, list[Any]], totals: Totals
+    ) -> tuple[dict[str, list[Finding]], list[Finding], list[str]]:
+        """Judge every keyed check on the cluster, stage by stage: the
+        records are grouped by (check, key) with a task-based shuffle and
+        each partition of groups is judged on a worker; the records a judge
+        emits join the later stages' groups. Only findings and internal
+        errors come back to this process."""
+        bag: Any = importlib.import_module("dask.bag")
+        assert self.ctx is not None or not self.records
+        ctx = self.ctx
+        if ctx is None:  # nothing was sent to the cluster: every document was kept
+            return {}, [], []
+        head: list[Record] = []
+        for name, items in catalogue.items():
+            head += [(name, st, text, CATALOGUE, i, rec) for i, (st, text, rec) in enumerate(items)]
+        parts = [bag.from_sequence(head, npartitions=1)] if head else []
+        if self.records:
+            parts.append(bag.from_delayed(self.records))
+        if not parts:
+            return {}, [], []
+        emitted = bag.concat(parts)
+        by_check = {
+            spec.name: totals._replace(emitters=self.emitters.get(spec.name, 0))
+            for spec, _ in selection.keyed
+        }
+        # Partitions of groups per stage: enough to keep every worker busy,
+        # and a few thousand documents' records each.
+        width = max(2 * self.threads, totals.documents // GROUP_PARTITION_DOCUMENTS, 1)
+        outputs = []
+        later: list[Any] = []  # each stage's records for the stages after it
+        for stage in range(max((len(k.stages) for _, k in selection.keyed), default=0)):
+            of_stage = partial(_of_stage, stage)
+            records = bag.concat([emitted.filter(of_stage), *(b.filter(of_stage) for b in later)])
+            if records.npartitions > width:
+                records = records.repartition(npartitions=width)
+            judged = _groupby(records).map_partitions(partial(judge_groups, ctx, stage, by_check))
+            outputs.append(judged.filter(partial(_is, "F")))
+            outputs.append(judged.filter(partial(_is, "E")))
+            later.append(judged.filter(partial(_is, "R")).map(_record_of))
+        try:
+            computed = self.client.compute(outputs, sync=True)
+        finally:
+            for fut in self.records:
+                fut.release()
+            self.records.clear()
+        found: dict[str, list[Finding]] = {}
+        errors: list[Finding] = []
+        tracebacks: list[str] = []
+        for part in computed:
+            for out in part:
+                if out[0] == "F":
+                    found.setdefault(out[1], []).append(out[2])
+                else:
+                    errors += out[1]
+                    tracebacks += out[2]
+        self.stats["judged"] = {name: len(f) for name, f in sorted(found.items())}
+        return found, errors, tracebacks
 
 
 @contextlib.contextmanager
@@ -421,8 +631,8 @@ def run_targets_dask(
         info = client.scheduler_info()
         nthreads = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
         for target in targets:
-            run = _Run(client, window=max(8, 4 * nthreads))
-            report = runner.run_target(target, config, (), progress, executor=run.executor)
+            run = _Run(client, window=max(8, 4 * nthreads), threads=nthreads)
+            report = runner.run_target(target, config, (), progress, cluster=run)
             report.stats["engine"] = "dask"
             report.stats["dask"] = {
                 "scheduler": scheduler or "local",

@@ -23,7 +23,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .cache import Stamp, Store, _storable, cache_dumps, cache_loads
 from .discovery import INDEX_NAME, Resolver, safe_relpath
@@ -35,11 +35,13 @@ from .suppress import Suppression, header_suppressions
 
 if TYPE_CHECKING:
     from .config import Config
+    from .keyed import Totals
     from .selection import Selection
 
 __all__ = [
     "BATCH",
     "CACHE_FROM",
+    "Cluster",
     "DocResult",
     "Executor",
     "PhaseResult",
@@ -177,6 +179,32 @@ document exactly once, in the order given (:func:`run_pool` is the local
 one; the dask engine is another)."""
 
 
+class Cluster(Protocol):
+    """Another engine that runs both phases on other machines (the dask
+    engine, :mod:`provlint.engine_dask`).
+
+    The runner asks it for the document phase; when the run keeps no store,
+    it asks the cluster to keep the keyed records where they were emitted
+    and to judge them there too, so that this process never holds them."""
+
+    def executor(
+        self, processor: Processor, todo: list[Document], *, keep_records: bool
+    ) -> Iterable[list[bytes]]:
+        """An :data:`Executor`. With ``keep_records``, the results come
+        back without their keyed records (``DocResult.emits`` empty): the
+        cluster keeps them for :meth:`judge`."""
+        ...
+
+    def judge(
+        self, selection: Selection, catalogue: dict[str, list[Any]], totals: Totals
+    ) -> tuple[dict[str, list[Finding]], list[Finding], list[str]]:
+        """Judge every keyed check on the records kept by the last
+        :meth:`executor` (``keep_records``) and INDEX.md's, given here as
+        index items by check. Returns the findings by check name, and the
+        internal errors met (findings, tracebacks)."""
+        ...
+
+
 @dataclass
 class PhaseResult:
     """What the document phase gives the rest of the run."""
@@ -268,7 +296,8 @@ def document_phase(
         out.results.append(result)
         stamp = stamps.get(result.path)
         if store is None or stamp is None or result.errors:
-            out.changed[result.path] = emits  # not kept: its records stay in memory
+            if emits or store is not None:  # not kept: its records stay in memory
+                out.changed[result.path] = emits
             return
         pending.append((result.path, stamp, result.sha256, cache_dumps(result), cache_dumps(emits)))
         held[result.path] = emits

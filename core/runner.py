@@ -30,6 +30,7 @@ from .discovery import INDEX_NAME, Target, join_documents, locate, safe_relpath
 from .execution import (
     BATCH,
     CACHE_FROM,
+    Cluster,
     DocResult,
     Executor,
     PhaseResult,
@@ -45,7 +46,7 @@ from .selection import select_checks
 
 if TYPE_CHECKING:
     from .cache import Store
-    from .model import Finding
+    from .model import Document, Finding
 
 __all__ = [
     "BATCH",
@@ -133,9 +134,10 @@ def run_target(
     config: Config | None,
     plugins: Iterable[Any] = (),
     progress: Callable[[int, int], None] | None = None,
-    executor: Executor | None = None,
+    cluster: Cluster | None = None,
 ) -> Report:
-    """Check one corpus: the whole run, step by step."""
+    """Check one corpus: the whole run, step by step. With ``cluster``,
+    both phases run there (see :class:`provlint.execution.Cluster`)."""
     started = time.perf_counter()
     cfg = config if config is not None else load_config(target.root)
     processor = make_processor(target.root, cfg, plugins)
@@ -145,12 +147,20 @@ def run_target(
     processor.corpus_size = len(docs)
     processor.index_path = catalogue.path
     stack = contextlib.ExitStack()
-    opened = _open_store(target, cfg, processor, len(docs), stack)
+    opened = _open_store(target, cfg, processor, len(docs), stack, cluster is not None)
     store = opened if opened is not None and opened.db is not None else None
     # Many small long-lived objects: full collections would rescan them all
     # again and again for no garbage. Collect less often during the run.
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 50), max(thresholds[2], 100))
+    remote = cluster if store is None else None
+    executor: Executor | None = None
+    if cluster is not None:
+
+        def executor(p: Processor, todo: list[Document]) -> Iterable[list[bytes]]:
+            assert cluster is not None
+            return cluster.executor(p, todo, keep_records=remote is not None)
+
     try:
         phase = document_phase(
             processor,
@@ -178,6 +188,7 @@ def run_target(
                 budget=processor.budget,
                 seconds=cfg.check_timeout,
                 store=store,
+                remote=remote,
             )
 
         with processor.budget:
@@ -196,7 +207,7 @@ def run_target(
                     if not _all_records(store, phase):
                         store.broken(exc)
                         return run_target(
-                            target, cfg.with_overrides(cache=False), plugins, progress, executor
+                            target, cfg.with_overrides(cache=False), plugins, progress, cluster
                         )
                     if isinstance(exc, sqlite3.OperationalError):
                         store.problem = f"cache not updated: {exc}"
@@ -260,17 +271,25 @@ corpus."""
 
 
 def _open_store(
-    target: Target, cfg: Config, processor: Processor, size: int, stack: contextlib.ExitStack
+    target: Target,
+    cfg: Config,
+    processor: Processor,
+    size: int,
+    stack: contextlib.ExitStack,
+    cluster: bool = False,
 ) -> Store | None:
     """The store, when the run uses one: the cache (not with ``--no-cache``,
     not for a small corpus, read faster than a store is opened, and not when
     a plugin or check failed to load: its findings would be missing from
     every kept result); or, for a large corpus without the cache, a
-    temporary store for this run alone."""
+    temporary store for this run alone (not on a cluster: the records stay
+    there)."""
     from .cache import open_store, temporary_store
 
     if not cfg.cache or processor.selection.errors:
-        return stack.enter_context(temporary_store()) if size >= STREAM_FROM else None
+        if size >= STREAM_FROM and not cluster:
+            return stack.enter_context(temporary_store())
+        return None
     if size < CACHE_FROM:
         return None
     return open_store(target.root, cfg, processor.selection)

@@ -190,3 +190,113 @@ def test_startup_does_not_import_dask() -> None:
     code = "import sys, provlint.cli, provlint.runner; print('dask' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_keyed_checks_are_judged_on_the_cluster(
+    corpus: Path, cluster: str, local: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a store, no keyed record reaches the client: each batch's
+    records stay on the worker that emitted them, are shuffled by key and
+    judged there, stage by stage. Only findings come back, and they are
+    the local engine's."""
+    import provlint.corpus_phase as corpus_phase
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a keyed check was judged in the client")
+
+    monkeypatch.setattr(corpus_phase, "judge_all", not_here)
+    monkeypatch.setattr(corpus_phase, "judge_touched", not_here)
+    [dask] = run_targets_dask(locate([corpus]), _config(corpus, jobs=1, cache=False), cluster)
+    assert dask.findings == local.findings
+    judged = dask.stats["dask"]["judged"]
+    assert judged["duplicate-content"] > 0 and judged["duplicate-id"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("generator", "options"),
+    [
+        ("gen_content_corpus", ""),
+        ("gen_content_corpus", '[check.duplicate-content]\n"exact-limit" = 100\n'),
+        ("gen_dated_corpus", ""),
+    ],
+    ids=["content-exact", "content-lsh", "dated"],
+)
+def test_labelled_corpora_same_as_local(
+    generator: str, options: str, cluster: str, tmp_path: Path
+) -> None:
+    """Every multi-stage keyed check (duplicate-content in both of its
+    modes, date-inconsistent, derived-from, scrape-residue) gives on the
+    cluster what it gives locally, on corpora with labelled defects."""
+    root = tmp_path / "corpus"
+    load_benchmark(generator).generate(root, 2000, 11)
+    (root / "provlint.toml").write_text(options, encoding="utf-8")
+    cfg = _config(root, jobs=1, cache=False)
+    [here] = run_targets(locate([root]), cfg)
+    [there] = run_targets_dask(locate([root]), cfg, scheduler=cluster)
+    assert there.findings == here.findings
+    assert there.tracebacks == here.tracebacks
+    checks = {f.check for f in here.findings}
+    assert checks & {"duplicate-content", "date-inconsistent", "derived-from"}
+
+
+FAILING_PLUGIN = '''
+"""A keyed check whose judge fails on one key."""
+from provlint import KeyedCheck, Severity, hookimpl
+
+
+class Initials(KeyedCheck):
+    """Documents sharing a last digit.
+
+    **What it does.** Groups documents by the last character of their name.
+
+    **Why it matters.** It is a test.
+
+    **Example.** None.
+
+    **Options.** None.
+    """
+
+    code = "ZZ901"
+    name = "initials"
+    severity = Severity.WARNING
+    stages = ("initial",)
+
+    def emit(self, doc):
+        yield ("initial", doc.path.rsplit(".", 1)[0][-1:]), doc.path
+
+    def judge(self, key, records, totals):
+        if key[1] == "3":
+            raise RuntimeError("no 3, please")
+        if len(records) > 1:
+            yield self.finding(records[-1], 1, 1, f"{len(records)} documents start with {key[1]}")
+
+
+@hookimpl
+def provlint_register_checks():
+    return [Initials]
+'''
+
+
+def test_a_failing_judge_on_a_worker_is_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin's judge that raises on a dask worker becomes the same
+    internal-error finding as locally, and the rest of the run goes on."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "zz_initials.py").write_text(FAILING_PLUGIN, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(plugins))
+    monkeypatch.setenv("PYTHONPATH", str(plugins))  # for the workers started below
+    root = tmp_path / "corpus"
+    load_benchmark("gen_corpus").generate(root, 300)
+    cfg = _config(root, jobs=1, cache=False).with_overrides(plugin_modules=("zz_initials",))
+    [here] = run_targets(locate([root]), cfg)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as lc:
+        [there] = run_targets_dask(locate([root]), cfg, scheduler=lc.scheduler_address)
+    assert there.findings == here.findings
+    failed = [f for f in here.findings if f.check == "internal-error"]
+    assert len(failed) == 1 and "no 3, please" in failed[0].message
+    assert any(f.check == "initials" for f in here.findings)
