@@ -29,12 +29,24 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def provlint_register_checks() -> Sequence[type[Check]]:
     """Return the check classes this plugin provides.
 
-    Each class subclasses :class:`provlint.DocumentCheck` or
-    :class:`provlint.CorpusCheck` and sets ``code`` (e.g. ``"XY101"``),
-    ``name`` (kebab-case), ``severity`` and a docstring with the sections
-    *What it does / Why it matters / Example / Options*. Codes and names must
-    be unique across every loaded plugin; a clash is a load error naming both
-    plugins.
+    Each class subclasses one of:
+
+    - :class:`provlint.DocumentCheck`: ``check_document(doc)``, one
+      document at a time;
+    - :class:`provlint.KeyedCheck`: a corpus check as a keyed reduction,
+      ``emit(doc)`` per document and ``judge(key, records, totals)`` per
+      key, which provlint runs incrementally and can distribute (a class
+      may also be a DocumentCheck);
+    - :class:`provlint.CatalogueCheck`: ``check_catalogue(catalogue)``,
+      INDEX.md as a whole;
+    - :class:`provlint.CorpusCheck` (legacy): ``check_corpus(corpus)``,
+      every document at once, on every run, in one process.
+
+    It sets ``code`` (e.g. ``"XY101"``), ``name`` (kebab-case),
+    ``severity`` and a docstring with the sections *What it does / Why it
+    matters / Example / Options*. Codes and names must be unique across
+    every loaded plugin; a clash is a load error naming both plugins. See
+    ``docs/plugin-api.md``.
 
     :return: a sequence of check classes (not instances).
 
