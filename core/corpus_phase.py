@@ -301,6 +301,7 @@ def judge_one(
             findings.append(item)
             continue
         try:
+            emitted(check, tuple(item))  # a key of one of its stages, a listed record class
             later = stage_of(check, item.key)
             if later <= stage:
                 raise ValueError(
@@ -368,26 +369,29 @@ def judge_touched(
     (their own judgements touch keys of later stages in turn), and return
     every finding the check's keys hold. A check judged for the first time,
     or whose :meth:`~provlint.KeyedCheck.totals_key` changed, is judged
-    whole."""
+    whole; so is a check one of whose ``judge`` calls failed in the run
+    before (the index does not know which keys' judgements are missing, and
+    the failure must be reported again, as a cold run would)."""
     index: KeyIndex = store.index
     totals = totals._replace(emitters=index.count(spec.name, "D"))
     marker = f"totals:{spec.name}"
     now = repr(check.totals_key(totals))
+    mark = guard.errors.mark()
     if store.meta(marker) != now:
         _judge_whole(spec, check, index, totals, guard)
-        store.set_meta(marker, now)
-        return list(index.findings(spec.name))
-    for i, stage_name in enumerate(check.stages):
-        lonely = stage_name in check.lonely
-        for text in sorted(touched[i]):
-            records = index.group(spec.name, i, text)
-            out: tuple[list[Item], list[Finding]] = ([], [])
-            if records and not (lonely and len(records) < 2):
-                key = tuple(json.loads(text))
-                out = judge_one(spec, check, i, key, records, totals, guard)
-            for later, later_text in index.replace(spec.name, key_source(i, text), *out):
-                touched[later].add(later_text)
-        touched[i].clear()
+    else:
+        for i, stage_name in enumerate(check.stages):
+            lonely = stage_name in check.lonely
+            for text in sorted(touched[i]):
+                records = index.group(spec.name, i, text)
+                out: tuple[list[Item], list[Finding]] = ([], [])
+                if records and not (lonely and len(records) < 2):
+                    key = tuple(json.loads(text))
+                    out = judge_one(spec, check, i, key, records, totals, guard)
+                for later, later_text in index.replace(spec.name, key_source(i, text), *out):
+                    touched[later].add(later_text)
+            touched[i].clear()
+    store.set_meta(marker, now if guard.errors.mark() == mark else None)
     return list(index.findings(spec.name))
 
 

@@ -427,6 +427,21 @@ class SameStage(BadRecord):
         yield Emit(("k", 2), 1)
 
 
+class JudgeEmitsUnlisted(BadRecord):
+    """A judge that emits a record of a class the check does not list."""
+
+    code = "XT916"
+    name = "judge-emits-unlisted"
+    stages = ("k", "later")
+
+    def emit(self, doc: provlint.Document) -> Iterator[tuple[Any, Any]]:
+        yield ("k", 1), 1
+
+    def judge(self, key: Any, records: Any, totals: Totals) -> Iterator[Emit]:
+        if key[0] == "k":
+            yield Emit(("later", 1), Unlisted(1))
+
+
 class FindingFromEmit(BadRecord):
     """Yields a finding from emit."""
 
@@ -454,6 +469,7 @@ class Garbage(DocumentCheck):
         (BadRecord, "which the check does not list in 'records'"),
         (NoStage, "names no stage of check 'no-stage'"),
         (SameStage, "a judge may only emit to a later stage"),
+        (JudgeEmitsUnlisted, "which the check does not list in 'records'"),
         (FindingFromEmit, "emit must yield (key, record) pairs"),
         (Garbage, "returned str instead of a Finding on a.txt"),
     ],
@@ -501,3 +517,33 @@ def test_time_limits_grow_with_the_work(tmp_path: Path, monkeypatch: pytest.Monk
     assert 2.0 * (1 + 3 / 100) in armed  # emit_catalogue (3 rows); judge of "t" (3 records)
     assert 2.0 * (1 + 1 / 100) in armed  # judge of ("count",): one record
     assert 2.0 * (30 + 3 / 100) in armed  # check_catalogue: 3 documents
+
+
+class FailsOnX(Probe):
+    """The probe, whose judge fails on topic x."""
+
+    code = "XT917"
+    name = "fails-on-x"
+
+    def judge(self, key: Any, records: Any, totals: Totals) -> Iterator[Finding | Emit]:
+        if key == ("topic", "x"):
+            raise RuntimeError("x is not welcome")
+        yield from super().judge(key, records, totals)
+
+
+def test_a_failed_judge_is_reported_again_by_the_next_cached_run(
+    tmp_path: Path, cached: Path
+) -> None:
+    """The index keeps no judgement of a key whose judge failed, so a
+    re-run, with or without changes, reports the failure again, as a cold
+    run does."""
+    corpus = _topics(tmp_path)
+    root = corpus.write()
+    cold = _run(root, FailsOnX, cached)
+    assert cold.exit_code == 3 and cold.failed_checks == {"fails-on-x"}
+    again = _run(root, FailsOnX, cached)
+    assert _outcome(again) == _outcome(cold) and again.exit_code == 3
+    corpus.doc("e.txt", header={"topics": "w"}).write()
+    changed = _run(root, FailsOnX, cached)
+    assert _outcome(changed) == _outcome(_run(root, FailsOnX, None))
+    assert changed.exit_code == 3
