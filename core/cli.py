@@ -282,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
         "configuration's 'documents'",
     )
     _add_config_args(i)
+    _add_plugin_args(i)
 
     f = sub.add_parser(
         "fix",
@@ -838,7 +839,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .writer import remove_stale_temps
 
     root = resolve_folder(args.folder)
-    plan = plan_index(root, _base_config(args, root), documents=_split(args.documents))
+    base = _base_config(args, root)
+    extra, blocked = _plugin_flags(args)
+    cfg = base.with_overrides(
+        plugin_modules=(*base.plugin_modules, *extra),
+        blocked_plugins=(*base.blocked_plugins, *blocked),
+        load_entrypoints=False if args.no_entry_points else None,
+    )
+    plan = plan_index(root, cfg, documents=_split(args.documents))
     label = _shown(plan.index_file)
     _notes(root, plan.notes)
     if args.check:

@@ -28,7 +28,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -38,7 +38,7 @@ from .config import DEFAULT_EXCLUDE, Config, ConfigError
 from .discovery import INDEX_NAME, discover, resolve_inside, safe_relpath
 from .globs import PathMatcher
 from .headers import parse_front_matter, parse_legacy
-from .model import Catalogue, IndexRow, TableProblem
+from .model import Catalogue, Header, IndexRow, TableProblem
 from .reading import NotRegularFile, decode, read_regular
 from .writer import is_temp_name
 
@@ -521,9 +521,22 @@ def read_index_text(root: Path) -> tuple[bytes | None, str | None, bool]:
     return raw, text, bom
 
 
-def read_document(root_real: Path, rel: str) -> DocInfo:
-    """Read one document: its digest and header fields (built-in header
-    formats), or why it cannot be used."""
+HeaderParser = Callable[[str, str], Header | None]
+"""``(path, text) -> Header | None``: every header format validate knows,
+third-party ones first (:meth:`provlint.execution.Processor.parse_header`)."""
+
+
+def builtin_header(path: str, text: str) -> Header | None:
+    """The built-in header formats only: YAML front matter, then the
+    legacy one-line header."""
+    return parse_front_matter(text) or parse_legacy(text)
+
+
+def read_document(
+    root_real: Path, rel: str, parse_header: HeaderParser = builtin_header
+) -> DocInfo:
+    """Read one document: its digest and header fields, or why it cannot be
+    used."""
     info = DocInfo(rel)
     norm, why = safe_relpath(rel)
     if norm is None:
@@ -549,7 +562,7 @@ def read_document(root_real: Path, rel: str) -> DocInfo:
     if text is None:
         info.problem = f"is not text ({problem[1] if problem else 'binary'})"
         return info
-    header = parse_front_matter(text) or parse_legacy(text)
+    header = parse_header(rel, text)
     if header is not None:
         info.fields = dict(header.fields)
     return info
@@ -692,6 +705,26 @@ class _Planner:
         )
 
 
+def _plugin_headers(root: Path, config: Config, p: _Planner) -> HeaderParser:
+    """Every header format validate uses with ``config`` (the same plugins),
+    a parser's failure becoming a note on the document."""
+    from .runner import make_processor
+
+    processor = make_processor(root, config)
+    for error in processor.errors.findings:  # a plugin that failed to load
+        p.note(0, f"plugin not loaded: {error.message}")
+    processor.errors.clear()
+
+    def parse(path: str, text: str) -> Header | None:
+        header = processor.parse_header(path, text)
+        for error in processor.errors.findings:
+            p.note(0, error.message, path=path)
+        processor.errors.clear()
+        return header
+
+    return parse
+
+
 def _label(row: IndexRow) -> str:
     return f"row {row.id!r}" if row.id else "row"
 
@@ -700,9 +733,17 @@ def plan_index(
     root: Path,
     config: Config,
     documents: Sequence[str] | None = None,
+    parse_header: HeaderParser | None = None,
 ) -> IndexPlan:
-    """Plan ``provlint index`` on the corpus folder ``root``."""
+    """Plan ``provlint index`` on the corpus folder ``root``.
+
+    :param parse_header: how headers are read; by default, as validate
+        reads them with ``config``: the plugins' header formats first
+        (a parser that fails is a note), then the built-in ones.
+    """
     p = _Planner(root)
+    if parse_header is None:
+        parse_header = _plugin_headers(root, config, p)
     ed = p.editor
     if not ed.has_table:
         if p.text is None:
@@ -721,7 +762,7 @@ def plan_index(
 
     infos: dict[str, DocInfo] = {}
     for rel in [*by_path, *(f for f in found if f not in by_path)]:
-        infos[rel] = read_document(p.root_real, rel)
+        infos[rel] = read_document(p.root_real, rel, parse_header)
 
     # The sha256 column, when missing.
     for name in MAINTAINED_COLUMNS:

@@ -242,7 +242,7 @@ def test_labelled_corpora_same_as_local(
 
 FAILING_PLUGIN = '''
 """A keyed check whose judge fails on one key."""
-from provlint import KeyedCheck, Severity, hookimpl
+from provlint import DocumentCheck, KeyedCheck, Severity, hookimpl
 
 
 class Initials(KeyedCheck):
@@ -272,17 +272,41 @@ class Initials(KeyedCheck):
             yield self.finding(records[-1], 1, 1, f"{len(records)} documents start with {key[1]}")
 
 
+class Spin(DocumentCheck):
+    """Never ends on one document.
+
+    **What it does.** Spins on doc-0000007.
+
+    **Why it matters.** It is a test.
+
+    **Example.** None.
+
+    **Options.** None.
+    """
+
+    code = "ZZ902"
+    name = "spin"
+    severity = Severity.WARNING
+
+    def check_document(self, doc):
+        while doc.path.endswith("doc-0000007.md"):
+            pass
+        return ()
+
+
 @hookimpl
 def provlint_register_checks():
-    return [Initials]
+    return [Initials, Spin]
 '''
 
 
-def test_a_failing_judge_on_a_worker_is_an_internal_error(
+def test_failing_and_hanging_checks_on_a_worker_are_internal_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A plugin's judge that raises on a dask worker becomes the same
-    internal-error finding as locally, and the rest of the run goes on."""
+    """A plugin's judge that raises on a dask worker, and a document check
+    that never ends there (``check-timeout`` holds on worker threads too),
+    become the same internal-error findings as locally, and the rest of
+    the run goes on."""
     plugins = tmp_path / "plugins"
     plugins.mkdir()
     (plugins / "zz_initials.py").write_text(FAILING_PLUGIN, encoding="utf-8")
@@ -290,13 +314,16 @@ def test_a_failing_judge_on_a_worker_is_an_internal_error(
     monkeypatch.setenv("PYTHONPATH", str(plugins))  # for the workers started below
     root = tmp_path / "corpus"
     load_benchmark("gen_corpus").generate(root, 300)
-    cfg = _config(root, jobs=1, cache=False).with_overrides(plugin_modules=("zz_initials",))
+    cfg = _config(root, jobs=1, cache=False).with_overrides(
+        plugin_modules=("zz_initials",), check_timeout=1.0
+    )
     [here] = run_targets(locate([root]), cfg)
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
     ) as lc:
         [there] = run_targets_dask(locate([root]), cfg, scheduler=lc.scheduler_address)
     assert there.findings == here.findings
-    failed = [f for f in here.findings if f.check == "internal-error"]
-    assert len(failed) == 1 and "no 3, please" in failed[0].message
+    failed = sorted(f.message for f in here.findings if f.check == "internal-error")
+    assert len(failed) == 2
+    assert "no 3, please" in failed[0] and "doc-0000007.md" in failed[1]
     assert any(f.check == "initials" for f in here.findings)

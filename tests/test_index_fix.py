@@ -962,3 +962,49 @@ def test_sigkill_mid_write_keeps_index_intact(
     assert code == 0 and f"removed {tmp}" in err and f"{n} digests updated" in out
     assert not temps(root)
     assert all(len(r.get("sha256", "")) == 64 for r in rows(root))
+
+
+TOML_HEADERS = '''
+"""Headers between +++ lines, one key = "value" per line."""
+import provlint
+
+
+@provlint.hookimpl
+def provlint_parse_header(path, text):
+    if not text.startswith("+++\\n"):
+        return None
+    end = text.index("+++\\n", 4)
+    if "boom" in text[:end]:
+        raise ValueError("a broken header")
+    fields = dict(line.split(" = ", 1) for line in text[4:end].splitlines())
+    return provlint.Header(
+        format="toml", fields={k: v.strip('"') for k, v in fields.items()}, body=text[end + 4 :]
+    )
+'''
+
+
+def test_index_reads_headers_as_validate_does_with_plugins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`provlint index` fills cells from every header format validate
+    knows: a plugin's (``-p``) too; a parser that fails is a note."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "toml_headers.py").write_text(TOML_HEADERS, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(plugins))
+    root = make(
+        tmp_path / "c",
+        {
+            "a.txt": '+++\ntitle = "From TOML"\ndate = "2021-12-04"\n+++\nBody\n',
+            "b.txt": '+++\ntitle = "boom"\n+++\nBody\n',
+        },
+    )
+    assert main(["index", str(root), "--no-entry-points", "-p", "toml_headers"]) == 0
+    err = capsys.readouterr().err
+    index = (root / "INDEX.md").read_text(encoding="utf-8")
+    assert "| From TOML |" in index and "2021-12-04" in index
+    assert "b.txt" in err and "a header parser raised ValueError" in err
+    # Without the plugin, the header is not read: no title.
+    (root / "INDEX.md").unlink()
+    assert main(["index", str(root), "--no-entry-points"]) == 0
+    assert "From TOML" not in (root / "INDEX.md").read_text(encoding="utf-8")
