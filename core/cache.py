@@ -645,15 +645,35 @@ def _package_fingerprint() -> str:
     return _files_fingerprint("provlint", sorted(set(files)))
 
 
+FINGERPRINT_BYTES = 64 << 20
+"""How much of a plugin's files a fingerprint hashes; past it, the rest
+count by size and modification time."""
+
+
 def _files_fingerprint(name: str, files: Iterable[Path]) -> str:
-    parts = [name]
-    for f in files:
+    """The files' contents (not their times or the folder they are
+    installed in: a fresh install of the same code, as in CI, fingerprints
+    the same), each named by its path under the files' common folder."""
+    found = [f for f in files if f.is_file()]
+    if not found:
+        return name
+    base = os.path.commonpath([str(f.parent) for f in found])
+    digest = hashlib.blake2b(name.encode(), digest_size=16)
+    budget = FINGERPRINT_BYTES
+    for f in found:
+        rel = os.path.relpath(f, base)
         try:
             st = f.stat()
+            if st.st_size <= budget:
+                data = f.read_bytes()
+                budget -= len(data)
+                mark = hashlib.blake2b(data, digest_size=16).hexdigest()
+            else:
+                mark = f"{st.st_size}:{st.st_mtime_ns}"
         except OSError:
             continue
-        parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
-    return "|".join(parts)
+        digest.update(f"{rel}\0{mark}\0".encode("utf-8", "surrogateescape"))
+    return f"{name}:{digest.hexdigest()}"
 
 
 def _library_versions() -> dict[str, str]:
@@ -675,8 +695,11 @@ def open_store(root: Path, cfg: Config, selection: Selection) -> Store:
     plugin with a fingerprint of its code, and the libraries' versions."""
     from . import __version__
 
+    # The default cache folder lies in the corpus: it names the corpus
+    # wherever the corpus is (a clone elsewhere, a CI checkout). A shared
+    # --cache-dir keeps the corpora apart by their paths.
     config = {
-        "root": str(root.resolve()),
+        "root": str(root.resolve()) if cfg.cache_dir is not None else "",
         "documents": cfg.documents,
         "exclude": cfg.exclude,
         "checks": [s.name for s in selection.specs],

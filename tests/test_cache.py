@@ -862,3 +862,56 @@ def test_every_file_of_a_plugin_keys_the_cache(tmp_path: Path, small_src: Path) 
     check = pkgs / "tplug" / "check.py"
     check.write_text(check.read_text().replace(" 1\")", " 2\")"))
     assert message() == "second two 2"
+
+
+def test_the_cache_survives_a_fresh_clone(
+    small_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reports: list[Report]
+) -> None:
+    """As in CI with a restored cache: a real ``git clone`` gives every file
+    new times and inodes; with the cache folder restored into the clone,
+    every document is recognised by its content digest, none is read again
+    for its checks, and the output is a cold run's. One document changed
+    in the clone is the only one checked again."""
+    src = _copy(small_src, tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q", str(src)], check=True)
+    subprocess.run([*git, "-C", str(src), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(src), "commit", "-qm", "corpus"], check=True)
+    cli(capsys, str(src))  # fills src/.provlint_cache (git-ignored)
+    assert reports[-1].stats["cached"] == 0
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(src), str(clone)], check=True)
+    assert not (clone / ".provlint_cache").exists()
+    shutil.copytree(src / ".provlint_cache", clone / ".provlint_cache")  # actions/cache
+    _, out, _ = cli(capsys, str(clone))
+    assert reports[-1].stats["cached"] == SMALL
+    assert out == cold(capsys, clone)
+    with (clone / PLAIN_DOC).open("a", encoding="utf-8") as fh:
+        fh.write("One more line.\n")
+    _, changed, _ = cli(capsys, str(clone))
+    assert reports[-1].stats["cached"] == SMALL - 1
+    assert changed == cold(capsys, clone)
+
+
+def test_a_plugin_fingerprint_is_its_code_not_where_or_when_it_was_installed(
+    tmp_path: Path,
+) -> None:
+    """Two installs of the same files (other folder, other times, as a CI
+    job's fresh install) fingerprint the same; one changed byte does not."""
+    from provlint.cache import _files_fingerprint
+
+    def install(where: Path, mtime: int) -> list[Path]:
+        files = []
+        for rel, text in {"pkg/__init__.py": "X = 1\n", "pkg/data/words.txt": "a\nb\n"}.items():
+            f = where / rel
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.write_text(text, encoding="utf-8")
+            os.utime(f, ns=(mtime, mtime))
+            files.append(f)
+        return files
+
+    one = _files_fingerprint("pkg", install(tmp_path / "venv1", 10**18))
+    two = _files_fingerprint("pkg", install(tmp_path / "venv2", 2 * 10**18))
+    assert one == two
+    (tmp_path / "venv2/pkg/data/words.txt").write_text("a\nc\n", encoding="utf-8")
+    assert _files_fingerprint("pkg", sorted((tmp_path / "venv2").rglob("*.*"))) != one
