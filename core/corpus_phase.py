@@ -96,14 +96,19 @@ def corpus_phase(
     whole = seconds * (30 + totals.documents / 100)  # a corpus-wide call grows with the corpus
     out: list[Finding] = []
     out += _catalogue_findings(selection, catalogue, replace(guard, seconds=whole), store)
-    if selection.keyed:
+    if selection.keyed and store is not None:
+        touched = _apply(selection, store, changed, removed, catalogue, guard)
+        for spec, keyed in selection.keyed:
+            found = judge_touched(spec, keyed, store, touched[spec.name], totals, guard)
+            out += _capped(found)
+    elif selection.keyed:
         catalogue_items = _catalogue_items(selection, catalogue, guard)
         if remote is not None:
             by_name, errors, tracebacks = remote.judge(selection, catalogue_items, totals)
             guard.errors.extend(errors, tracebacks)
             for spec, _ in selection.keyed:
                 out += _capped(by_name.get(spec.name, []))
-        elif store is None:
+        else:
             by_check = _items_by_check(selection, changed.items())
             for spec, keyed in selection.keyed:
                 sources: list[tuple[bytes, Sequence[Item] | None]] = [
@@ -111,11 +116,6 @@ def corpus_phase(
                 ]
                 sources.append((CATALOGUE, catalogue_items[spec.name]))
                 out += _capped(judge_all(spec, keyed, sources, totals, guard).findings)
-        else:
-            touched = _apply(selection, store, changed, removed, catalogue_items)
-            for spec, keyed in selection.keyed:
-                found = judge_touched(spec, keyed, store, touched[spec.name], totals, guard)
-                out += _capped(found)
     if selection.legacy:
         corpus = Corpus(root=root, catalogue=catalogue, documents=list(documents))
         for spec, legacy in selection.legacy:
@@ -137,14 +137,16 @@ def _apply(
     store: Store,
     changed: dict[str, list[tuple[str, Key, Any]]],
     removed: Sequence[str],
-    catalogue_items: dict[str, list[Item]],
+    catalogue: Catalogue,
+    guard: Guard,
 ) -> dict[str, list[set[str]]]:
     """Write into the index what changed since it was last written: the
     records of every document the store holds but the index does not (read
     back from the store a batch at a time), of ``changed`` (documents the
-    store could not hold), of INDEX.md, and the removal of ``removed``.
-    Returns, per check, the keys touched in each stage. A check the index
-    holds nothing of yet gets every source written at once."""
+    store could not hold), of INDEX.md when its bytes changed, and the
+    removal of ``removed``. Returns, per check, the keys touched in each
+    stage. A check the index holds nothing of yet gets every source
+    written at once."""
     index: KeyIndex = store.index
     fresh = {spec.name: not index.has(spec.name) for spec, _ in selection.keyed}
     touched: dict[str, list[set[str]]] = {
@@ -163,15 +165,23 @@ def _apply(
     for batch in store.unindexed():
         write(batch)
     write(changed.items())
-    for spec, _ in selection.keyed:
+    for spec, keyed in selection.keyed:
         for path in removed:
             for stage, text in index.replace(spec.name, doc_source(path), None):
                 touched[spec.name][stage].add(text)
+        # INDEX.md's records, again only when its bytes changed (or their
+        # last emit failed: it is reported again).
+        marker = f"catalogue:{spec.name}"
+        if not fresh[spec.name] and store.meta(marker) == catalogue.digest:
+            continue
+        mark = guard.errors.mark()
+        items = _catalogue_items_of(spec, keyed, catalogue, guard)
         if fresh[spec.name]:
-            index.add(spec.name, [(CATALOGUE, catalogue_items[spec.name], ())])
+            index.add(spec.name, [(CATALOGUE, items, ())])
         else:
-            for stage, text in index.replace(spec.name, CATALOGUE, catalogue_items[spec.name]):
+            for stage, text in index.replace(spec.name, CATALOGUE, items):
                 touched[spec.name][stage].add(text)
+        store.set_meta(marker, catalogue.digest if guard.errors.mark() == mark else None)
     return touched
 
 
@@ -195,31 +205,39 @@ def _catalogue_items(
     selection: Selection, catalogue: Catalogue, guard: Guard
 ) -> dict[str, list[Item]]:
     """Every keyed check's records from INDEX.md, as index items."""
-    out: dict[str, list[Item]] = {}
-    for spec, keyed in selection.keyed:
-        out[spec.name] = items = []
-        found = call_check(
-            spec,
-            catalogue.path,
-            lambda c=keyed: c.emit_catalogue(catalogue),  # type: ignore[misc]
-            budget=guard.budget,
-            seconds=guard.seconds * (1 + len(catalogue.rows) / 100) if guard.seconds > 0 else 0,
-            errors=guard.errors,
-            accept=(tuple,),
-        )
-        for item in found:
-            try:
-                key, record = emitted(keyed, item)
-            except ValueError as exc:
-                guard.errors.report(
-                    f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
-                    f"from {catalogue.path}: {exc}",
-                    path=catalogue.path,
-                    plugin=spec.plugin.name,
-                )
-                break
-            items.append((stage_of(keyed, key), key_text(key), record))
-    return out
+    return {
+        spec.name: _catalogue_items_of(spec, keyed, catalogue, guard)
+        for spec, keyed in selection.keyed
+    }
+
+
+def _catalogue_items_of(
+    spec: CheckSpec, keyed: KeyedCheck, catalogue: Catalogue, guard: Guard
+) -> list[Item]:
+    """One keyed check's records from INDEX.md, as index items."""
+    items: list[Item] = []
+    found = call_check(
+        spec,
+        catalogue.path,
+        lambda: keyed.emit_catalogue(catalogue),
+        budget=guard.budget,
+        seconds=guard.seconds * (1 + len(catalogue.rows) / 100) if guard.seconds > 0 else 0,
+        errors=guard.errors,
+        accept=(tuple,),
+    )
+    for item in found:
+        try:
+            key, record = emitted(keyed, item)
+        except ValueError as exc:
+            guard.errors.report(
+                f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
+                f"from {catalogue.path}: {exc}",
+                path=catalogue.path,
+                plugin=spec.plugin.name,
+            )
+            break
+        items.append((stage_of(keyed, key), key_text(key), record))
+    return items
 
 
 def _catalogue_findings(
