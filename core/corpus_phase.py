@@ -422,12 +422,15 @@ def _judge_whole(
     index.drop_judged(spec.name)
     for i, stage_name in enumerate(check.stages):
         batch: list[tuple[bytes, list[Item], list[Finding]]] = []
+        held = 0  # what batch holds: one key may emit a record per document
         for text, records in index.groups(spec.name, i, stage_name in check.lonely):
             key = tuple(json.loads(text))
             items, findings = judge_one(spec, check, i, key, records, totals, guard)
             if items or findings:
                 batch.append((key_source(i, text), items, findings))
-            if len(batch) >= 1000:
+                held += 1 + len(items) + len(findings)
+            if held >= 10_000:
                 index.add(spec.name, batch)
                 batch.clear()
+                held = 0
         index.add(spec.name, batch)

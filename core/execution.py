@@ -78,6 +78,18 @@ class DocResult:
     """The light document (no text), kept only when a corpus check that
     needs every document (``check_corpus``) runs."""
 
+    def reports(self) -> bool:
+        """Whether the rest of the run needs this result: it has findings,
+        suppressions, internal errors or a light document."""
+        return bool(
+            self.findings
+            or self.suppressions
+            or self.bad_suppressions
+            or self.errors
+            or self.tracebacks
+            or self.doc is not None
+        )
+
 
 class Processor:
     """The document phase for one document at a time, with one run's checks.
@@ -210,8 +222,15 @@ class PhaseResult:
     """What the document phase gives the rest of the run."""
 
     results: list[DocResult] = field(default_factory=list)
-    """Every document's result, in corpus order (kept results carry no
-    keyed records: the store's index has them)."""
+    """The results the rest of the run needs (see :meth:`DocResult.reports`),
+    in corpus order; the others, most of a corpus, are only counted, so that
+    memory does not grow with them (kept results carry no keyed records:
+    the store's index has them)."""
+    documents: int = 0
+    """How many documents the phase went through."""
+    ids: dict[str, set[str]] | None = None
+    """Every document's path by its id, when asked for (the scope of a run
+    restricted to some files)."""
     changed: dict[str, list[tuple[str, tuple[Any, ...], Any]]] = field(default_factory=dict)
     """The keyed records of the documents read in this run that the store
     does not hold (every document without a store); the store holds the
@@ -235,6 +254,7 @@ def document_phase(
     store: Store | None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    ids: bool = False,
 ) -> PhaseResult:
     """Every document's :class:`DocResult`, in corpus order: unchanged
     documents from ``store``, the rest from the executor (worker processes
@@ -242,31 +262,36 @@ def document_phase(
 
     A document is unchanged when its file's stamp (times, size, inode) and
     its row are what the store holds; when only the times or inode differ
-    (a fresh clone, a checkout), its content digest decides."""
-    out = PhaseResult()
+    (a fresh clone, a checkout), its content digest decides.
+
+    With ``ids``, :attr:`PhaseResult.ids` lists every document's path by
+    its id."""
+    out = PhaseResult(ids={} if ids else None)
     kept = store.kept() if store is not None else {}
+    # A stamp is held until its document's result is stored, then dropped.
     stamps: dict[str, Stamp] = {}
-    reuse: set[str] = set()
+    reuse: dict[str, Stamp] = {}
     if store is not None:
         size_class = _size_class(processor)
         restamp: list[tuple[str, Stamp]] = []
         for doc in docs:
+            k = kept.pop(doc.path, None)  # what is left at the end is gone
             stamped = _stamp(processor, doc, size_class)
             if stamped is None:
                 continue
             stamp, real = stamped
-            stamps[doc.path] = stamp
-            k = kept.get(doc.path)
             if k is None or k.stamp.row != stamp.row or k.stamp.size != stamp.size:
-                continue
-            if k.stamp == stamp:
-                reuse.add(doc.path)
+                stamps[doc.path] = stamp
+            elif k.stamp == stamp:
+                reuse[doc.path] = stamp
             elif k.digest and _digest(real) == k.digest:
-                reuse.add(doc.path)
+                reuse[doc.path] = stamp
                 restamp.append((doc.path, stamp))
+            else:
+                stamps[doc.path] = stamp
         store.restamp(restamp)
-        present = {d.path for d in docs}
-        out.removed = sorted(p for p in kept if p not in present)
+        out.removed = sorted(kept)
+        del kept
     todo = [d for d in docs if d.path not in reuse]
     workers = _workers(jobs, len(todo))
     out.workers = workers
@@ -291,10 +316,17 @@ def document_phase(
             for doc in todo:
                 yield processor.process(doc)
 
+    def count(result: DocResult) -> None:
+        out.documents += 1
+        if out.ids is not None and result.doc_id:
+            out.ids.setdefault(result.doc_id, set()).add(result.path)
+        if result.reports():
+            out.results.append(result)
+
     def take(result: DocResult) -> None:
         emits, result.emits = result.emits, []
-        out.results.append(result)
-        stamp = stamps.get(result.path)
+        count(result)
+        stamp = stamps.pop(result.path, None)
         if store is None or stamp is None or result.errors:
             if emits or store is not None:  # not kept: its records stay in memory
                 out.changed[result.path] = emits
@@ -309,14 +341,16 @@ def document_phase(
         for i, doc in enumerate(docs):
             if progress is not None and i % BATCH == 0:
                 progress(i, len(docs))
-            if doc.path in reuse:
+            reused = reuse.pop(doc.path, None)
+            if reused is not None:
                 assert store is not None
                 kept_result = store.result(doc.path)
                 if not isinstance(kept_result, DocResult) or kept_result.path != doc.path:
+                    stamps[doc.path] = reused
                     take(processor.process(doc))  # a bad entry: check it here
                     continue
                 out.cached += 1
-                out.results.append(kept_result)
+                count(kept_result)
                 continue
             result = next(computed)
             if result.path != doc.path:  # pragma: no cover - an executor's bug

@@ -53,7 +53,10 @@ OWN_OBJECTS = {
     ("table", "recs", "recs"),
 }
 PAGE = 4000
-"""Keys read at a time when a whole stage is judged."""
+"""Keys listed at a time when a whole stage is judged."""
+PAGE_RECORDS = 10_000
+"""Records read at a time when a whole stage is judged (a key with more
+is read whole)."""
 
 Touched = set[tuple[int, str]]
 """Keys to judge again: (stage index, key text)."""
@@ -299,42 +302,56 @@ class KeyIndex:
         return [self._record(src, number, blob) for _n, _s, src, number, blob in rows]
 
     def groups(self, check: str, stage: int, lonely: bool) -> Iterator[tuple[str, list[Any]]]:
-        """Every key of one stage with its records, a page of keys at a time
-        (``lonely``: keys with a single record are left out). What is written
-        between two pages (records of later stages) does not disturb the walk."""
+        """Every key of one stage with its records, a page of keys at a time,
+        and at most :data:`PAGE_RECORDS` records at a time unless one key
+        has more (``lonely``: keys with a single record are left out). What
+        is written between two pages (records of later stages) does not
+        disturb the walk."""
         chk = self.check_id(check)
         after = -(1 << 63)
         op = ">="
         having = "HAVING count(*) > 1" if lonely else ""
         while True:
-            page = [
-                h
-                for (h,) in self.db.execute(
-                    f"SELECT keyh FROM recs WHERE chk = ? AND stage = ? AND keyh {op} ? "
-                    f"GROUP BY keyh {having} ORDER BY keyh LIMIT {PAGE}",
-                    (chk, stage, after),
-                )
-            ]
+            page = self.db.execute(
+                f"SELECT keyh, count(*) FROM recs WHERE chk = ? AND stage = ? AND keyh {op} ? "
+                f"GROUP BY keyh {having} ORDER BY keyh LIMIT {PAGE}",
+                (chk, stage, after),
+            ).fetchall()
             if not page:
                 return
-            rows = []
-            for part in _chunks(page):
-                rows += self.db.execute(
-                    "SELECT key, seq, src, rec FROM recs WHERE chk = ? AND stage = ? AND keyh IN "
-                    f"({','.join('?' * len(part))})",
-                    (chk, stage, *part),
-                ).fetchall()
-            names, blobs = self._sources({src for _k, _s, src, _r in rows})
-            by_key: dict[str, list[tuple[bytes, int, int, int]]] = {}
-            for text, seq, src, number in rows:
-                by_key.setdefault(text, []).append((names[src], seq, src, number))
-            for text in sorted(by_key):
-                members = by_key[text]
-                if lonely and len(members) < 2:
-                    continue
-                members.sort()
-                yield text, [self._record(src, n, blobs[src]) for _a, _b, src, n in members]
-            after, op = page[-1], ">"
+            part: list[int] = []
+            held = 0
+            for h, n in page:
+                if part and held + n > PAGE_RECORDS:
+                    yield from self._groups(chk, stage, lonely, part)
+                    part, held = [], 0
+                part.append(h)
+                held += n
+            yield from self._groups(chk, stage, lonely, part)
+            after, op = page[-1][0], ">"
+
+    def _groups(
+        self, chk: int, stage: int, lonely: bool, hashes: Sequence[int]
+    ) -> Iterator[tuple[str, list[Any]]]:
+        """The keys of one stage under ``hashes``, with their records."""
+        rows = []
+        for part in _chunks(hashes):
+            rows += self.db.execute(
+                "SELECT key, seq, src, rec FROM recs WHERE chk = ? AND stage = ? AND keyh IN "
+                f"({','.join('?' * len(part))})",
+                (chk, stage, *part),
+            ).fetchall()
+        names, blobs = self._sources({src for _k, _s, src, _r in rows})
+        by_key: dict[str, list[tuple[bytes, int, int, int]]] = {}
+        for text, seq, src, number in rows:
+            by_key.setdefault(text, []).append((names[src], seq, src, number))
+        del rows
+        for text in sorted(by_key):
+            members = by_key.pop(text)
+            if lonely and len(members) < 2:
+                continue
+            members.sort()
+            yield text, [self._record(src, n, blobs[src]) for _a, _b, src, n in members]
 
     def _sources(self, srcs: set[int]) -> tuple[dict[int, bytes], dict[int, bytes]]:
         """The names and packed records of ``srcs``."""

@@ -169,6 +169,7 @@ def run_target(
             store=store,
             executor=executor,
             progress=progress,
+            ids=target.only is not None,
         )
         results = phase.results
         errors = selection.errors
@@ -204,7 +205,7 @@ def run_target(
                     # The store's index cannot be used (locked past the
                     # timeout, damaged): judge in memory, from every
                     # document's records, the kept ones read back.
-                    if not _all_records(store, phase):
+                    if not _all_records(store, phase, docs):
                         store.broken(exc)
                         return run_target(
                             target, cfg.with_overrides(cache=False), plugins, progress, cluster
@@ -221,13 +222,9 @@ def run_target(
         stack.close()
     scope = None
     if target.only is not None:
-        by_id: dict[str, set[str]] = {}
-        for r in results:
-            if r.doc_id:
-                by_id.setdefault(r.doc_id, set()).add(r.path)
-        scope = Scope(target.only, by_id)
+        scope = Scope(target.only, phase.ids or {})
     stats: dict[str, Any] = {
-        "documents": len(results),
+        "documents": phase.documents,
         "rows": len(catalogue.rows),
         "checks": len(selection.specs),
         "cached": phase.cached,
@@ -252,15 +249,15 @@ def run_target(
     )
 
 
-def _all_records(store: Store, phase: PhaseResult) -> bool:
+def _all_records(store: Store, phase: PhaseResult, docs: list[Document]) -> bool:
     """Complete ``phase.changed`` with the keyed records the store kept for
     every other document (read only); False when one cannot be read."""
-    for result in phase.results:
-        if result.path not in phase.changed:
-            emits = store.emits(result.path)
+    for doc in docs:
+        if doc.path not in phase.changed:
+            emits = store.emits(doc.path)
             if not isinstance(emits, list):
                 return False
-            phase.changed[result.path] = emits
+            phase.changed[doc.path] = emits
     return True
 
 
