@@ -103,6 +103,7 @@ def corpus_phase(
                 out += _capped(judge_all(spec, keyed, sources, totals, guard).findings)
         else:
             touched = _apply(selection, store, changed, removed, catalogue_items)
+            del catalogue_items  # in the index now
             for spec, keyed in selection.keyed:
                 found = judge_touched(spec, keyed, store, touched[spec.name], totals, guard)
                 out += _capped(found)

@@ -121,7 +121,7 @@ class KeyIndex:
     ``salt`` keys the hash of key texts, so that no input can choose
     colliding hashes."""
 
-    def __init__(self, db: sqlite3.Connection, salt: bytes, cache_size: int = 50_000) -> None:
+    def __init__(self, db: sqlite3.Connection, salt: bytes, cache_size: int = 10_000) -> None:
         self.db = db
         self.salt = salt
         self._checks: dict[str, int] = {}
