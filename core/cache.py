@@ -526,7 +526,7 @@ class Store:
                 raise
             self.db.execute("COMMIT")
 
-    def unindexed(self, batch: int = 2000) -> Iterator[list[tuple[str, list[Any]]]]:
+    def unindexed(self, batch: int = 500) -> Iterator[list[tuple[str, list[Any]]]]:
         """Inside :meth:`transaction`: the keyed records of every document
         the index does not have yet, ``batch`` documents at a time."""
         assert self.db is not None

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .limits import FINDINGS_PER_FILE
-from .model import Catalogue, Cell, IndexRow, TableProblem
+from .model import Catalogue, Cells, IndexRow, TableProblem
 
 _DELIM_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -149,7 +149,12 @@ class _Problems:
 
 def parse_catalogue(text: str, path: str = "INDEX.md") -> Catalogue:
     """Parse INDEX.md text into a :class:`Catalogue`."""
-    lines = text.splitlines()
+    return _parse(text.splitlines(), path)
+
+
+def _parse(lines: list[str], path: str) -> Catalogue:
+    """Parse INDEX.md's lines (the catalogue's rows are emptied in
+    ``lines`` as they are read)."""
     problems = _Problems()
     columns: tuple[str, ...] = ()
     header_line = 0
@@ -270,8 +275,10 @@ def _rows(
     lines: list[str], start: int, end: int, names: tuple[str, ...], problems: _Problems
 ) -> Iterable[IndexRow]:
     width = len(names)
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one names tuple for rows alike
     for j in range(start, end):
         cells = split_row(lines[j]) or []
+        lines[j] = ""  # read: only its cells are kept
         lineno = j + 1
         if len(cells) != width:
             if len(cells) > width:
@@ -298,14 +305,18 @@ def _rows(
                         f"the missing cells ({named}) are read as empty",
                     )
                 )
-        mapping: dict[str, Cell] = {}
+        filled: list[str] = []
+        flat: list[str | int] = []
         for name, (value, col) in zip(names, cells, strict=False):
-            if not name or name in mapping:
+            if not name or name in filled:
                 continue
             v = clean_cell(value, name)
             if v:
-                mapping[name] = Cell(v, col)
-        yield IndexRow(line=lineno, cells=mapping, raw_cell_count=len(cells))
+                filled.append(name)
+                flat += (v, col)
+        key = tuple(filled)
+        row_cells = Cells(shared.setdefault(key, key), tuple(flat))
+        yield IndexRow(line=lineno, cells=row_cells, raw_cell_count=len(cells))
 
 
 def read_catalogue(root: Path) -> Catalogue:
@@ -336,12 +347,16 @@ def read_catalogue(root: Path) -> Catalogue:
             read_error=problem[1] if problem else "unreadable",
             digest=digest,
         )
-    cat = replace(parse_catalogue(text, INDEX_NAME), digest=digest)
+    where = None
     if problem:
         line = raw[: problem[0]].count(b"\n") + 1
         col = problem[0] - (raw.rfind(b"\n", 0, problem[0]) + 1) + 1
-        cat = replace(
-            cat,
-            problems=(TableProblem(line, col, f"{problem[1]} at byte {problem[0]}"), *cat.problems),
-        )
+        where = TableProblem(line, col, f"{problem[1]} at byte {problem[0]}")
+    # Neither the bytes nor the text are kept while the rows are made.
+    del raw
+    lines = text.splitlines()
+    del text
+    cat = replace(_parse(lines, INDEX_NAME), digest=digest)
+    if where is not None:
+        cat = replace(cat, problems=(where, *cat.problems))
     return cat

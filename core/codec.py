@@ -102,13 +102,14 @@ def pack(values: list[Any]) -> bytes:
     """``values`` pickled one by one into one blob, any of which
     :func:`unpack_one` reads without unpickling the others: a little-endian
     count, the end offset of each value, then the values."""
-    parts = [dumps(v) for v in values]
-    ends = []
+    body = io.BytesIO()  # one buffer, not a bytes object per value
+    ends = [body.write(dumps(v)) for v in values]
     total = 0
-    for p in parts:
-        total += len(p)
-        ends.append(total)
-    return struct.pack(f"<{len(parts) + 1}I", len(parts), *ends) + b"".join(parts)
+    for i, n in enumerate(ends):
+        total += n
+        ends[i] = total
+    head = struct.pack(f"<{len(ends) + 1}I", len(ends), *ends)
+    return b"".join((head, body.getbuffer()))
 
 
 def unpack_one(blob: bytes, i: int) -> Any:

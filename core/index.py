@@ -121,7 +121,7 @@ class KeyIndex:
     ``salt`` keys the hash of key texts, so that no input can choose
     colliding hashes."""
 
-    def __init__(self, db: sqlite3.Connection, salt: bytes, cache_size: int = 50_000) -> None:
+    def __init__(self, db: sqlite3.Connection, salt: bytes, cache_size: int = 10_000) -> None:
         self.db = db
         self.salt = salt
         self._checks: dict[str, int] = {}
@@ -238,8 +238,23 @@ class KeyIndex:
         chk = self.check_id(check)
         (last,) = self.db.execute("SELECT coalesce(max(id), 0) FROM srcs").fetchone()
         srcs: list[tuple[Any, ...]] = []
-        recs: list[tuple[Any, ...]] = []
+        packs: list[tuple[int, _Packed]] = []
+        held = 0
         keyh = self.keyh
+
+        def write() -> None:
+            self.db.executemany("INSERT INTO srcs VALUES (?, ?, ?, ?, ?, ?)", srcs)
+            self.db.executemany(
+                "INSERT OR IGNORE INTO recs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (  # one row at a time: INDEX.md alone may emit a record per row
+                    (chk, stage, h, src, seq, number, text)
+                    for src, packed in packs
+                    for seq, (stage, text, h, number) in enumerate(packed.rows)
+                ),
+            )
+            srcs.clear()
+            packs.clear()
+
         for name, items, findings in sources:
             packed = _Packed(items, keyh) if items else None
             found = codec.dumps(list(findings)) if findings else None
@@ -251,12 +266,12 @@ class KeyIndex:
                  packed.records if packed else None, found)
             )  # fmt: skip
             if packed is not None:
-                recs.extend(
-                    (chk, stage, h, last, seq, number, text)
-                    for seq, (stage, text, h, number) in enumerate(packed.rows)
-                )
-        self.db.executemany("INSERT INTO srcs VALUES (?, ?, ?, ?, ?, ?)", srcs)
-        self.db.executemany("INSERT OR IGNORE INTO recs VALUES (?, ?, ?, ?, ?, ?, ?)", recs)
+                packs.append((last, packed))
+                held += len(packed.rows)
+            if held >= 20_000:
+                write()
+                held = 0
+        write()
 
     def has(self, check: str) -> bool:
         """Whether the index holds anything of the check."""

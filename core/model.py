@@ -18,6 +18,7 @@ __all__ = [
     "Catalogue",
     "CatalogueCheck",
     "Cell",
+    "Cells",
     "Check",
     "Corpus",
     "CorpusCheck",
@@ -166,10 +167,47 @@ class Cell:
         return (Cell, (self.value, self.column))
 
 
+class Cells(Mapping[str, Cell]):
+    """A catalogue row's non-empty cells by column name, held compactly (a
+    catalogue of a million rows keeps every row for the whole run): the
+    names, one tuple shared by the rows that have the same cells filled,
+    and a flat tuple of each cell's text and column. A :class:`Cell` is
+    made when one is asked for."""
+
+    __slots__ = ("_flat", "_names")
+
+    def __init__(self, names: tuple[str, ...], flat: tuple[str | int, ...]) -> None:
+        self._names = names
+        self._flat = flat
+
+    def __getitem__(self, name: str) -> Cell:
+        try:
+            i = 2 * self._names.index(name)
+        except ValueError:
+            raise KeyError(name) from None
+        return Cell(self._flat[i], self._flat[i + 1])  # type: ignore[arg-type]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Cells, (self._names, self._flat))
+
+
 @dataclass(frozen=True, slots=True)
 class IndexRow:
     """A catalogue row. ``cells`` maps the lower-cased column name to the
-    cell; empty cells are absent. Unknown columns are kept."""
+    cell; empty cells are absent. Unknown columns are kept. (The parser
+    gives a :class:`Cells`; any mapping will do.)"""
 
     line: int
     cells: Mapping[str, Cell]

@@ -144,10 +144,10 @@ def run_target(
     selection = processor.selection
     catalogue = read_catalogue(target.root)
     docs = join_documents(target.root, catalogue, cfg)
-    processor.corpus_size = len(docs)
+    size = processor.corpus_size = len(docs)
     processor.index_path = catalogue.path
     stack = contextlib.ExitStack()
-    opened = _open_store(target, cfg, processor, len(docs), stack, cluster is not None)
+    opened = _open_store(target, cfg, processor, size, stack, cluster is not None)
     store = opened if opened is not None and opened.db is not None else None
     # Many small long-lived objects: full collections would rescan them all
     # again and again for no garbage. Collect less often during the run.
@@ -171,6 +171,8 @@ def run_target(
             progress=progress,
             ids=target.only is not None,
         )
+        paths = [d.path for d in docs] if store is not None else []
+        del docs  # the documents are read: the corpus phase has room for its work
         results = phase.results
         errors = selection.errors
         findings = [f for r in results for f in r.findings]
@@ -185,7 +187,7 @@ def run_target(
                 changed=phase.changed,
                 removed=phase.removed if store is not None else (),
                 documents=(r.doc for r in results if r.doc is not None),
-                totals=Totals(documents=len(docs)),
+                totals=Totals(documents=size),
                 budget=processor.budget,
                 seconds=cfg.check_timeout,
                 store=store,
@@ -197,7 +199,7 @@ def run_target(
                 findings += corpus_findings(None)
             else:
                 try:
-                    with store.transaction(entries=20 * len(docs)):
+                    with store.transaction(entries=20 * size):
                         found = corpus_findings(store)
                         store.settle(phase.removed)
                     findings += found
@@ -205,7 +207,7 @@ def run_target(
                     # The store's index cannot be used (locked past the
                     # timeout, damaged): judge in memory, from every
                     # document's records, the kept ones read back.
-                    if not _all_records(store, phase, docs):
+                    if not _all_records(store, phase, paths):
                         store.broken(exc)
                         return run_target(
                             target, cfg.with_overrides(cache=False), plugins, progress, cluster
@@ -249,15 +251,16 @@ def run_target(
     )
 
 
-def _all_records(store: Store, phase: PhaseResult, docs: list[Document]) -> bool:
+def _all_records(store: Store, phase: PhaseResult, paths: list[str]) -> bool:
     """Complete ``phase.changed`` with the keyed records the store kept for
-    every other document (read only); False when one cannot be read."""
-    for doc in docs:
-        if doc.path not in phase.changed:
-            emits = store.emits(doc.path)
+    every other document of ``paths`` (read only); False when one cannot be
+    read."""
+    for path in paths:
+        if path not in phase.changed:
+            emits = store.emits(path)
             if not isinstance(emits, list):
                 return False
-            phase.changed[doc.path] = emits
+            phase.changed[path] = emits
     return True
 
 
