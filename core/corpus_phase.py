@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from .execution import keyed_records
 from .guard import Budget, call_check
 from .index import Item, key_text, source_name
 from .keyed import Emit, Key, KeyedCheck, Totals, emitted, stage_of
@@ -215,29 +216,17 @@ def _catalogue_items_of(
     spec: CheckSpec, keyed: KeyedCheck, catalogue: Catalogue, guard: Guard
 ) -> list[Item]:
     """One keyed check's records from INDEX.md, as index items."""
-    items: list[Item] = []
-    found = call_check(
+    found = keyed_records(
         spec,
-        catalogue.path,
+        keyed,
         lambda: keyed.emit_catalogue(catalogue),
+        catalogue.path,
+        f"from {catalogue.path}",
         budget=guard.budget,
         seconds=guard.seconds * (1 + len(catalogue.rows) / 100) if guard.seconds > 0 else 0,
         errors=guard.errors,
-        accept=(tuple,),
     )
-    for item in found:
-        try:
-            key, record = emitted(keyed, item)
-        except ValueError as exc:
-            guard.errors.report(
-                f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
-                f"from {catalogue.path}: {exc}",
-                path=catalogue.path,
-                plugin=spec.plugin.name,
-            )
-            break
-        items.append((stage_of(keyed, key), key_text(key), record))
-    return items
+    return [(stage_of(keyed, key), key_text(key), record) for key, record in found]
 
 
 def _catalogue_findings(

@@ -35,7 +35,9 @@ from .suppress import Suppression, header_suppressions
 
 if TYPE_CHECKING:
     from .config import Config
-    from .keyed import Totals
+    from .errors import ErrorCollector
+    from .keyed import KeyedCheck, Totals
+    from .registry import CheckSpec
     from .selection import Selection
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "Processor",
     "default_jobs",
     "document_phase",
+    "keyed_records",
 ]
 
 BATCH = 250
@@ -156,32 +159,56 @@ class Processor:
             )
         emits: list[tuple[str, tuple[Any, ...], Any]] = []
         for spec, keyed in self.selection.keyed:
-            items = call_check(
-                spec,
-                doc.path,
-                lambda c=keyed, d=doc: c.emit(d),  # type: ignore[misc]
-                budget=self.budget,
-                seconds=seconds,
-                errors=self.errors,
-                accept=(tuple,),
+            emits += (
+                (spec.name, key, record)
+                for key, record in keyed_records(
+                    spec,
+                    keyed,
+                    lambda c=keyed, d=doc: c.emit(d),  # type: ignore[misc]
+                    doc.path,
+                    f"on {doc.path}",
+                    budget=self.budget,
+                    seconds=seconds,
+                    errors=self.errors,
+                )
             )
-            for item in items:
-                try:
-                    key, record = emitted(keyed, item)
-                except ValueError as exc:
-                    self.errors.report(
-                        f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
-                        f"on {doc.path}: {exc}",
-                        path=doc.path,
-                        plugin=spec.plugin.name,
-                    )
-                    break
-                emits.append((spec.name, key, record))
         errors, tracebacks = self.errors.take_since(mark)
         light = doc.lightweight() if self.keep_light else None
         return DocResult(
             doc.path, doc.doc_id, doc.sha256, found, sups, bad, errors, tracebacks, emits, light
         )
+
+
+def keyed_records(
+    spec: CheckSpec,
+    keyed: KeyedCheck,
+    call: Callable[[], Iterable[Any]],
+    path: str,
+    where: str,
+    *,
+    budget: Budget,
+    seconds: float,
+    errors: ErrorCollector,
+) -> list[tuple[tuple[Any, ...], Any]]:
+    """One guarded ``emit`` or ``emit_catalogue`` call of ``keyed`` on
+    ``path``: its (key, record) pairs, up to the first bad one, which is an
+    internal error (``where`` says where it came from in the message)."""
+    out: list[tuple[tuple[Any, ...], Any]] = []
+    found = call_check(
+        spec, path, call, budget=budget, seconds=seconds, errors=errors, accept=(tuple,)
+    )
+    for item in found:
+        try:
+            out.append(emitted(keyed, item))
+        except ValueError as exc:
+            errors.report(
+                f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
+                f"{where}: {exc}",
+                path=path,
+                plugin=spec.plugin.name,
+            )
+            break
+    return out
 
 
 Executor = Callable[[Processor, list[Document]], Iterable[list[bytes]]]
