@@ -48,8 +48,10 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_scale  # the process-tree sampling, shared
+
 MIB = 2**20
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 # The child: runs the CLI in-process, then reports its own peak and its
 # reaped children's largest peak (ru_maxrss is in KiB on Linux).
@@ -68,30 +70,11 @@ with open(sys.argv[1], "w") as fh:
 
 
 def _tree(root: int) -> list[int]:
-    out, todo = [root], [root]
-    while todo:
-        pid = todo.pop()
-        try:
-            tasks = os.listdir(f"/proc/{pid}/task")
-        except OSError:
-            continue
-        for tid in tasks:
-            try:
-                with open(f"/proc/{pid}/task/{tid}/children") as fh:
-                    kids = [int(x) for x in fh.read().split()]
-            except (OSError, ValueError):
-                continue
-            out += kids
-            todo += kids
-    return out
+    """``root`` and every process below it."""
+    return [root, *bench_scale._descendants(root)]
 
 
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * PAGE
-    except (OSError, ValueError, IndexError):
-        return 0
+_rss = bench_scale._rss
 
 
 def validate_args(args: argparse.Namespace, output: str) -> list[str]:
