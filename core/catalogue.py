@@ -41,11 +41,21 @@ def split_row(line: str) -> list[tuple[str, int]] | None:
     if "|" not in line:
         return None
     if "\\" not in line:  # fast path: no escapes
+        pieces = line.split("|")
         start = 0
-        for piece in line.split("|"):
+        for piece in pieces:
             cells.append((piece, start))
             start += len(piece) + 1
-        return _trim(line, cells)
+        # As _trim, without escapes: a blank first piece means a leading
+        # pipe, a blank last one a trailing pipe.
+        first = 1 if not pieces[0].strip() else 0
+        last = len(pieces) - 1 if not pieces[-1].strip() else len(pieces)
+        out = []
+        for text, col in cells[first:last]:
+            stripped = text.strip()
+            lead = text.find(stripped) if stripped else len(text)
+            out.append((stripped, col + lead + 1))
+        return out
     buf: list[str] = []
     start = 0
     i = 0
@@ -308,10 +318,11 @@ def _rows(
         filled: list[str] = []
         flat: list[str | int] = []
         for name, (value, col) in zip(names, cells, strict=False):
-            if not name or name in filled:
+            if not value or not name:
                 continue
-            v = clean_cell(value, name)
-            if v:
+            # The cell is stripped: only inline Markdown needs cleaning.
+            v = clean_cell(value, name) if value[0] in "`<[" else value
+            if v and name not in filled:
                 filled.append(name)
                 flat += (v, col)
         key = tuple(filled)

@@ -193,6 +193,19 @@ def discover(
 def safe_relpath(value: str) -> tuple[str | None, str | None]:
     """Normalise an INDEX.md ``file`` cell. Returns (path, None) or
     (None, why it is refused)."""
+    if (
+        value
+        and value[0] not in "./"
+        and value[-1] != "/"
+        and value[1:2] != ":"
+        and "//" not in value
+        and "/." not in value
+        and "\\" not in value
+        and "\x00" not in value
+    ):
+        # Already normal, and no component starts with a dot (so none is
+        # ".", ".." or a private folder): the common case, without normpath.
+        return value, None
     if "\x00" in value:
         return None, "contains a NUL character"
     v = value.replace("\\", "/")
@@ -239,6 +252,11 @@ class Resolver:
 
     def __call__(self, rel: str) -> tuple[Path | None, str | None]:
         """``rel`` as a real path inside the corpus, or (None, why not)."""
+        real, why = self.text(rel)
+        return (Path(real) if real is not None else None), why
+
+    def text(self, rel: str) -> tuple[str | None, str | None]:
+        """Like calling the resolver, with the real path as a string."""
         parent, _, name = rel.rpartition("/")
         known = self._dirs.get(parent)
         if known is None:
@@ -249,8 +267,9 @@ class Resolver:
             return None, why
         candidate = f"{real_dir}/{name}"
         if os.path.islink(candidate):
-            return resolve_inside(self.root_real, rel)
-        return Path(candidate), None
+            real, why = resolve_inside(self.root_real, rel)
+            return (str(real) if real is not None else None), why
+        return candidate, None
 
 
 def join_documents(root: Path, catalogue: Catalogue, config: Config) -> list[Document]:

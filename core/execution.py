@@ -29,7 +29,7 @@ from .cache import Stamp, Store, _storable, cache_dumps, cache_loads
 from .discovery import INDEX_NAME, Resolver, safe_relpath
 from .guard import Budget, call_check
 from .keyed import emitted
-from .model import Document, Finding, Header, declarations
+from .model import Cells, Document, Finding, Header, declarations
 from .reading import read_document
 from .suppress import Suppression, header_suppressions
 
@@ -282,6 +282,7 @@ def document_phase(
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     ids: bool = False,
+    wanted: Callable[[str], bool] | None = None,
 ) -> PhaseResult:
     """Every document's :class:`DocResult`, in corpus order: unchanged
     documents from ``store``, the rest from the executor (worker processes
@@ -292,7 +293,10 @@ def document_phase(
     (a fresh clone, a checkout), its content digest decides.
 
     With ``ids``, :attr:`PhaseResult.ids` lists every document's path by
-    its id."""
+    its id. With ``wanted`` (a run restricted to some files), an unchanged
+    document it refuses is counted without loading its kept result: the
+    report drops that result's findings anyway, and a kept result never
+    holds errors."""
     out = PhaseResult(ids={} if ids else None)
     kept = store.kept() if store is not None else {}
     # A stamp is held until its document's result is stored, then dropped.
@@ -371,6 +375,10 @@ def document_phase(
             reused = reuse.pop(doc.path, None)
             if reused is not None:
                 assert store is not None
+                if wanted is not None and not wanted(doc.path):
+                    out.cached += 1
+                    out.documents += 1
+                    continue
                 kept_result = store.result(doc.path)
                 if not isinstance(kept_result, DocResult) or kept_result.path != doc.path:
                     stamps[doc.path] = reused
@@ -389,7 +397,7 @@ def document_phase(
     return out
 
 
-def _digest(path: Path) -> str | None:
+def _digest(path: str) -> str | None:
     """The SHA-256 of the regular file at ``path`` (None if unreadable)."""
     from .reading import open_regular
 
@@ -416,13 +424,13 @@ def _size_class(processor: Processor) -> str:
     return ",".join(sides)
 
 
-def _stamp(processor: Processor, doc: Document, size_class: str) -> tuple[Stamp, Path] | None:
+def _stamp(processor: Processor, doc: Document, size_class: str) -> tuple[Stamp, str] | None:
     """The document's stamp and real path, or None when it is not a regular
     file inside the corpus (then it is read, and its result not kept)."""
     rel, _ = safe_relpath(doc.path)
     if rel is None:
         return None
-    real, _ = processor.resolve(rel)
+    real, _ = processor.resolve.text(rel)
     if real is None:
         return None
     try:
@@ -432,11 +440,14 @@ def _stamp(processor: Processor, doc: Document, size_class: str) -> tuple[Stamp,
     if not _storable(doc.path) or not stat.S_ISREG(st.st_mode):
         return None
     row = doc.row
-    row_key = (
-        repr((row.line, sorted((k, c.value, c.column) for k, c in row.cells.items())))
-        if row is not None
-        else ""
-    )
+    row_key = ""
+    if row is not None:
+        cells = row.cells
+        if isinstance(cells, Cells):
+            row_key = f"{row.line}:{row.raw_cell_count}:{cells.key()}"
+        else:
+            items = sorted((k, c.value, c.column) for k, c in cells.items())
+            row_key = repr((row.line, row.raw_cell_count, items))
     digest = hashlib.blake2b(
         f"{row_key}\0{doc.index_path}\0{size_class}".encode("utf-8", "surrogatepass"),
         digest_size=16,

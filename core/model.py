@@ -202,6 +202,11 @@ class Cells(Mapping[str, Cell]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (Cells, (self._names, self._flat))
 
+    def key(self) -> str:
+        """Every name, text and column, as one string: equal for equal cells
+        in the same order (a cheap stand-in for the sorted items)."""
+        return repr((self._names, self._flat))
+
 
 @dataclass(frozen=True, slots=True)
 class IndexRow:

@@ -170,6 +170,7 @@ def run_target(
             executor=executor,
             progress=progress,
             ids=target.only is not None,
+            wanted=Scope(target.only).named if target.only is not None else None,
         )
         paths = [d.path for d in docs] if store is not None else []
         del docs  # the documents are read: the corpus phase has room for its work

@@ -248,6 +248,45 @@ def test_warm_run_reuses_every_document(
     assert len(databases(cache_folder(root))) == 1
 
 
+def test_a_restricted_warm_run_reads_only_the_named_results(
+    big_src: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Guards: a run restricted to some files (the pre-commit hook's)
+    loads the kept results of those files alone, and reports exactly what
+    the whole run reports on them and on the INDEX.md rows naming them."""
+    from provlint.cache import Store
+
+    root = _copy(big_src, tmp_path)
+    code, out, _ = cli(capsys, str(root))
+    assert code == 1
+    whole = json.loads(out)["findings"]
+    # Files with a finding of their own, or named by a row with one.
+    by_id = {f["doc_id"]: f["path"] for f in whole if f["path"].startswith("corpus/docs/")}
+    named = [*sorted(set(by_id.values()))[:3], "corpus/" + PLAIN_DOC]
+    loaded: list[str] = []
+    original = Store.result
+
+    def spy(self: Store, path: str) -> Any:
+        loaded.append(path)
+        return original(self, path)
+
+    monkeypatch.setattr(Store, "result", spy)
+    code_r, out_r, _ = cli(capsys, *(str(tmp_path / n) for n in named))
+    assert sorted(loaded) == sorted(n.removeprefix("corpus/") for n in named)
+    expected = [
+        f
+        for f in whole
+        if f["path"] in named
+        or (f["path"] == "corpus/INDEX.md" and by_id.get(f["doc_id"]) in named)
+    ]
+    got = json.loads(out_r)["findings"]
+    assert got == expected and len(got) >= 3
+    assert code_r == (1 if expected else 0)
+
+
 # --------------------------------------------------------------------------
 # 3-4. Invalidation by file and by INDEX.md row
 # --------------------------------------------------------------------------
