@@ -31,6 +31,7 @@ import os
 import re
 import secrets
 import sqlite3
+import struct
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -205,19 +206,59 @@ def _own_schema(db: sqlite3.Connection) -> None:
             raise ForeignSchema(f"the cache's {kind} {name!r} is not provlint's")
 
 
-@dataclass(frozen=True, slots=True)
 class Stamp:
     """What must be unchanged for a document's result to be reused without
     reading it: the file's modification time, size, inode and change time,
     and ``row`` (a digest of its INDEX.md row and whatever else its checks'
     results depend on). When only the file's times or inode differ (a fresh
-    clone), its content digest decides."""
+    clone), its content digest decides.
 
-    mtime_ns: int
-    size: int
-    row: str
-    ino: int
-    ctime_ns: int
+    Held packed in one bytes object (a run holds one per document): equal
+    stamps have equal bytes."""
+
+    __slots__ = ("_packed",)
+
+    def __init__(self, mtime_ns: int, size: int, row: str, ino: int, ctime_ns: int) -> None:
+        self._packed = _STAMP.pack(mtime_ns, size, ino, ctime_ns) + row.encode(
+            "utf-8", "surrogatepass"
+        )
+
+    def _ints(self) -> tuple[int, int, int, int]:
+        return _STAMP.unpack_from(self._packed)
+
+    @property
+    def mtime_ns(self) -> int:
+        return self._ints()[0]
+
+    @property
+    def size(self) -> int:
+        return self._ints()[1]
+
+    @property
+    def ino(self) -> int:
+        return self._ints()[2]
+
+    @property
+    def ctime_ns(self) -> int:
+        return self._ints()[3]
+
+    @property
+    def row(self) -> str:
+        return self._packed[_STAMP.size :].decode("utf-8", "surrogatepass")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Stamp) and other._packed == self._packed
+
+    def __hash__(self) -> int:
+        return hash(self._packed)
+
+    def __repr__(self) -> str:
+        m, size, ino, c = self._ints()
+        return f"Stamp(mtime_ns={m}, size={size}, row={self.row!r}, ino={ino}, ctime_ns={c})"
+
+
+_STAMP = struct.Struct("=qqQq")
+"""A stamp's times, size and inode (the row digest follows them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,7 +497,11 @@ class Store:
                     "SELECT path, mtime_ns, size, row, ino, ctime_ns, digest, indexed FROM docs"
                 )
                 for path, mtime, size, row, ino, ctime, digest, indexed in rows:
-                    out[path] = Kept(Stamp(mtime, size, row, ino, ctime), digest, bool(indexed))
+                    try:
+                        stamp = Stamp(mtime, size, row, ino, ctime)
+                    except (struct.error, TypeError, AttributeError):
+                        continue  # not a stamp this version writes: checked again
+                    out[path] = Kept(stamp, digest, bool(indexed))
         except sqlite3.OperationalError as exc:
             self.problem = f"cache not read: {exc}"
             return {}

@@ -28,6 +28,8 @@ _LINK = re.compile(r"^\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)$")
 # Columns whose cell holds a location: a link gives its target there, its text elsewhere.
 _TARGET_COLUMNS = frozenset({"url", "file"})
 REQUIRED_COLUMNS = ("id", "file")
+_SPAN_LIMIT = 1 << 31
+"""Rows longer than this keep their cell texts, not spans of the line."""
 _NAMED = 10  # how many missing columns a problem names
 
 
@@ -287,8 +289,11 @@ def _rows(
     width = len(names)
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one names tuple for rows alike
     for j in range(start, end):
-        cells = split_row(lines[j]) or []
-        lines[j] = ""  # read: only its cells are kept
+        line = lines[j]
+        cells = split_row(line) or []
+        lines[j] = ""  # read: only its cells (or this line, in them) are kept
+        sliced = "\\" not in line and len(line) < _SPAN_LIMIT
+        spans: list[int] = []
         lineno = j + 1
         if len(cells) != width:
             if len(cells) > width:
@@ -325,8 +330,21 @@ def _rows(
             if v and name not in filled:
                 filled.append(name)
                 flat += (v, col)
+                if sliced:
+                    begin = col - 1
+                    end_ = begin + len(v)
+                    if line[begin:end_] == v:
+                        spans += (begin, end_)
+                    else:  # cleaned: not a slice of the line
+                        sliced = False
         key = tuple(filled)
-        row_cells = Cells(shared.setdefault(key, key), tuple(flat))
+        names_key = shared.setdefault(key, key)
+        if sliced and spans:
+            # Every text is a slice of the line: keep the line and the
+            # spans, not a copy of each text.
+            row_cells = Cells.from_line(names_key, line, spans)
+        else:
+            row_cells = Cells(names_key, tuple(flat))
         yield IndexRow(line=lineno, cells=row_cells, raw_cell_count=len(cells))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
+import struct
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -171,21 +172,41 @@ class Cells(Mapping[str, Cell]):
     """A catalogue row's non-empty cells by column name, held compactly (a
     catalogue of a million rows keeps every row for the whole run): the
     names, one tuple shared by the rows that have the same cells filled,
-    and a flat tuple of each cell's text and column. A :class:`Cell` is
-    made when one is asked for."""
+    and either a flat tuple of each cell's text and column or, when every
+    text is a plain slice of the row's line (no escape, no inline
+    Markdown), the line itself with each cell's start and end packed in
+    ``spans`` (:meth:`from_line`), so that no cell text is held twice. A
+    :class:`Cell` is made when one is asked for."""
 
-    __slots__ = ("_flat", "_names")
+    __slots__ = ("_flat", "_line", "_names", "_spans")
 
     def __init__(self, names: tuple[str, ...], flat: tuple[str | int, ...]) -> None:
         self._names = names
         self._flat = flat
+        self._line = ""
+        self._spans = b""
+
+    @classmethod
+    def from_line(cls, names: tuple[str, ...], line: str, spans: Sequence[int]) -> Cells:
+        """Cells whose texts are ``line[start:end]``: ``spans`` holds one
+        (start, end) pair a name, flat. A cell's column is ``start + 1``."""
+        cells = cls(names, ())
+        cells._line = line
+        cells._spans = struct.pack(f"={len(spans)}I", *spans)
+        return cells
+
+    def _cell(self, i: int) -> Cell:
+        if self._spans:
+            start, end = _SPAN.unpack_from(self._spans, i * _SPAN.size)
+            return Cell(self._line[start:end], start + 1)
+        return Cell(self._flat[2 * i], self._flat[2 * i + 1])  # type: ignore[arg-type]
 
     def __getitem__(self, name: str) -> Cell:
         try:
-            i = 2 * self._names.index(name)
+            i = self._names.index(name)
         except ValueError:
             raise KeyError(name) from None
-        return Cell(self._flat[i], self._flat[i + 1])  # type: ignore[arg-type]
+        return self._cell(i)
 
     def __contains__(self, name: object) -> bool:
         return name in self._names
@@ -199,13 +220,28 @@ class Cells(Mapping[str, Cell]):
     def __repr__(self) -> str:
         return repr(dict(self))
 
+    def _flat_form(self) -> tuple[str | int, ...]:
+        if not self._spans:
+            return self._flat
+        flat: list[str | int] = []
+        for i in range(len(self._names)):
+            cell = self._cell(i)
+            flat += (cell.value, cell.column)
+        return tuple(flat)
+
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Cells, (self._names, self._flat))
+        return (Cells, (self._names, self._flat_form()))
 
     def key(self) -> str:
         """Every name, text and column, as one string: equal for equal cells
         in the same order (a cheap stand-in for the sorted items)."""
+        if self._spans:
+            return repr((self._names, self._line, self._spans))
         return repr((self._names, self._flat))
+
+
+_SPAN = struct.Struct("=II")
+"""A cell's (start, end) in its row's line, in :attr:`Cells._spans`."""
 
 
 @dataclass(frozen=True, slots=True)
