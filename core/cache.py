@@ -26,6 +26,7 @@ import contextlib
 import functools
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import re
@@ -673,13 +674,34 @@ def _fingerprint(module_name: str, sources: Iterable[str] = ()) -> str:
 
 
 def _tree(folder: Path, limit: int = 5000) -> list[Path]:
-    """The files under ``folder`` (caches left out), at most ``limit``."""
+    """The files under ``folder`` (caches and hidden folders left out), at
+    most ``limit``, folder by folder in name order. Symlinks to folders are
+    not followed, and at most ``limit`` entries of any folder are looked at,
+    so a folder of a million files, or nested a thousand deep, costs no
+    more than one of ``limit`` files."""
     out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if d != "__pycache__" and not d.startswith(".")]
-        out += (Path(dirpath) / f for f in filenames if not f.endswith((".pyc", ".pyo")))
-        if len(out) >= limit:
-            break
+    folders = [folder]
+    seen = 0
+    while folders and len(out) < limit and seen < 4 * limit:
+        here = folders.pop()
+        try:
+            with os.scandir(here) as it:
+                entries = sorted(itertools.islice(it, limit), key=lambda e: e.name)
+        except OSError:
+            continue
+        seen += len(entries) + 1
+        below = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name != "__pycache__" and not entry.name.startswith("."):
+                    below.append(Path(entry.path))
+            elif not entry.name.endswith((".pyc", ".pyo")):
+                out.append(Path(entry.path))
+        folders += reversed(below)  # the first one next
     return out[:limit]
 
 
@@ -700,27 +722,48 @@ count by size and modification time."""
 def _files_fingerprint(name: str, files: Iterable[Path]) -> str:
     """The files' contents (not their times or the folder they are
     installed in: a fresh install of the same code, as in CI, fingerprints
-    the same), each named by its path under the files' common folder."""
+    the same), each named by its path under the files' common folder.
+    Only regular files count (a FIFO or device, even behind a symlink, is
+    never opened for reading in a way that waits); past
+    :data:`FINGERPRINT_BYTES` of content, a file counts by its size and
+    modification time."""
     found = [f for f in files if f.is_file()]
     if not found:
         return name
+    from .reading import open_regular
+
     base = os.path.commonpath([str(f.parent) for f in found])
     digest = hashlib.blake2b(name.encode(), digest_size=16)
     budget = FINGERPRINT_BYTES
     for f in found:
         rel = os.path.relpath(f, base)
         try:
-            st = f.stat()
-            if st.st_size <= budget:
-                data = f.read_bytes()
-                budget -= len(data)
-                mark = hashlib.blake2b(data, digest_size=16).hexdigest()
-            else:
-                mark = f"{st.st_size}:{st.st_mtime_ns}"
+            with open_regular(f) as fh:
+                st = os.fstat(fh.fileno())
+                if st.st_size <= budget:
+                    mark, used = _content_mark(fh, budget)
+                    budget -= used
+                else:
+                    mark = f"{st.st_size}:{st.st_mtime_ns}"
         except OSError:
             continue
         digest.update(f"{rel}\0{mark}\0".encode("utf-8", "surrogateescape"))
     return f"{name}:{digest.hexdigest()}"
+
+
+def _content_mark(fh: Any, budget: int) -> tuple[str, int]:
+    """The hash of what ``fh`` holds, read a MiB at a time, and how many
+    bytes were read; a file that grows past ``budget`` as it is read counts
+    by what was read and its new size."""
+    mark = hashlib.blake2b(digest_size=16)
+    used = 0
+    while used <= budget:
+        chunk = fh.read(min(1 << 20, budget + 1 - used))
+        if not chunk:
+            return mark.hexdigest(), used
+        mark.update(chunk)
+        used += len(chunk)
+    return f"{mark.hexdigest()}+{os.fstat(fh.fileno()).st_size}", used
 
 
 def _library_versions() -> dict[str, str]:

@@ -25,11 +25,11 @@ divided.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .execution import keyed_records
+from .execution import BadRecord, keyed_records
 from .guard import Budget, call_check
 from .index import Item, key_text, source_name
 from .keyed import Emit, Key, KeyedCheck, Totals, emitted, stage_of
@@ -294,35 +294,50 @@ def judge_one(
     found = call_check(
         spec,
         "",
-        lambda: check.judge(key, records, totals),
+        lambda: _checked_emits(check, stage, check.judge(key, records, totals)),
         budget=guard.budget,
         seconds=seconds,
         errors=guard.errors,
         severity=guard.severity.get(spec.name),
-        accept=(Emit,),
+        accept=(Emit, BadRecord),
     )
     items: list[Item] = []
     findings: list[Finding] = []
     for item in found:
-        if not isinstance(item, Emit):
+        if isinstance(item, BadRecord):
+            guard.errors.report(
+                f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record: "
+                f"{item.why}",
+                plugin=spec.plugin.name,
+            )
+        elif isinstance(item, Emit):
+            items.append((stage_of(check, item.key), key_text(item.key), item.record))
+        else:
             findings.append(item)
+    return items, findings
+
+
+def _checked_emits(
+    check: KeyedCheck, stage: int, found: Iterable[Any] | None
+) -> Iterator[Any]:
+    """What ``judge`` of ``stage`` yielded, each :class:`Emit` checked (a
+    key of a later stage, a good record: :func:`provlint.keyed.emitted`)
+    or turned into a :class:`BadRecord`. Run inside the call's time limit."""
+    for item in found or ():
+        if not isinstance(item, Emit):
+            yield item
             continue
         try:
-            emitted(check, tuple(item))  # a key of one of its stages, a listed record class
-            later = stage_of(check, item.key)
-            if later <= stage:
+            emitted(check, tuple(item))
+            if stage_of(check, item.key) <= stage:
                 raise ValueError(
                     f"a record for stage {item.key[0]!r} from stage {check.stages[stage]!r}; "
                     "a judge may only emit to a later stage"
                 )
         except ValueError as exc:
-            guard.errors.report(
-                f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record: {exc}",
-                plugin=spec.plugin.name,
-            )
+            yield BadRecord(str(exc))
             continue
-        items.append((later, key_text(item.key), item.record))
-    return items, findings
+        yield item
 
 
 def judge_all(

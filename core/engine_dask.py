@@ -34,6 +34,7 @@ dask and distributed are imported only when this engine runs.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import gc
 import hashlib
@@ -43,6 +44,7 @@ import logging
 import operator
 import os
 import threading
+import time
 import uuid
 import zlib
 from collections import deque
@@ -70,6 +72,14 @@ GROUP_PARTITION_DOCUMENTS = 5000
 are judged on the cluster (each document emits some tens of records)."""
 INDEX_PROBE_BYTES = 1 << 20
 """How much of INDEX.md a worker hashes to confirm it sees the same corpus."""
+POLL_SECONDS = 1.0
+"""How often the client, waiting for the cluster, checks that it still has workers."""
+
+
+class ClusterError(RuntimeError):
+    """The cluster could not finish the run: dask gave up on a task (the
+    workers that ran it died), dropped it (a restart), or was left without
+    workers. The run stops; nothing is reported."""
 
 # --------------------------------------------------------------------------
 # Worker side (runs in dask worker processes)
@@ -79,7 +89,8 @@ INDEX_PROBE_BYTES = 1 << 20
 @dataclass(frozen=True)
 class _Context:
     """What a worker needs to rebuild the client's engine. Sent to the
-    cluster once per corpus (scattered), not with every batch."""
+    cluster once per corpus (a task's result, which every batch needs), not
+    with every batch."""
 
     token: str
     """Names this run: each worker thread builds one engine per run, as
@@ -329,6 +340,10 @@ def judge_groups(
         return out
 
 
+def _context_of(ctx: _Context) -> _Context:
+    return ctx
+
+
 # --------------------------------------------------------------------------
 # Client side
 # --------------------------------------------------------------------------
@@ -349,10 +364,61 @@ class _Run:
     records: list[Any] = field(default_factory=list)
     """Futures of the keyed records each batch left on the cluster."""
     emitters: dict[str, int] = field(default_factory=dict)
+    timeout: float = CONNECT_TIMEOUT
+    """Seconds without any worker after which the run stops."""
+
+    def _wait(self, fut: Any, what: str) -> Any:
+        """The result of ``fut``, which does ``what``. Raises
+        :class:`ClusterError` when dask gives up on the task (every worker
+        that ran it died: ``distributed.scheduler.allowed-failures``),
+        drops it (a restart, data it cannot compute again), or when the
+        cluster has no worker for :attr:`timeout` seconds (dask would wait
+        for one forever). An exception the task raised is raised here."""
+        killed: Any = importlib.import_module("distributed.scheduler").KilledWorker
+        workerless: float | None = None
+        while True:
+            try:
+                return fut.result(timeout=POLL_SECONDS)
+            except (TimeoutError, asyncio.TimeoutError):
+                if fut.status == "error":
+                    raise  # the task's own
+                if fut.done():
+                    continue  # finished or cancelled since: the next call says which
+                if self._workers() > 0:
+                    workerless = None
+                    continue
+                now = time.monotonic()
+                workerless = workerless if workerless is not None else now
+                if now - workerless >= self.timeout:
+                    raise ClusterError(
+                        f"the dask cluster has had no workers for {self.timeout:g} s while "
+                        f"{what}: they died or were stopped (a worker without a nanny is not "
+                        "restarted when a check ends its process); the run stopped"
+                    ) from None
+            except killed as exc:
+                raise ClusterError(
+                    f"dask gave up {what}: every worker that ran it died (a check that ends "
+                    "its process, with os._exit or a crash in C code, or a worker out of "
+                    "memory); the run stopped"
+                ) from exc
+            except concurrent.futures.CancelledError as exc:
+                why = (str(exc).splitlines() or [type(exc).__name__])[0]
+                raise ClusterError(
+                    f"the dask cluster dropped its work ({why}) while {what}: it was restarted, "
+                    "or lost data it could not compute again; the run stopped"
+                ) from exc
+
+    def _workers(self) -> int:
+        """How many workers the scheduler has."""
+        try:
+            info = self.client.scheduler_info()
+        except Exception as exc:
+            raise ClusterError(f"the dask scheduler stopped answering ({exc})") from exc
+        return len(info.get("workers", {}))
 
     def _context(self, engine: Processor) -> Any:
-        """Check that every worker sees the corpus; the run's context,
-        scattered to every worker (a future)."""
+        """Check that every worker sees the corpus; the run's context, on
+        the cluster (a future)."""
         from . import __version__
 
         client = self.client
@@ -378,7 +444,10 @@ class _Run:
             corpus_size=engine.corpus_size,
             index_path=engine.index_path,
         )
-        return client.scatter(self.ctx, broadcast=True, hash=False)
+        # A task, not scattered data: a worker that dies takes scattered
+        # data with it for good, and every task that needs it is cancelled;
+        # a task's result is computed again where it is needed.
+        return client.submit(_context_of, self.ctx, pure=False)
 
     def executor(
         self, engine: Processor, todo: list[Document], *, keep_records: bool
@@ -390,7 +459,7 @@ class _Run:
         ctx_future = self._context(engine)
         size = runner.BATCH
         batches = (todo[i : i + size] for i in range(0, len(todo), size))
-        pending: deque[tuple[Any, Any]] = deque()
+        pending: deque[tuple[Any, Any, str]] = deque()  # (results, counts, what)
         self.records.clear()
         self.emitters.clear()
 
@@ -398,16 +467,17 @@ class _Run:
             batch = next(batches, None)
             if batch is None:
                 return False
+            what = f"reading the documents {batch[0].path} to {batch[-1].path}"
             if not keep_records:
                 fut = client.submit(process_batch, ctx_future, batch, pure=False)
-                pending.append((fut, None))
+                pending.append((fut, None, what))
                 return True
             both = client.submit(process_batch_keeping, ctx_future, batch, pure=False)
             blobs = client.submit(operator.itemgetter(0), both, pure=False)
             counts = client.submit(operator.itemgetter(2), both, pure=False)
             self.records.append(client.submit(operator.itemgetter(1), both, pure=False))
             both.release()
-            pending.append((blobs, counts))
+            pending.append((blobs, counts, what))
             return True
 
         count = 0
@@ -415,18 +485,18 @@ class _Run:
             while len(pending) < self.window and submit():
                 pass
             while pending:
-                fut, counts = pending.popleft()
-                results: list[bytes] = fut.result()
+                fut, counts, what = pending.popleft()
+                results: list[bytes] = self._wait(fut, what)
                 fut.release()
                 if counts is not None:
-                    for name, n in counts.result().items():
+                    for name, n in self._wait(counts, what).items():
                         self.emitters[name] = self.emitters.get(name, 0) + n
                     counts.release()
                 count += 1
                 submit()
                 yield results
         finally:
-            for fut, counts in pending:
+            for fut, counts, _ in pending:
                 fut.cancel()
                 if counts is not None:
                     counts.cancel()
@@ -462,6 +532,7 @@ class _Run:
         # and a few thousand documents' records each.
         width = max(2 * self.threads, totals.documents // GROUP_PARTITION_DOCUMENTS, 1)
         outputs = []
+        doing: list[str] = []  # what each output does, for errors
         later: list[Any] = []  # each stage's records for the stages after it
         for stage in range(max((len(k.stages) for _, k in selection.keyed), default=0)):
             of_stage = partial(_of_stage, stage)
@@ -472,10 +543,14 @@ class _Run:
             outputs.append(judged.filter(partial(_is, "F")))
             outputs.append(judged.filter(partial(_is, "E")))
             later.append(judged.filter(partial(_is, "R")).map(_record_of))
+            stages = sorted({k.stages[stage] for _, k in selection.keyed if stage < len(k.stages)})
+            doing += [f"judging the keyed checks' stage {stage + 1} ({', '.join(stages)})"] * 2
+        futures: list[Any] = []
         try:
-            computed = self.client.compute(outputs, sync=True)
+            futures = self.client.compute(outputs)
+            computed = [self._wait(f, what) for f, what in zip(futures, doing, strict=True)]
         finally:
-            for fut in self.records:
+            for fut in [*futures, *self.records]:
                 fut.release()
             self.records.clear()
         found: dict[str, list[Finding]] = {}
@@ -494,12 +569,17 @@ class _Run:
 
 @contextlib.contextmanager
 def _quiet_logs() -> Iterator[None]:
-    """distributed logs connection chatter at INFO/WARNING; a lint run
-    should print only its report."""
-    loggers = [logging.getLogger(n) for n in ("distributed", "tornado", "bokeh")]
+    """distributed logs connection chatter at INFO/WARNING, and a worker
+    that dies at ERROR, with tracebacks; a lint run should print only its
+    report, or one line saying why it stopped (:class:`ClusterError`)."""
+    tops = ("distributed", "tornado", "bokeh")
+    # dask's logging configuration gives some of their loggers levels of
+    # their own (distributed.client: WARNING): each is set.
+    names = {n for n in logging.root.manager.loggerDict if n.split(".")[0] in tops}
+    loggers = [logging.getLogger(n) for n in sorted(names | set(tops))]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
-        lg.setLevel(logging.ERROR)
+        lg.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
@@ -571,7 +651,7 @@ def connect(scheduler: str | None, workers: int, timeout: float = CONNECT_TIMEOU
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
-                    silence_logs=logging.ERROR,
+                    silence_logs=logging.CRITICAL,
                 )
             stack.callback(cluster.close)
             client = Client(cluster)
@@ -613,10 +693,13 @@ def run_targets_dask(
         processes for this run.
     :param plugins: not supported (workers cannot receive plugin objects);
         any given raises :class:`ConfigError`.
-    :param timeout: seconds to wait for the scheduler and its first worker
-        (default :data:`CONNECT_TIMEOUT`).
+    :param timeout: seconds to wait for the scheduler and its first worker,
+        and at most without any worker during the run (default
+        :data:`CONNECT_TIMEOUT`).
     :raises ConfigError: for usage errors, a missing dask extra, an
         unreachable scheduler, or workers that do not see the corpus.
+    :raises ClusterError: when the cluster cannot finish the run (see
+        :meth:`_Run._wait`).
     """
     if tuple(plugins):
         raise ConfigError(
@@ -631,7 +714,7 @@ def run_targets_dask(
         info = client.scheduler_info()
         nthreads = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
         for target in targets:
-            run = _Run(client, window=max(8, 4 * nthreads), threads=nthreads)
+            run = _Run(client, window=max(8, 4 * nthreads), threads=nthreads, timeout=wait)
             report = runner.run_target(target, config, (), progress, cluster=run)
             report.stats["engine"] = "dask"
             report.stats["dask"] = {

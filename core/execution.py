@@ -12,6 +12,7 @@ the executor, so every engine reports the same thing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -20,7 +21,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BATCH",
     "CACHE_FROM",
+    "BadRecord",
     "Cluster",
     "DocResult",
     "Executor",
@@ -58,6 +60,13 @@ BATCH = 250
 
 CACHE_FROM = 100
 """Corpora with fewer documents than this do not use the result cache."""
+
+RECORD_WEIGHT_PER_BYTE = 8
+RECORD_WEIGHT_SLACK = 1 << 20
+"""The records one keyed check emits for one document weigh at most
+:data:`RECORD_WEIGHT_PER_BYTE` times the document's size plus this many
+bytes (see :func:`provlint.keyed.emitted`): room for every distinct word of
+the text as a hash, not for records that outgrow the corpus."""
 
 
 @dataclass(slots=True)
@@ -170,6 +179,7 @@ class Processor:
                     budget=self.budget,
                     seconds=seconds,
                     errors=self.errors,
+                    limit=_record_limit(doc),
                 )
             )
         errors, tracebacks = self.errors.take_since(mark)
@@ -179,36 +189,81 @@ class Processor:
         )
 
 
+class BadRecord:
+    """What a keyed check yielded that is not a good (key, record) pair:
+    why, as a :class:`ValueError` of :func:`provlint.keyed.emitted` said."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def checked_records(
+    keyed: KeyedCheck, items: Iterable[Any] | None, limit: int | None
+) -> Iterator[tuple[tuple[Any, ...], Any] | BadRecord]:
+    """``items``, yielded by ``emit`` or ``emit_catalogue``, as (key,
+    record) pairs, up to the first bad one, given as a :class:`BadRecord`
+    (also when the records weigh more than ``limit`` in all). Run inside
+    the call's time limit: checking a record may run its class's pickling
+    methods."""
+    seen: set[int] = set()
+    weight = 0
+    for item in items or ():
+        try:
+            key, record, size = emitted(keyed, item, seen)
+        except ValueError as exc:
+            yield BadRecord(str(exc))
+            return
+        weight += size
+        if limit is not None and weight > limit:
+            yield BadRecord(
+                f"its records weigh more than {limit:,} bytes, the most one document's may "
+                f"({RECORD_WEIGHT_PER_BYTE} times its size, plus {RECORD_WEIGHT_SLACK:,} bytes)"
+            )
+            return
+        yield key, record
+
+
 def keyed_records(
     spec: CheckSpec,
     keyed: KeyedCheck,
-    call: Callable[[], Iterable[Any]],
+    call: Callable[[], Iterable[Any] | None],
     path: str,
     where: str,
     *,
     budget: Budget,
     seconds: float,
     errors: ErrorCollector,
+    limit: int | None = None,
 ) -> list[tuple[tuple[Any, ...], Any]]:
     """One guarded ``emit`` or ``emit_catalogue`` call of ``keyed`` on
     ``path``: its (key, record) pairs, up to the first bad one, which is an
-    internal error (``where`` says where it came from in the message)."""
-    out: list[tuple[tuple[Any, ...], Any]] = []
+    internal error (``where`` says where it came from in the message). With
+    ``limit``, records that weigh more than that in all are bad (see
+    :func:`provlint.keyed.emitted`)."""
     found = call_check(
-        spec, path, call, budget=budget, seconds=seconds, errors=errors, accept=(tuple,)
+        spec,
+        path,
+        lambda: checked_records(keyed, call(), limit),
+        budget=budget,
+        seconds=seconds,
+        errors=errors,
+        accept=(tuple, BadRecord),
     )
-    for item in found:
-        try:
-            out.append(emitted(keyed, item))
-        except ValueError as exc:
-            errors.report(
-                f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
-                f"{where}: {exc}",
-                path=path,
-                plugin=spec.plugin.name,
-            )
-            break
-    return out
+    if found and isinstance(found[-1], BadRecord):
+        errors.report(
+            f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
+            f"{where}: {found.pop().why}",
+            path=path,
+            plugin=spec.plugin.name,
+        )
+    return found
+
+
+def _record_limit(doc: Document) -> int:
+    """How much the records one keyed check emits for ``doc`` may weigh."""
+    return RECORD_WEIGHT_SLACK + RECORD_WEIGHT_PER_BYTE * max(doc.size, 0)
 
 
 Executor = Callable[[Processor, list[Document]], Iterable[list[bytes]]]
@@ -335,12 +390,16 @@ def document_phase(
         pending.clear()
         held.clear()
 
-    def misses() -> Iterator[DocResult]:
+    def misses() -> Generator[DocResult | bytes, None, None]:
         if executor is not None or workers > 1:
             batches = executor(processor, todo) if executor else run_pool(processor, todo, workers)
-            for batch in batches:
-                for blob in batch:
-                    yield cache_loads(blob)
+            try:
+                for batch in batches:
+                    yield from batch
+            finally:
+                close = getattr(batches, "close", None)
+                if close is not None:  # the executor's own clean-up, now
+                    close()
         else:
             # One document in full at a time: the text, body and
             # per-document memo are dropped once its checks have run.
@@ -367,8 +426,8 @@ def document_phase(
         if len(pending) >= 500:
             flush()
 
-    with processor.budget:
-        computed = misses()
+    computed = misses()
+    with processor.budget, contextlib.closing(computed):
         for i, doc in enumerate(docs):
             if progress is not None and i % BATCH == 0:
                 progress(i, len(docs))
@@ -387,7 +446,7 @@ def document_phase(
                 out.cached += 1
                 count(kept_result)
                 continue
-            result = next(computed)
+            result = _rebuilt(next(computed), doc, processor)
             if result.path != doc.path:  # pragma: no cover - an executor's bug
                 raise RuntimeError(f"results out of order: {result.path} for {doc.path}")
             take(result)
@@ -395,6 +454,31 @@ def document_phase(
             raise RuntimeError("an executor returned more results than documents")
     flush()
     return out
+
+
+def _rebuilt(got: DocResult | bytes, doc: Document, processor: Processor) -> DocResult:
+    """The result of ``doc``: ``got``, or what a worker process pickled
+    (read with the restricted unpickler). A result that cannot be read is
+    an internal error on the document, not the end of the run."""
+    if isinstance(got, DocResult):
+        return got
+    try:
+        result = cache_loads(got)
+    except Exception as exc:
+        why = f"{type(exc).__name__}: {exc}"
+    else:
+        if isinstance(result, DocResult):
+            return result
+        why = f"a {type(result).__name__}"  # pragma: no cover - a worker's bug
+    mark = processor.errors.mark()
+    processor.errors.report(
+        f"the result of {doc.path} came back from a worker process unreadable ({why}): a "
+        "check returned a value provlint does not rebuild (see 'Keys and records' in the "
+        "plugin API); the document checks' findings on it are missing",
+        path=doc.path,
+    )
+    errors, tracebacks = processor.errors.take_since(mark)
+    return DocResult(doc.path, doc.doc_id, None, [], [], [], errors, tracebacks, [])
 
 
 def _digest(path: str) -> str | None:

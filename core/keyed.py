@@ -60,6 +60,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
+from .codec import weigh
 from .model import Check, Finding
 
 if TYPE_CHECKING:
@@ -138,22 +139,56 @@ def stage_of(check: KeyedCheck, key: Key) -> int:
 
 
 _PLAIN = (type(None), str, int, float, bool, bytes, tuple, frozenset)
+KEY_INT_BITS = 1024
+"""The largest integer a key may hold, in bits (a key is stored as text)."""
 
 
-def emitted(check: KeyedCheck, item: Any) -> tuple[Key, Any]:
-    """``item``, yielded by ``emit`` or ``emit_catalogue``, as (key,
-    record); ValueError when it is not a (key, record) pair with a key of
-    one of the check's stages, or the record is neither plain data nor of
-    a class in :attr:`KeyedCheck.records`."""
+def emitted(
+    check: KeyedCheck, item: Any, seen: set[int] | None = None
+) -> tuple[Key, Any, int]:
+    """``item``, yielded by ``emit``, ``emit_catalogue`` or (as an
+    :class:`Emit`) ``judge``, as (key, record, weight); ValueError when it
+    is not a (key, record) pair with a key of one of the check's stages
+    whose other items are ``str``, ``int``, ``bool`` or ``None``, or when
+    the record is neither plain data nor of a class in
+    :attr:`KeyedCheck.records`, or holds anything that provlint's
+    restricted unpickler would not rebuild as it is
+    (:func:`provlint.codec.weigh`).
+
+    The weight is roughly the record's size in bytes, plus the key's
+    strings; a record object already in ``seen`` (the same record under
+    several keys) weighs only its key. Each record object is added to
+    ``seen``."""
     if isinstance(item, Finding) or not isinstance(item, tuple) or len(item) != 2:
         shown = repr(item)[:80]
         raise ValueError(f"emit must yield (key, record) pairs, not {shown}")
     key, record = item
     stage_of(check, key)
+    weight = 8 * len(key)
+    for part in key:
+        kind = type(part)
+        if kind is str:
+            weight += len(part)
+        elif kind is int:
+            if part.bit_length() > KEY_INT_BITS:
+                raise ValueError(f"an integer of more than {KEY_INT_BITS} bits in a key")
+        elif part is not None and kind is not bool:
+            raise ValueError(
+                f"a key item of class {kind.__qualname__} in the key of stage {key[0]!r} "
+                "(key items are str, int, bool or None)"
+            )
     kind = type(record)
     if kind not in check.records and kind not in _PLAIN:
         raise ValueError(
             f"a record of class {kind.__qualname__}, which the check does not list in "
             "'records' (only plain data and the listed classes can be kept and sent to workers)"
         )
-    return key, record
+    if seen is not None:
+        if id(record) in seen:
+            return key, record, weight
+        seen.add(id(record))
+    try:
+        weight += weigh(record, check.records)
+    except ValueError as exc:
+        raise ValueError(f"a record of class {kind.__qualname__} that {exc}") from None
+    return key, record, weight
