@@ -248,11 +248,18 @@ _SPAN = struct.Struct("=II")
 class IndexRow:
     """A catalogue row. ``cells`` maps the lower-cased column name to the
     cell; empty cells are absent. Unknown columns are kept. (The parser
-    gives a :class:`Cells`; any mapping will do.)"""
+    gives a :class:`Cells`; any mapping will do.)
+
+    ``unknown`` names the columns whose cell cannot be told in a row with
+    more or fewer cells than the header (an unescaped ``|``, a lost cell):
+    they are absent from ``cells`` although the row may well hold a value
+    for them, so a check must not report them as empty. ``index-schema``
+    reports the row's shape, once."""
 
     line: int
     cells: Mapping[str, Cell]
     raw_cell_count: int = 0
+    unknown: tuple[str, ...] = ()
 
     def get(self, name: str) -> str | None:
         cell = self.cells.get(name)
@@ -422,6 +429,13 @@ class Document:
     def first(self, name: str) -> Declared | None:
         values = self.declarations_of(name)
         return values[0] if values else None
+
+    def unknown(self, name: str) -> bool:
+        """True when the document's INDEX.md row may hold ``name`` but its
+        cells cannot be lined up with the header (see
+        :attr:`IndexRow.unknown`): a check that reports a missing field
+        stays silent then, as index-schema reports the row."""
+        return self.row is not None and name in self.row.unknown
 
     @property
     def body(self) -> str:
