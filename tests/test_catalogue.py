@@ -246,3 +246,24 @@ def test_many_broken_rows_parse_quickly() -> None:
     assert time.perf_counter() - start < 10
     assert all(r.unknown == ("title", "source") for r in cat.rows)
     assert all(r.get("date") for r in cat.rows)
+
+
+def test_cell_ok_agrees_with_the_row_schema() -> None:
+    """The parser's quick per-cell test gives the row schema's verdict on
+    that cell, for every column kind (a pattern, a format, a length, a
+    reference, free text)."""
+    from provlint.schema import cell_ok, iter_errors
+
+    values = [
+        "a1", "has space", "a,b", "x.txt", "https://example.org/a", "example.org", "mailto:x@y",
+        "https://exa mple.org", "2021-12-03", "2021-13-03", "2021-12-03T10:00+01:00",
+        "2021-12-03T10:00", "ab" * 32, "AB" * 32, "ab" * 31, "a, b", "a,,b", "en", "de-CH",
+        "english", "Profit | loss", "x" * 300, "\u00e9t\u00e9",
+    ]  # fmt: skip
+    columns = ["id", "file", "url", "date", "retrieved", "sha256", "derived_from", "language",
+               "title", "source", "curator"]  # fmt: skip
+    for column in columns:
+        for value in values:
+            row = {"id": "x", "file": "x", column: value}
+            full = not any(p[:1] == (column,) for p, _ in iter_errors("index-row", row))
+            assert cell_ok(column, value) is full, (column, value)
