@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .limits import FINDINGS_PER_FILE
-from .model import Catalogue, Cells, IndexRow, TableProblem
+from .model import Catalogue, Cells, IndexRow, RaggedRow, TableProblem
 
 _DELIM_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -328,7 +328,10 @@ def _rows(
             row_cells = Cells.from_line(names_key, line, spans)
         else:
             row_cells = Cells(names_key, tuple(flat))
-        yield IndexRow(line=lineno, cells=row_cells, raw_cell_count=len(cells), unknown=unknown)
+        if len(cells) == width:
+            yield IndexRow(line=lineno, cells=row_cells, raw_cell_count=width)
+        else:
+            yield RaggedRow(lineno, row_cells, len(cells), unknown)
 
 
 # --------------------------------------------------------------------------

@@ -267,3 +267,14 @@ def test_cell_ok_agrees_with_the_row_schema() -> None:
             row = {"id": "x", "file": "x", column: value}
             full = not any(p[:1] == (column,) for p, _ in iter_errors("index-row", row))
             assert cell_ok(column, value) is full, (column, value)
+
+
+def test_only_ragged_rows_carry_unknown_columns() -> None:
+    """A row of the header's width is a plain IndexRow (no field more to
+    hold for a million rows); a ragged one a RaggedRow."""
+    from provlint.model import IndexRow, RaggedRow
+
+    cat = parse_catalogue(HEAD + "| a | a.txt | A |\n| b | b.txt | B | extra |\n")
+    plain, ragged = cat.rows
+    assert type(plain) is IndexRow and plain.unknown == ()
+    assert type(ragged) is RaggedRow and ragged.unknown == ragged.unknown_columns == ("title",)
