@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from .limits import FINDINGS_PER_FILE
-from .model import Catalogue, Cells, IndexRow, TableProblem
+from .model import Catalogue, Cells, IndexRow, RaggedRow, TableProblem
 
 _DELIM_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -288,6 +288,7 @@ def _rows(
 ) -> Iterable[IndexRow]:
     width = len(names)
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one names tuple for rows alike
+    fit: _Fit | None = None
     for j in range(start, end):
         line = lines[j]
         cells = split_row(line) or []
@@ -295,36 +296,18 @@ def _rows(
         sliced = "\\" not in line and len(line) < _SPAN_LIMIT
         spans: list[int] = []
         lineno = j + 1
+        unknown: tuple[str, ...] = ()
+        placed: Sequence[tuple[str, int] | None] = cells
         if len(cells) != width:
-            if len(cells) > width:
-                extra = cells[width]
-                problems.append(
-                    TableProblem(
-                        lineno,
-                        extra[1],
-                        f"row has {len(cells)} cells but the header has {width}; "
-                        f"the extra cells from column {extra[1]} are ignored "
-                        "(an unescaped '|' inside a cell? write it as '\\|')",
-                    )
-                )
-            else:
-                missing = names[len(cells) :]
-                named = ", ".join(missing[:_NAMED])
-                if len(missing) > _NAMED:
-                    named += f" and {len(missing) - _NAMED:,} more"
-                problems.append(
-                    TableProblem(
-                        lineno,
-                        1,
-                        f"row has {len(cells)} cells but the header has {width}; "
-                        f"the missing cells ({named}) are read as empty",
-                    )
-                )
+            fit = fit or _Fit(names)
+            placed, unknown, problem = _line_up(line, cells, names, fit, lineno)
+            problems.append(problem)
         filled: list[str] = []
         flat: list[str | int] = []
-        for name, (value, col) in zip(names, cells, strict=False):
-            if not value or not name:
-                continue
+        for name, cell in zip(names, placed, strict=False):
+            if cell is None or not cell[0] or not name:
+                continue  # unknown, empty or unnamed
+            value, col = cell
             # The cell is stripped: only inline Markdown needs cleaning.
             v = clean_cell(value, name) if value[0] in "`<[" else value
             if v and name not in filled:
@@ -345,7 +328,195 @@ def _rows(
             row_cells = Cells.from_line(names_key, line, spans)
         else:
             row_cells = Cells(names_key, tuple(flat))
-        yield IndexRow(line=lineno, cells=row_cells, raw_cell_count=len(cells))
+        if len(cells) == width:
+            yield IndexRow(line=lineno, cells=row_cells, raw_cell_count=width)
+        else:
+            yield RaggedRow(lineno, row_cells, len(cells), unknown)
+
+
+# --------------------------------------------------------------------------
+# Rows with more or fewer cells than the header
+# --------------------------------------------------------------------------
+#
+# Which cell is which cannot be known for sure in such a row. Each way of
+# lining its cells up with the header is a *reading*: for a row with more
+# cells, one cell holding the unescaped '|'s (or extra cells past the last
+# column, which Markdown ignores); for a row with fewer, the missing cells
+# at one place (at the end, Markdown reads them as empty). The plausible
+# readings are those whose cells break the row schema least; then those
+# that fill more of the formatted columns (id, file, url, date...) with
+# text of their format; then, for extra cells, those with the '|' in a
+# free-text column such as a title. A cell is read only when every
+# plausible reading gives it the same text; the others are *unknown*:
+# neither read nor reported as empty by any check.
+
+
+class _Fit:
+    """Whether a cell's text breaks the row schema, remembered per text (a
+    catalogue's broken rows often repeat their values)."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        from .schema import constrained_columns
+
+        self.constrained = constrained_columns()
+        seen: set[str] = set()
+        self.used: list[bool] = []  # a named column, its first occurrence: it makes a cell
+        for name in names:
+            self.used.append(bool(name) and name not in seen)
+            seen.add(name)
+        self.names = names
+        self._memo: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def score(self, i: int, raw: str) -> tuple[int, int]:
+        """(1 when the text breaks column ``i``'s schema, 1 when it fills a
+        formatted column with text of its format)."""
+        if not self.used[i]:
+            return 0, 0
+        name = self.names[i]
+        key = (name, raw)
+        hit = self._memo.get(key)
+        if hit is None:
+            value = clean_cell(raw, name)
+            if not value:
+                hit = (int(name in REQUIRED_COLUMNS), 0)
+            elif name not in self.constrained:
+                hit = (0, 0)
+            else:
+                from .schema import cell_ok
+
+                hit = (0, 1) if cell_ok(name, value) else (1, 0)
+            if len(self._memo) < 4096:
+                self._memo[key] = hit
+        return hit
+
+
+def _raw_end(cell: tuple[str, int]) -> int:
+    """Where a cell's text ends in its line (0-based, exclusive): each '|'
+    in the text was written as '\\|'."""
+    text, col = cell
+    return col - 1 + len(text) + text.count("|")
+
+
+def _pipe_before(line: str, cell: tuple[str, int]) -> int:
+    """The 1-based column of the '|' that opens ``cell``."""
+    return line.rfind("|", 0, cell[1] - 1) + 1
+
+
+def _short(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _listed(names: Sequence[str]) -> str:
+    shown = ", ".join(f"'{n}'" for n in names[:_NAMED])
+    if len(names) > _NAMED:
+        shown += f" and {len(names) - _NAMED:,} more"
+    return shown
+
+
+def _line_up(
+    line: str, cells: list[tuple[str, int]], names: tuple[str, ...], fit: _Fit, lineno: int
+) -> tuple[list[tuple[str, int] | None], tuple[str, ...], TableProblem]:
+    """A ragged row's cells, one per column (None: unknown), the names of
+    its unknown columns, and the problem that reports the row."""
+    n, width = len(cells), len(names)
+    # Where each column's text comes from in each reading: the cell at the
+    # same place, the cell ``n - width`` places on, the merged cells of a
+    # split, or nothing (a missing cell). Each is scored once.
+    shift = n - width
+    left = [fit.score(i, cells[i][0]) for i in range(min(n, width))]
+    right = {i: fit.score(i, cells[i + shift][0]) for i in range(max(0, -shift), width)}
+    merged: list[tuple[str, int]] = []
+    if shift > 0:
+        for k in range(width):
+            raw = line[cells[k][1] - 1 : _raw_end(cells[k + shift])].replace("\\|", "|").strip()
+            merged.append((raw, cells[k][1]))
+        places = range(width + 1)  # k == width: extra cells past the last column
+    else:
+        places = range(n + 1)
+
+    def source(k: int, i: int) -> tuple[str, int] | None:
+        """Reading ``k``'s cell for column ``i`` (None: a missing cell)."""
+        if shift > 0:
+            return cells[i] if k == width or i < k else merged[k] if i == k else cells[i + shift]
+        return cells[i] if i < k else None if i < k - shift else cells[i + shift]
+
+    ranked = []
+    for k in places:
+        errors = filled = 0
+        for i in range(width):
+            if shift > 0:
+                bad, fill = (
+                    left[i] if k == width or i < k
+                    else fit.score(i, merged[k][0]) if i == k
+                    else right[i]
+                )  # fmt: skip
+            else:
+                bad, fill = left[i] if i < k else fit.score(i, "") if i < k - shift else right[i]
+            errors += bad
+            filled += fill
+        typed = shift > 0 and k < width and names[k] in fit.constrained
+        ranked.append(((errors, -filled, typed), k))
+    best = min(rank for rank, _k in ranked)
+    plausible = [k for rank, k in ranked if rank == best]
+    # Extra cells: the first plausible '|'; missing cells: the last plausible
+    # place (at the end, when that is plausible).
+    likely = plausible[0] if shift > 0 else plausible[-1]
+    placed: list[tuple[str, int] | None] = []
+    unknown: list[str] = []
+    for i in range(width):
+        texts = set()
+        for k in plausible:
+            cell = source(k, i)
+            texts.add(clean_cell(cell[0], names[i]) if cell is not None else "")
+        if len(texts) == 1:
+            placed.append(source(likely, i))
+        else:
+            placed.append(None)
+            if fit.used[i]:
+                unknown.append(names[i])
+    head = f"row has {n} cells but the header has {width}"
+    not_read = ""
+    if unknown:
+        verb = "is" if len(unknown) == 1 else "are"
+        not_read = f"; other readings fit as well, so {_listed(unknown)} {verb} not read"
+    if n > width and likely < width:
+        extra = n - width
+        pipe = _pipe_before(line, cells[likely + 1])
+        spare = cells[likely + 1]
+        what = (
+            f"'{_short(spare[0])}' (column {spare[1]}) is one cell"
+            if extra == 1
+            else f"the {extra} cells from column {spare[1]} are"
+        )
+        message = (
+            f"{head}: {what} too many, likely split off by an unescaped '|' in the "
+            f"'{names[likely]}' cell at column {pipe} (write it as '\\|')"
+        )
+        if not unknown:
+            message += f"; '{names[likely]}' is read as '{_short(merged[likely][0])}'"
+        return placed, tuple(unknown), TableProblem(lineno, pipe, message + not_read)
+    if n > width:
+        col = cells[width][1]
+        message = (
+            f"{head}; the extra cells from column {col} are ignored "
+            "(an unescaped '|' inside a cell? write it as '\\|')"
+        )
+        return placed, tuple(unknown), TableProblem(lineno, col, message + not_read)
+    missing = names[likely : likely + width - n]
+    if unknown:
+        first = [source(likely, i) for i in range(width) if placed[i] is None]
+        col = next((c[1] for c in first if c is not None), 1)
+        message = f"{head}{not_read}"
+        return placed, tuple(unknown), TableProblem(lineno, col, message)
+    if likely == n:
+        message = f"{head}; the missing cells ({_listed(missing)}) are read as empty"
+        return placed, (), TableProblem(lineno, 1, message)
+    col = cells[likely][1]
+    message = (
+        f"{head}; the missing cells are likely {_listed(missing)}, before column {col}, "
+        "and are read as empty"
+    )
+    return placed, (), TableProblem(lineno, col, message)
 
 
 def read_catalogue(root: Path) -> Catalogue:

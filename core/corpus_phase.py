@@ -150,6 +150,12 @@ def _apply(
     written at once."""
     index: KeyIndex = store.index
     fresh = {spec.name: not index.has(spec.name) for spec, _ in selection.keyed}
+    for name, first in fresh.items():
+        if first:
+            # Nothing of the check is indexed (its last run emitted nothing):
+            # what is written now touches no key it knows, so the check is
+            # judged whole (judge_touched does when this marker differs).
+            store.set_meta(f"totals:{name}", None)
     touched: dict[str, list[set[str]]] = {
         spec.name: [set() for _ in keyed.stages] for spec, keyed in selection.keyed
     }

@@ -528,10 +528,10 @@ def _stamp(processor: Processor, doc: Document, size_class: str) -> tuple[Stamp,
     if row is not None:
         cells = row.cells
         if isinstance(cells, Cells):
-            row_key = f"{row.line}:{row.raw_cell_count}:{cells.key()}"
+            row_key = f"{row.line}:{row.raw_cell_count}:{cells.key()}:{row.unknown}"
         else:
             items = sorted((k, c.value, c.column) for k, c in cells.items())
-            row_key = repr((row.line, row.raw_cell_count, items))
+            row_key = repr((row.line, row.raw_cell_count, items, row.unknown))
     digest = hashlib.blake2b(
         f"{row_key}\0{doc.index_path}\0{size_class}".encode("utf-8", "surrogatepass"),
         digest_size=16,

@@ -24,7 +24,6 @@ the new bytes, a diff and notes, and the CLI decides what to show.
 from __future__ import annotations
 
 import difflib
-import functools
 import hashlib
 import os
 import re
@@ -616,29 +615,20 @@ def cell_problem(name: str, value: str) -> str | None:
     the row schema refuses it, or the cell would read back differently
     (Markdown the parser resolves, such as a code span). None when it can."""
     from .output import unsafe_character
-    from .schema import iter_errors
+    from .schema import constrained_columns, iter_errors
 
     unsafe = unsafe_character(value)
     if unsafe is not None:
         return f"it holds {unsafe}, which {INDEX_NAME} must not carry"
     if read_back(escape(value), name) != value:
         return "it would not read back unchanged from a Markdown table cell"
-    if name not in _constrained_columns():
+    if name not in constrained_columns():
         return None  # any text will do
     row = {"id": "x", "file": "x", name: value}
     for path, message in iter_errors("index-row", row):
         if path and path[0] == name:
             return message
     return None
-
-
-@functools.cache
-def _constrained_columns() -> frozenset[str]:
-    """Columns whose schema asks more than "a string" (a pattern, a format)."""
-    from .schema import load_schema
-
-    props: dict[str, Any] = load_schema("index-row").get("properties", {})
-    return frozenset(k for k, v in props.items() if set(v) - {"type", "description"})
 
 
 def name_problem(rel: str) -> str | None:

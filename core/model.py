@@ -30,6 +30,7 @@ __all__ = [
     "Header",
     "IndexRow",
     "Location",
+    "RaggedRow",
     "Severity",
 ]
 
@@ -248,11 +249,23 @@ _SPAN = struct.Struct("=II")
 class IndexRow:
     """A catalogue row. ``cells`` maps the lower-cased column name to the
     cell; empty cells are absent. Unknown columns are kept. (The parser
-    gives a :class:`Cells`; any mapping will do.)"""
+    gives a :class:`Cells`; any mapping will do.)
+
+    :attr:`unknown` names the columns whose cell cannot be told in a row
+    with more or fewer cells than the header (an unescaped ``|``, a lost
+    cell): they are absent from ``cells`` although the row may well hold a
+    value for them, so a check must not report them as empty.
+    ``index-schema`` reports the row's shape, once. Such a row is a
+    :class:`RaggedRow`, so that the others (nearly all) hold nothing more."""
 
     line: int
     cells: Mapping[str, Cell]
     raw_cell_count: int = 0
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        """The columns whose cell this row's shape leaves unknown."""
+        return ()
 
     def get(self, name: str) -> str | None:
         cell = self.cells.get(name)
@@ -269,6 +282,19 @@ class IndexRow:
     def location(self, index_path: str, name: str | None = None, note: str = "") -> Location:
         cell = self.cells.get(name) if name else None
         return Location(index_path, self.line, cell.column if cell else 1, note)
+
+
+@dataclass(frozen=True, slots=True)
+class RaggedRow(IndexRow):
+    """A catalogue row with more or fewer cells than the header, and
+    ``unknown_columns``: the columns its cells cannot be lined up with
+    (see :attr:`IndexRow.unknown`)."""
+
+    unknown_columns: tuple[str, ...] = ()
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        return self.unknown_columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,6 +448,13 @@ class Document:
     def first(self, name: str) -> Declared | None:
         values = self.declarations_of(name)
         return values[0] if values else None
+
+    def unknown(self, name: str) -> bool:
+        """True when the document's INDEX.md row may hold ``name`` but its
+        cells cannot be lined up with the header (see
+        :attr:`IndexRow.unknown`): a check that reports a missing field
+        stays silent then, as index-schema reports the row."""
+        return self.row is not None and name in self.row.unknown
 
     @property
     def body(self) -> str:

@@ -250,6 +250,60 @@ def fast_is_valid(name: str, instance: object) -> bool | None:
 
 
 @functools.cache
+def constrained_columns() -> frozenset[str]:
+    """INDEX.md columns whose schema asks more than "a string" (a pattern,
+    a format, a length): ``id``, ``file``, ``url``, ``date``... The others
+    (``title``, ``source``, unknown columns) take any text."""
+    props: dict[str, Any] = load_schema("index-row").get("properties", {})
+    return frozenset(k for k, v in props.items() if set(v) - {"type", "description"})
+
+
+_CELL_KEYWORDS = frozenset({"type", "description", "pattern", "format", "minLength", "maxLength"})
+
+
+@functools.cache
+def _cell_rules(column: str) -> tuple[Callable[[str], bool], ...] | None:
+    """The tests a text in ``column`` of the row schema must pass, or None
+    when its schema uses more than this simple subset (then the whole
+    validator decides)."""
+    schema = load_schema("index-row")
+    node: Any = schema.get("properties", {}).get(column, schema.get("additionalProperties", {}))
+    if isinstance(node, dict) and "$ref" in node and len(node) == 1:
+        ref = str(node["$ref"])
+        if not ref.startswith("#/$defs/"):
+            return None
+        node = schema.get("$defs", {}).get(ref.removeprefix("#/$defs/"))
+    if not isinstance(node, dict) or set(node) - _CELL_KEYWORDS:
+        return None
+    if node.get("type", "string") != "string":
+        return None
+    rules: list[Callable[[str], bool]] = []
+    if "pattern" in node:
+        rules.append(re.compile(node["pattern"]).search)  # type: ignore[arg-type]
+    if node.get("format") in FORMATS:
+        rules.append(FORMATS[node["format"]])
+    low, high = int(node.get("minLength", 0)), node.get("maxLength")
+    top = int(high) if high is not None else None
+
+    def length(value: str) -> bool:
+        return len(value) >= low and (top is None or len(value) <= top)
+
+    rules.append(length)
+    return tuple(rules)
+
+
+def cell_ok(column: str, value: str) -> bool:
+    """Whether ``value`` is a valid INDEX.md cell for ``column`` (the row
+    schema's test of that one property): cheap, for callers that test many
+    texts, such as the parser lining up a row with a stray '|'."""
+    rules = _cell_rules(column)
+    if rules is None:
+        row = {"id": "x", "file": "x", column: value}
+        return not any(path[:1] == (column,) for path, _ in iter_errors("index-row", row))
+    return all(rule(value) for rule in rules)
+
+
+@functools.cache
 def _known_fields(name: str) -> frozenset[str]:
     return frozenset(load_schema(name).get("properties", {}))
 

@@ -20,12 +20,31 @@ class IndexSchema(CatalogueCheck):
     problems: a ragged row, a duplicate column, a second catalogue table, a
     file catalogued twice, text that is not UTF-8.
 
+    A row with more or fewer cells than the header (an unescaped `|` in a
+    cell, a cell left out) is one finding, at the likely place: the cell
+    with the unescaped `|` (naming the extra cell) or the gap. provlint
+    tries every way of lining the row's cells up with the header (the `|`
+    in one cell, or extra cells past the last column; the missing cells at
+    one place, or at the end) and keeps those that break the schema least,
+    then those that fill more formatted columns (`id`, `file`, `url`,
+    `date`...) with text of their format, then those with the `|` in a
+    free-text cell such as a title. A cell is read when all of those
+    readings agree on it; the others are *unknown*: not validated, not read
+    by any check, and not reported as empty. So the cells that a stray `|`
+    shifted give no findings of their own, here or in field-mismatch,
+    missing-date, missing-source, checksum-mismatch or the date checks,
+    while the cells every reading agrees on are still checked.
+
     **Why it matters.** Every other check trusts the catalogue. A date of
     `2021-13-05` or a row whose extra `|` shifted every cell silently
     corrupts what the corpus claims.
 
     **Example.** `INDEX.md:12:58: PV101 index-schema: row 'a1': 'date':
-    '2021-13-05' is not a real calendar date or time`
+    '2021-13-05' is not a real calendar date or time`;
+    `INDEX.md:6:23: PV101 index-schema: row has 8 cells but the header has
+    7: 'loss' (column 25) is one cell too many, likely split off by an
+    unescaped '|' in the 'title' cell at column 23 (write it as '\\|');
+    other readings fit as well, so 'title', 'source' are not read`
 
     **Options.** None.
     """
@@ -57,7 +76,12 @@ class IndexSchema(CatalogueCheck):
         for row in cat.rows:
             label = f"row {row.id!r}" if row.id else f"row on line {row.line}"
             values = {name: cell.value for name, cell in row.cells.items()}
+            # A cell the row's shape leaves unknown is not there to test; its
+            # absence is no "required field is missing" either.
+            unknown = {f"required field '{u}' is missing" for u in row.unknown}
             for path, message in iter_errors("index-row", values):
+                if message in unknown:
+                    continue
                 name = str(path[0]) if path else None
                 cell = row.cells.get(name) if name else None
                 yield self.finding(

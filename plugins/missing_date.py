@@ -12,7 +12,9 @@ class MissingDate(DocumentCheck):
 
     **What it does.** Looks for a `date` in the document's INDEX.md row and
     in its header (YAML front matter or the legacy `date YYYY-MM-DD`
-    line). When neither gives one, the document is reported.
+    line). When neither gives one, the document is reported. A row whose
+    `date` cell cannot be told (more or fewer cells than the header, see
+    index-schema) is not reported here.
 
     **Why it matters.** Without a date a document cannot be placed in a
     story's timeline, and date checks have nothing to test.
@@ -32,8 +34,8 @@ class MissingDate(DocumentCheck):
     severity = Severity.ERROR
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
-        if doc.get("date"):
-            return
+        if doc.get("date") or doc.unknown("date"):
+            return  # unknown: its row is ragged, which index-schema reports
         if doc.row is None and doc.header is None:
             return  # a stray file: unindexed-file reports it, once
         where, related = doc.anchor()

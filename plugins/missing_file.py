@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
-from provlint import Document, DocumentCheck, Finding, Location, Severity, hookimpl
+from provlint import Document, DocumentCheck, Finding, KeyedCheck, Location, Severity, hookimpl
+from provlint.plugins.renamed import MISSING, SAYS, WEIGHTS, End, Linked, RenameJoin
 
 
-class MissingFile(DocumentCheck):
+class MissingFile(DocumentCheck, RenameJoin):
     """A catalogue row names a file that does not exist, cannot be read, or lies outside the corpus.
 
     **What it does.** For every INDEX.md row, checks that its `file` is a
@@ -16,12 +18,27 @@ class MissingFile(DocumentCheck):
     out, no symlink loop) and that a readable file is there. Paths outside
     the folder are never opened.
 
+    A missing file is looked for among the files no row names: one whose
+    content hash is the row's `sha256`, whose header `id`, `url` or
+    `title` is the row's, or whose name is the same or nearly the same
+    (without folder, extension, case and punctuation; one name holding the
+    other, or 80% alike; names that differ only in their numbers, such as
+    `report-3` and `report-4`, do not count). When exactly one such file
+    fits best (by the strongest evidence: hash, then id and url, title,
+    name) and this row is also the best fit for that file, the finding
+    names it ("renamed?"), with the evidence, and cites it as a related
+    location; `unindexed-file` then does not report that file, so a rename
+    is one finding.
+
     **Why it matters.** A catalogue entry without its document is a broken
     promise: the metadata describes nothing. A path that escapes the folder
     could make a validator read files it has no business reading.
 
     **Example.** `INDEX.md:9:18: PV104 missing-file: row 'a2': file
-    'seeds/gone.txt' does not exist`
+    'seeds/gone.txt' does not exist`; for a renamed file, `INDEX.md:6:8:
+    PV104 missing-file: row 'b2': file 'harbour.txt' does not exist;
+    renamed to 'harbour-board.txt'? No row names that file, and its content
+    matches the row's sha256 and its name is nearly the same`
 
     **Options.** None.
     """
@@ -29,6 +46,7 @@ class MissingFile(DocumentCheck):
     code = "PV104"
     name = "missing-file"
     severity = Severity.ERROR
+    own = MISSING
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
         row = doc.row
@@ -38,18 +56,16 @@ class MissingFile(DocumentCheck):
             return
         if doc.exists and not doc.read_error:
             return
+        if not doc.read_error and not doc.escapes_root:
+            return  # missing: reported in the corpus phase, with a renamed file if one fits
         cell = row.cells.get("file")
         col = cell.column if cell else 1
         written = cell.value if cell else doc.path
         label = f"row {row.id!r}" if row.id else f"row on line {row.line}"
         if doc.escapes_root:
             message = f"{label}: file {written!r} {doc.read_error}; it was not read"
-        elif doc.read_error:
-            message = f"{label}: file {written!r} {doc.read_error}"
         else:
-            message = f"{label}: file {written!r} does not exist"
-            if written != doc.path:
-                message += f" (looked for {doc.path})"
+            message = f"{label}: file {written!r} {doc.read_error}"
         yield self.finding(
             doc.index_path,
             row.line,
@@ -59,7 +75,30 @@ class MissingFile(DocumentCheck):
             related=[] if doc.escapes_root else [Location(doc.path, 0, 0, "expected file")],
         )
 
+    def report(self, records: Sequence[Any]) -> Iterator[Finding]:
+        end = next((r for r in records if isinstance(r, End)), None)
+        if end is None:
+            return
+        linked = next((r for r in records if isinstance(r, Linked)), None)
+        label = f"row {end.doc_id!r}" if end.doc_id else f"row on line {end.line}"
+        message = f"{label}: file {end.written!r} does not exist"
+        if end.written != end.path:
+            message += f" (looked for {end.path})"
+        related = [Location(end.path, 0, 0, "expected file")]
+        if linked is not None:
+            new = linked.partner.path
+            says = " and its ".join(SAYS[s] for s in sorted(linked.signals, key=_strength))
+            message += f"; renamed to {new!r}? No row names that file, and its {says}"
+            related.append(Location(new, 1, 1, "unindexed file: the renamed file?"))
+        yield self.finding(
+            end.index_path, end.line, end.column, message, doc_id=end.doc_id, related=related
+        )
+
+
+def _strength(signal: str) -> tuple[int, str]:
+    return (-WEIGHTS[signal], signal)
+
 
 @hookimpl
-def provlint_register_checks() -> Sequence[type[DocumentCheck]]:
+def provlint_register_checks() -> Sequence[type[KeyedCheck]]:
     return [MissingFile]

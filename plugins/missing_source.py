@@ -12,7 +12,9 @@ class MissingSource(DocumentCheck):
 
     **What it does.** Looks for a `source` (publisher or site name) or a
     `url` in the document's INDEX.md row and in its header. When neither
-    gives either, the document is reported.
+    gives either, the document is reported. A row whose `source` or `url`
+    cell cannot be told (more or fewer cells than the header, see
+    index-schema) is not reported here.
 
     **Why it matters.** A text whose origin is unknown cannot be weighed,
     cited or checked again: provenance starts with where it came from.
@@ -31,6 +33,8 @@ class MissingSource(DocumentCheck):
     def check_document(self, doc: Document) -> Iterator[Finding]:
         if doc.get("source") or doc.get("url"):
             return
+        if doc.unknown("source") or doc.unknown("url"):
+            return  # its row is ragged, which index-schema reports
         if doc.row is None and doc.header is None:
             return  # a stray file: unindexed-file reports it, once
         where, related = doc.anchor()

@@ -47,7 +47,9 @@ def _xml(text: str) -> str:
 def _document_paths(report: Report) -> list[str]:
     """Every document the run saw, as far as the report tells: the runner's
     list when it gives one, else INDEX.md's rows plus every finding's file
-    (a document no row names always has an `unindexed-file` finding)."""
+    and the files it cites (a document no row names has an `unindexed-file`
+    finding, or is cited by the `missing-file` finding of the row it was
+    renamed from)."""
     paths: set[str] = set()
     listed = report.stats.get("document_paths")
     if isinstance(listed, (list, tuple)):
@@ -61,6 +63,7 @@ def _document_paths(report: Report) -> list[str]:
         except Exception:  # pragma: no cover - the catalogue was reported already
             pass
     paths.update(f.path for f in report.findings if f.path)
+    paths.update(r.path for f in report.findings for r in f.related if r.path)
     paths.discard(INDEX_NAME)
     return sorted(paths)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
-from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
+from provlint import Finding, KeyedCheck, Severity, hookimpl
+from provlint.plugins.renamed import UNINDEXED, End, Linked, RenameJoin
 
 
-class UnindexedFile(DocumentCheck):
+class UnindexedFile(RenameJoin):
     """A document file that no INDEX.md row names.
 
     **What it does.** Every file matching the `documents` globs (default
@@ -16,6 +18,12 @@ class UnindexedFile(DocumentCheck):
     folders, and sub-folders with their own INDEX.md) must have a row in
     INDEX.md. A file with neither a row nor a header gets only this warning,
     not missing-source and missing-date as well.
+
+    A file that looks like the new name of a catalogued file that is
+    missing (see `missing-file`: the row's `sha256`, `id`, `url` or
+    `title`, or nearly the same name, one file and one row that fit each
+    other best) is not reported here: `missing-file` reports the rename
+    once, at the row, naming this file.
 
     **Why it matters.** A file outside the catalogue has no recorded
     provenance: nobody said where it came from or when.
@@ -30,19 +38,21 @@ class UnindexedFile(DocumentCheck):
     code = "PV105"
     name = "unindexed-file"
     severity = Severity.WARNING
+    own = UNINDEXED
 
-    def check_document(self, doc: Document) -> Iterator[Finding]:
-        if doc.row is not None or doc.read_error:
-            return  # unreadable (a pipe, a folder too deep): missing-file says why
+    def report(self, records: Sequence[Any]) -> Iterator[Finding]:
+        end = next((r for r in records if isinstance(r, End)), None)
+        if end is None or any(isinstance(r, Linked) for r in records):
+            return  # renamed: missing-file reports the pair, once
         yield self.finding(
-            doc.path,
+            end.path,
             1,
             1,
-            f"no {doc.index_path} row names this file; expected a row with file {doc.path!r}",
-            doc_id=doc.doc_id,
+            f"no {end.index_path} row names this file; expected a row with file {end.path!r}",
+            doc_id=end.doc_id,
         )
 
 
 @hookimpl
-def provlint_register_checks() -> Sequence[type[DocumentCheck]]:
+def provlint_register_checks() -> Sequence[type[KeyedCheck]]:
     return [UnindexedFile]

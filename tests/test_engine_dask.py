@@ -212,6 +212,35 @@ def test_keyed_checks_are_judged_on_the_cluster(
     assert judged["duplicate-content"] > 0 and judged["duplicate-id"] > 0
 
 
+def test_renamed_files_and_ragged_rows_same_as_local(cluster: str, tmp_path: Path) -> None:
+    """Renamed files are linked to their rows (missing-file's keyed join of
+    missing and unindexed documents) and a row with an unescaped '|' is one
+    finding, with the dask engine judging on the cluster as with the local
+    engine."""
+    root = tmp_path / "corpus"
+    load_benchmark("gen_corpus").generate(root, 40)
+    docs = sorted((root / "docs").rglob("*.md"))
+    (root / "moved").mkdir()
+    for doc in docs[:3]:  # their rows carry their sha256
+        doc.rename(root / "moved" / f"renamed-{doc.name}")
+    index = root / "INDEX.md"
+    lines = index.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if docs[5].name in line)
+    cells = lines[row].split(" | ")
+    cells[2] = cells[2] + " | and more"  # an unescaped '|' in the title
+    lines[row] = " | ".join(cells)
+    index.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cfg = _config(root, jobs=1, cache=False)
+    [local] = run_targets(locate([root]), cfg)
+    [dask] = run_targets_dask(locate([root]), cfg, cluster)
+    assert dask.findings == local.findings
+    links = [f for f in local.findings if f.check == "missing-file" and "renamed to" in f.message]
+    assert len(links) == 3
+    assert not [f for f in local.findings if f.check == "unindexed-file"]
+    ragged = [f for f in local.findings if f.line == row + 1 and f.path == "INDEX.md"]
+    assert [f.check for f in ragged] == ["index-schema"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("generator", "options"),

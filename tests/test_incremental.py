@@ -2,9 +2,11 @@
 
 A property test (hypothesis): a small corpus that exercises every keyed
 check (shared ids, derivation links and cycles, identical and near-identical
-texts, page residue repeated across documents, stories with outliers) goes
-through a random sequence of edits, additions, deletions, renames and
-INDEX.md changes. After every step, a run with the store (re-emitting only
+texts, page residue repeated across documents, stories with outliers,
+missing files and files no row names, linked as renames by their digest or
+name) goes through a random sequence of edits, additions, deletions,
+renames and moves, INDEX.md changes (an unescaped '|' in a cell among
+them). After every step, a run with the store (re-emitting only
 what changed, re-judging only the keys it touched) must report exactly what
 a cold run without a store reports: the same findings, the same
 suppressions. Each check's other modes (LSH bands, rare-name buckets) are
@@ -13,6 +15,7 @@ forced by options and module constants, so they are covered too.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -71,19 +74,25 @@ class Corpus:
         os.utime(path, ns=(self.clock, self.clock))
 
     def write_index(self) -> None:
-        lines = ["| id | file | source | date | derived_from |", "|---|---|---|---|---|"]
+        lines = [
+            "| id | file | source | date | derived_from | sha256 |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in self.rows:
             lines.append(
-                f"| {r['id']} | {r['file']} | Wire | {r['date']} | {r.get('derived', '')} |"
+                f"| {r['id']} | {r['file']} | {r.get('source', 'Wire')} | {r['date']} "
+                f"| {r.get('derived', '')} | {r.get('sha', '')} |"
             )
         self.write_doc("INDEX.md", "\n".join(lines) + "\n")
 
     def add(self, n: int, seed: int, story: int, day: int, residue: bool, derived: str) -> None:
         name = f"d{n}.txt"
-        self.write_doc(name, _text(seed, story, residue))
-        self.rows.append(
-            {"id": f"i{n % 7}", "file": name, "date": f"2021-03-{day:02d}", "derived": derived}
-        )
+        text = _text(seed, story, residue)
+        self.write_doc(name, text)
+        row = {"id": f"i{n % 7}", "file": name, "date": f"2021-03-{day:02d}", "derived": derived}
+        if n % 2 == 0:  # the digest as catalogued: a renamed file is found by it
+            row["sha"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self.rows.append(row)
 
 
 OPS = st.one_of(
@@ -91,7 +100,8 @@ OPS = st.one_of(
     st.tuples(st.just("same"), st.integers(0, 30)),  # a touch: same bytes, new time
     st.tuples(st.just("add"), st.integers(0, 40), st.integers(0, 3), st.integers(1, 28)),
     st.tuples(st.just("delete"), st.integers(0, 30), st.booleans()),
-    st.tuples(st.just("rename"), st.integers(0, 30), st.booleans()),
+    st.tuples(st.just("rename"), st.integers(0, 30), st.booleans(), st.booleans()),
+    st.tuples(st.just("pipe"), st.integers(0, 30)),  # an unescaped '|' in a cell, or not
     st.tuples(st.just("row"), st.integers(0, 30), st.integers(1, 28), st.integers(0, 9)),
     st.tuples(st.just("link"), st.integers(0, 30), st.integers(0, 9)),
     st.tuples(st.just("swap"), st.integers(0, 30)),
@@ -123,7 +133,9 @@ def _apply(c: Corpus, op: tuple[Any, ...], counter: list[int]) -> None:
         old = c.root / row["file"]
         if old.exists():
             counter[0] += 1
-            new = f"r{counter[0]}.txt"
+            # A new name, or the same name in another folder.
+            new = f"moved{counter[0]}/{old.name}" if op[3] else f"r{counter[0]}.txt"
+            (c.root / new).parent.mkdir(exist_ok=True)
             old.rename(c.root / new)
             if op[2]:
                 row["file"] = new
@@ -131,6 +143,9 @@ def _apply(c: Corpus, op: tuple[Any, ...], counter: list[int]) -> None:
     elif kind == "row":
         row["date"] = f"2021-{(op[2] % 12) + 1:02d}-{op[2]:02d}"
         row["id"] = f"i{op[3]}"
+        c.write_index()
+    elif kind == "pipe":
+        row["source"] = "Wire" if "|" in row.get("source", "") else "Wire | Ledger"
         c.write_index()
     elif kind == "link":
         row["derived"] = f"i{op[2]}"
@@ -241,3 +256,30 @@ def test_a_large_run_without_the_cache_keeps_its_records_in_a_temporary_store(
     assert len(in_memory.findings) > 10
     assert sorted(p.name for p in root.iterdir()) == before
     assert not (tmp_path / "never").exists() and not (tmp_path / "store").exists()
+
+
+def test_a_check_that_emitted_nothing_before_is_judged_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """missing-file and unindexed-file emit nothing while every row has its
+    file and every file its row: the first missing file after such a run
+    must still be judged (and linked to its renamed file), as a cold run
+    does."""
+    monkeypatch.setattr(runner, "CACHE_FROM", 0)
+    monkeypatch.setenv("PROVLINT_CACHE_KEY_FILE", str(tmp_path / "key"))
+    root = tmp_path / "corpus"
+    root.mkdir()
+    c = Corpus(root)
+    for n in range(6):
+        c.add(n, n, n % 4, n + 1, False, "")
+    c.write_index()
+    first = provlint.run(root, _config(tmp_path, "exact", True))
+    assert not [f for f in first.findings if f.check in ("missing-file", "unindexed-file")]
+    (root / "d2.txt").rename(root / "renamed.txt")  # d2's row carries its sha256
+    cold = provlint.run(root, _config(tmp_path, "exact", False))
+    warm = provlint.run(root, _config(tmp_path, "exact", True))
+    assert _outcome(warm) == _outcome(cold)
+    (link,) = [f for f in warm.findings if f.check == "missing-file"]
+    assert "renamed to 'renamed.txt'?" in link.message
+    assert [r.path for r in link.related] == ["d2.txt", "renamed.txt"]
+    assert not [f for f in warm.findings if f.check == "unindexed-file"]

@@ -368,3 +368,45 @@ def test_sarif_shows_inline_suppressions_as_suppressed_results(provlint_corpus) 
     (sup,) = [r for r in results if "suppressions" in r]
     assert sup["suppressions"] == [{"kind": "inSource", "justification": "checked by hand"}]
     assert report.exit_code == 0
+
+
+# --------------------------------------------------------------------------
+# A rename: one finding that cites the other side, in every format
+# --------------------------------------------------------------------------
+
+
+def test_every_format_carries_the_renamed_file(provlint_corpus: CorpusBuilder) -> None:
+    """A catalogued file renamed on disk is one missing-file finding whose
+    related locations name the file under its new name: SARIF
+    relatedLocations, the JSON and json-lines `related`, the text format's
+    `related:` lines (-v), the HTML list; JUnit lists the new file."""
+    provlint_corpus.row("h1", "harbour.txt", title="Harbour", source="Wire", date="2021-12-03")
+    provlint_corpus.doc("harbour-board.txt", body="The harbour board met.\n")
+    report = provlint_corpus.run()
+    (f,) = [f for f in report.findings if f.check in ("missing-file", "unindexed-file")]
+    assert f.check == "missing-file" and "renamed to 'harbour-board.txt'?" in f.message
+    assert [(r.path, r.line) for r in f.related] == [("harbour.txt", 0), ("harbour-board.txt", 1)]
+
+    run = json.loads(_render(report, "sarif"))["runs"][0]
+    (result,) = [r for r in run["results"] if r["ruleId"] == "PV104"]
+    uris = [
+        rel["physicalLocation"]["artifactLocation"]["uri"] for rel in result["relatedLocations"]
+    ]
+    assert uris == ["harbour.txt", "harbour-board.txt"]
+    assert "renamed" in result["relatedLocations"][1]["message"]["text"]
+
+    (found,) = [x for x in json.loads(_render(report, "json"))["findings"] if x["code"] == "PV104"]
+    assert [r["path"] for r in found["related"]] == ["harbour.txt", "harbour-board.txt"]
+    lines = [json.loads(x) for x in _render(report, "json-lines").splitlines()]
+    assert any(x.get("related") == found["related"] for x in lines)
+
+    assert report.registry is not None
+    stream = io.StringIO()
+    report.registry.formats["text"]().render(
+        [report], stream, FormatOptions(base=report.root, verbose=True)
+    )
+    assert "    related: harbour-board.txt:1 unindexed file: the renamed file?" in stream.getvalue()
+    assert "harbour-board.txt:1:1" in _render(report, "html")
+    suite = ET.fromstring(_render(report, "junit").encode("utf-8")).find("testsuite")
+    assert suite is not None
+    assert "harbour-board.txt" in {c.get("name") for c in suite.findall("testcase")}
