@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 from provlint.plugins.dates.datetext import (
+    TextIndex,
     extract,
+    in_code,
     is_dateline,
     is_forward,
     is_furniture,
@@ -78,6 +80,8 @@ def test_relative_weekday(text: str, weekday: int, offset: int) -> None:
         "Call 555-1234 now",
         "The year 2021 ended.",  # a year alone is not a date
         "sun 5 degrees",  # weekday abbreviations alone are not weekdays
+        "Tonnage: Jan 41.2, Feb 32.9, Mar 6.8",  # monthly figures
+        "News 15 JAN 20",  # a day and month with a two-digit year
     ],
 )
 def test_no_false_mentions(text: str) -> None:
@@ -125,6 +129,18 @@ def test_last_weekday() -> None:
         ("https://ex.test/2021/12/story", D(2021, 12, 1), "month"),
         ("https://ex.test/story-1091261798", None, None),
         ("https://20211205.ex.test/", None, None),
+        # A number that counts the word after it is no day: the month stays.
+        ("https://ex.test/2023/10/3-fragen-an-die-stadt", D(2023, 10, 1), "month"),
+        ("https://ex.test/2019/11/10-things-to-know", D(2019, 11, 1), "month"),
+        ("https://ex.test/2019/11/5g-rollout", D(2019, 11, 1), "month"),
+        ("https://ex.test/news/2023-10-3-fragen-an-die-stadt", None, None),
+        # A day ends the path or its segment, or comes before a word it does not count.
+        ("https://ex.test/2019/11/10/10-things-to-know", D(2019, 11, 10), "day"),
+        ("https://ex.test/2019/11/05-things-to-know", D(2019, 11, 5), "day"),
+        ("https://ex.test/2019/11/5-update-on-ferries", D(2019, 11, 5), "day"),
+        ("https://ex.test/2019/11/5", D(2019, 11, 5), "day"),
+        ("https://ex.test/2019/11/05.html", D(2019, 11, 5), "day"),
+        ("https://ex.test/news/20191105-things", D(2019, 11, 5), "day"),
     ],
 )
 def test_url_date(url: str, expected: date | None, precision: str | None) -> None:
@@ -186,3 +202,20 @@ def test_standalone_date_skips_furniture() -> None:
     text = "What's new\n\nThread title\n\nJoined: Jun 2, 2019\nJul 18, 2021\nBody text.\n"
     m = standalone_date(text, extract(text))
     assert m is not None and m.date == D(2021, 7, 18) and m.line == 6
+
+
+def test_code_and_json_values_are_not_text() -> None:
+    text = (
+        'Log: { "Name": "quay sensor", "Timestamp": "2030-08-14 17:43:12" }\n'
+        '{ "datePublished": "2021-01-02" }\n'
+        "```\nrun on 2021-05-05\n```\n"
+        "On 2021-06-06 the crews met.\n"
+    )
+    ix = TextIndex(text)
+    got = {m.text: in_code(text, m, ix) for m in extract(text, index=ix)}
+    assert got == {
+        "2030-08-14 17:43:12": True,  # a quoted value after a key
+        "2021-01-02": False,  # a key that names the publication keeps its date
+        "2021-05-05": True,  # inside a fenced block
+        "2021-06-06": False,
+    }

@@ -26,11 +26,31 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
+
+from provlint._lazy import lazy_compile
 
 # --------------------------------------------------------------------------
 # Vocabulary
 # --------------------------------------------------------------------------
+
+def _load_words() -> dict[str, dict[str, list[str]]]:
+    """The word lists of ``words.toml`` (beside this module), by section
+    and language."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    raw = Path(__file__).with_name("words.toml").read_text(encoding="utf-8")
+    data: dict[str, dict[str, list[str]]] = tomllib.loads(raw)
+    return data
+
+
+WORDS = _load_words()
+"""The language-aware word lists the date rules read (``words.toml``):
+section -> language -> regular-expression fragments."""
+
 
 _MONTHS: dict[str, int] = {}
 for _num, _names in enumerate(
@@ -111,16 +131,20 @@ _DOTTED = re.compile(
     rf"(?P<day>\d{{1,2}})\.(?P<mon>\d{{1,2}})\.(?P<year>{_YEAR})(?!\d)"
 )
 _SLASH = re.compile(rf"(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>{_YEAR})(?![\d/])")
+# Without a year, a day and month followed by two digits ("15 JAN 20") has a
+# two-digit year, and a month and number followed by a decimal ("Mar 6.8", a
+# monthly figure) is no date: neither is a month-day.
 _DMY = re.compile(
     rf"(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+|de\s+)?(?P<mon>{_MONTH_ALT})\b\.?"
-    rf"(?:,?\s+(?:de\s+)?(?P<year>{_YEAR})(?!\d))?",
+    rf"(?:,?\s+(?:de\s+)?(?P<year>{_YEAR})(?!\d)|(?!\s+'?\d\d(?![\d:.])))",
     re.IGNORECASE,
 )
 _MDY = re.compile(
     rf"(?P<mon>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}}){_ORD}(?!\d)"
-    rf"(?:(?:,\s*|\s+)(?P<year>{_YEAR})(?!\d))?",
+    rf"(?:(?:,\s*|\s+)(?P<year>{_YEAR})(?!\d)|(?![.,]\d))",
     re.IGNORECASE,
 )
+_DAY_BEFORE = lazy_compile(rf"(?<![\d.,])\d{{1,2}}{_ORD}\s+(?:of\s+|de\s+)?$", re.IGNORECASE)
 _MY = re.compile(rf"(?P<mon>{_MONTH_ALT})\.?,?\s+(?P<year>{_YEAR})(?!\d)", re.IGNORECASE)
 _WD_BEFORE = re.compile(rf"\b(?P<wd>{_WD_ALT})\.?,?\s+(?:the\s+)?$", re.IGNORECASE)
 _WD_REL = re.compile(
@@ -182,12 +206,13 @@ class TextIndex:
     line holding thousands of dates stays linear.
     """
 
-    __slots__ = ("_memo", "_starts", "text")
+    __slots__ = ("_fences", "_memo", "_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._starts: list[int] | None = None
         self._memo: dict[tuple[object, int], Any] = {}
+        self._fences: list[int] | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -279,8 +304,24 @@ class TextIndex:
 
         return bool(self._fact("break", i, compute))
 
+    def in_fence(self, offset: int) -> bool:
+        """Whether ``offset`` is inside a fenced code block (between lines
+        starting with three backticks or tildes)."""
+        if self._fences is None:
+            text = self.text
+            has = "```" in text or "~~~" in text
+            self._fences = (
+                [self.line_index(m.start()) for m in _FENCE.finditer(text)] if has else []
+            )
+        if not self._fences:
+            return False
+        k = bisect.bisect_left(self._fences, self.line_index(offset))
+        at_fence = k < len(self._fences) and self._fences[k] == self.line_index(offset)
+        return k % 2 == 1 and not at_fence
+
 
 _NONSPACE = re.compile(r"\S")
+_FENCE = lazy_compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 # A dateline's place: _DATELINE matches at most 73 non-space characters,
 # then comes the comma.
 _DATELINE_SOLID = re.compile(r"(?:\s*\S){75}")
@@ -380,6 +421,8 @@ def extract(
         word = w.group(0)
         if word in _MONTHS:
             m = _MDY.match(text, p)
+            if m and not m["year"] and _DAY_BEFORE.search(text, max(0, p - 12), p):
+                continue  # "15 JAN 20": the day came first, and is no date
             if m:
                 _month_mention(add, m, *weekday_before(p))
                 continue
@@ -634,13 +677,33 @@ def is_past(clause: str, at: int | None = None) -> bool:
 # Dates in URLs, datelines, inferred dates
 # --------------------------------------------------------------------------
 
+# A day ends at "/", at the end of the path (or its query, fragment or file
+# extension), or at "-" or "_" before a word that is not counted by it: the
+# digits of "/2019/11/5g-rollout" or "/2023/10/3-fragen-an-…" are no day.
 _URL_YMD = re.compile(
-    r"(?<![\d])((?:19|20)\d\d)([/_-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?![\d])"
+    r"(?<![\d])((?:19|20)\d\d)([/_-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?=[/_.?#-]|$)"
 )
 _URL_COMPACT = re.compile(
-    r"(?<=[/_-])((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+    r"(?<=[/_-])((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.?#-]|$)"
 )
 _URL_YM = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/")
+_URL_WORD = lazy_compile(r"[-_]([^\W\d_][\w%]*)")
+_COUNT_WORDS = frozenset(entry.lower() for entries in WORDS["count"].values() for entry in entries)
+
+
+def _counts(path: str, end: int, day: str) -> bool:
+    """Whether the day that ends at ``end`` is a number counting the word
+    after it ("3-fragen", "10-things-to-know"). A day written with a
+    leading zero is always a day."""
+    if day.startswith("0"):
+        return False
+    w = _URL_WORD.match(path, end)
+    if w is None:
+        return False
+    word = w.group(1).lower()
+    if "%" in word:  # a percent-encoded letter: the word as far as it goes
+        word = word.split("%", 1)[0]
+    return word in _COUNT_WORDS
 
 
 @dataclass(frozen=True)
@@ -655,27 +718,26 @@ class UrlDate:
 
 def url_date(url: str) -> UrlDate | None:
     """The date a URL's path carries: ``/2021/12/05/``, ``/20211205/``,
-    ``2021-12-05`` in a slug, or ``/2021/12/`` (month precision)."""
+    ``2021-12-05`` in a slug, or ``/2021/12/`` (month precision). A day
+    must end the path or its segment, or come before a word it does not
+    count (see :func:`_counts`)."""
     start = url.find("://")
     path = url[url.find("/", start + 3) :] if start >= 0 else url
     if not path or (path == url and start >= 0):
         return None
-    for rx in (_URL_YMD,):
-        m = rx.search(path)
-        if m:
-            when = _mk(int(m.group(1)), int(m.group(3)), int(m.group(4)))
-            if when:
-                return UrlDate(when, "day", m.group(0))
-    m = _URL_COMPACT.search(path)
-    if m:
-        when = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if when:
+    for m in _URL_YMD.finditer(path):
+        when = _mk(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+        if when and not _counts(path, m.end(), m.group(4)):
             return UrlDate(when, "day", m.group(0))
-    m = _URL_YM.search(path)
-    if m:
-        when = _mk(int(m.group(1)), int(m.group(2)), 1)
+    for m in _URL_COMPACT.finditer(path):
+        when = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if when and not _counts(path, m.end(), m.group(3)):
+            return UrlDate(when, "day", m.group(0))
+    month = _URL_YM.search(path)
+    if month:
+        when = _mk(int(month.group(1)), int(month.group(2)), 1)
         if when:
-            return UrlDate(when, "month", m.group(0))
+            return UrlDate(when, "month", month.group(0))
     return None
 
 
@@ -721,6 +783,28 @@ def standalone_date(
     return None
 
 
+# A quoted value after a key, a colon, "=" or an opening bracket: a date in
+# code or JSON ("Timestamp": "2030-08-14 17:43:12"). A key that names the
+# publication ("datePublished", "pubDate", "created_at") keeps its date.
+_CODE_BEFORE = lazy_compile(r"""(?:["'](?P<key>[^"'\n]{1,40})["']\s*:|[:=,\[({])\s*["']$""")
+_PUBLICATION_KEY = lazy_compile(r"publish|pub_?date|created|upload|issued", re.IGNORECASE)
+
+
+def in_code(text: str, mention: Mention, index: TextIndex | None = None) -> bool:
+    """Whether ``mention`` is code rather than text: inside a fenced code
+    block, or a quoted value in a key/value shape (JSON, a program's
+    literal), unless its key names the publication. Such dates are no
+    evidence about the document."""
+    ix = _index(text, index)
+    start, end = mention.start, mention.end
+    if 0 < start and end < len(text) and text[start - 1] in "\"'" and text[end] == text[start - 1]:
+        w = _CODE_BEFORE.search(text, max(0, start - 48), start)
+        if w is not None:
+            key = w.group("key")
+            return not (key and _PUBLICATION_KEY.search(key))
+    return ix.in_fence(start)
+
+
 MAX_SCAN_CHARS = 200_000
 
 
@@ -737,7 +821,11 @@ def body_mentions(doc: object) -> tuple[str, list[Mention]]:
     first_line = header.body_line if header is not None else 1
     first_col = header.body_column if header is not None else 1
     index = TextIndex(body)
-    mentions = extract(body, line_offset=first_line - 1, index=index)
+    mentions = [
+        m
+        for m in extract(body, line_offset=first_line - 1, index=index)
+        if not in_code(body, m, index)
+    ]
     if first_col > 1:
         mentions = [
             Mention(
