@@ -8,6 +8,7 @@ import pytest
 from provlint.plugins.dates.datetext import (
     TextIndex,
     extract,
+    full_stop,
     in_code,
     is_dateline,
     is_forward,
@@ -15,6 +16,7 @@ from provlint.plugins.dates.datetext import (
     is_past,
     last_weekday,
     nearest_year,
+    sentence,
     standalone_date,
     url_date,
 )
@@ -219,3 +221,52 @@ def test_code_and_json_values_are_not_text() -> None:
         "2021-05-05": True,  # inside a fenced block
         "2021-06-06": False,
     }
+
+
+def test_a_line_ends_a_clause_unless_the_text_is_wrapped() -> None:
+    block = "Posted by the editor\nAugust 5, 2019\nThe crews were pleased.\n"
+    (m,) = [m for m in extract(block) if m.kind == "full"]
+    a, b = sentence(block, m.start, m.end)
+    assert block[a:b].strip() == "August 5, 2019"
+    wrapped = (
+        "The council said that the harbour works would go on through the winter,\n"
+        "and that the crews had already moved the first barges on August 5, 2019\n"
+        "to the eastern quay, where the dredging was carried out over two weeks.\n"
+        "The mayor said the town was pleased with the speed of the work so far.\n"
+    )
+    (m,) = [m for m in extract(wrapped) if m.kind == "full"]
+    a, b = sentence(wrapped, m.start, m.end)
+    assert "eastern quay" in wrapped[a:b]
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("Es tritt am 1. Juli in Kraft.", False),  # a day before a month
+        ("He left on March 5. Then", True),
+        ("in 2019. The", True),
+        ("the U.S. government", False),
+        ("on Feb. 9 at", False),
+        ("Dr. Holt", False),
+    ],
+)
+def test_full_stop(text: str, ends: bool) -> None:
+    assert full_stop(text, text.index(". ")) is ends
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "role"),
+    [
+        ("Storm news\n" + "Ferry timetable 12 May 2021\n" * 3, 1, "listing"),
+        ("Tom on June 2, 2021 at 9:12 pm said:\nThe barges left.\n", 0, "comment"),
+        ("Archive October 2021 (2) September 2021 (1) August 2021 (4)\n", 0, "dates"),
+        ("Forum|--News| |--October 2021| |--Events| |--Help\n", 0, "menu"),
+        ("Title: A Author: B Pages: 3 Release: 03.11.2022 Publisher: C\n", 0, "record"),
+        ("Harbour works\n14 October 2021\n" + "The crews worked. " * 12 + "\n", 1, "stamp"),
+        ("Home\n14 October 2021\nA\nB\nC\nD\n" + "The crews worked. " * 12 + "\n", 1, "masthead"),
+    ],
+)
+def test_line_roles(text: str, line: int, role: str) -> None:
+    ix = TextIndex(text)
+    ix.attach(extract(text, index=ix))
+    assert ix.line_role(ix.starts[line]) == role
