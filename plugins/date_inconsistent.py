@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Hashable, Iterator, Sequence
 from datetime import date, timedelta
@@ -123,10 +124,30 @@ class DateInconsistent(KeyedCheck):
        `1. Dezember 2021`, `2021-12-01`); a date without a year is resolved
        to the year nearest the declared date, or, with a weekday
        (`Wednesday, November 16`), to the nearest year where that pair
-       exists. Sentences that look forward (`will`, `is scheduled`,
-       `plans to`, `expected to`, `due`, `next week`, a deadline) and page
-       furniture (`Member since`, `Joined`, `©`, `Last edited`, footers)
-       are never evidence.
+       exists, unless its sentence says otherwise: a year named before it
+       (`In 2005, … on July 10`), `last year`, `a century ago`, or a month
+       named alone in a past sentence (`arrested in April for a March 21
+       call`: the same year as that April, on or before the declared
+       date). Sentences that look forward (`will`, `is scheduled`,
+       `plans to`, `expected to`, `due`, `ending`, `to be featured`,
+       invitations, `next week`, a deadline, `through March 2022`, the
+       present tense of announcements in German, French and Spanish: `Im
+       September kommt …`), dates that name an event (`the January 6
+       attack`, `at the Oscars on Feb. 9`) and page furniture are never
+       evidence. Furniture is read from the page's lines: `Member since`,
+       `Joined`, `©`, `Last edited`, footers; a line scrape-residue's
+       classifier takes for furniture; lists of headlines, related posts
+       and events (three or more short dated lines close together);
+       comment stamps (`Alex on September 17, 2018 at 6:34 am said:`, a
+       date beside `Reply`, anything after `12 Comments`); archive
+       widgets and menus (`July 2018 June 2018 …`); records of labelled
+       fields; a date shown above the article far from it (today's date in
+       a masthead); and code: a fenced block, or a quoted value after a
+       key (`"Timestamp": "2030-08-14 17:43:12"`). A monthly figure (`Feb
+       32.9, Mar 6.8`) is no date. The page's own date stamp (a date alone
+       on its line just above the article, or labelled `Published`) and a
+       quoted post's date (`— Ann Lee (@annlee) March 16, 2020`) count
+       without a tense: the text cannot be older than either.
     2. *Relative days*: `tomorrow, Tuesday` means the text was written on a
        Monday; `yesterday (Monday)` on a Tuesday. A declared date on
        another weekday contradicts it.
@@ -222,12 +243,15 @@ class DateInconsistent(KeyedCheck):
                 label = f"date inferred from line {inferred.line}"
         iso = when.isoformat() if when else None
         evidence = self._evidence(body, mentions, when, index) if when else []
-        yield ("nb", doc.path), Info(
-            doc.doc_id,
-            iso,
-            (loc.path, loc.line, loc.column) if loc else None,
-            label,
-            tuple(evidence),
+        yield (
+            ("nb", doc.path),
+            Info(
+                doc.doc_id,
+                iso,
+                (loc.path, loc.line, loc.column) if loc else None,
+                label,
+                tuple(evidence),
+            ),
         )
         rank = (0, doc.row.line, doc.path) if doc.row is not None else (1, 0, doc.path)
         if doc.doc_id:
@@ -254,18 +278,28 @@ class DateInconsistent(KeyedCheck):
         from provlint.plugins.dates.datetext import (
             CLAUSE_WINDOW,
             TextIndex,
+            attributive,
+            context_date,
+            date_role,
+            event_reference,
             has_present,
             is_forward,
             is_furniture,
             is_past,
+            looks_ahead,
+            looks_back,
             nearest_year,
+            quoted_post,
             sentence,
         )
 
         if index is None:
             index = TextIndex(body)
+        if index.mentions is None:
+            index.attach(mentions)
         tol = int(self.config["anachronism-days"])
         unmarked = int(self.config["unmarked-days"])
+        starts = [m.start for m in mentions]
         out: list[tuple[Any, ...]] = []
         for m in mentions:
             if m.kind == "relative-weekday":
@@ -305,33 +339,58 @@ class DateInconsistent(KeyedCheck):
                 continue
             if yearless and (resolved - when).days < int(self.config["yearless-days"]):
                 continue
+            if date_role(body, m, index, residue=False):
+                continue  # a listing, a comment's stamp, an archive, a menu
             # The clause reaches at most 100 characters either side; the
             # sentence start (for the quoted phrase) at most CLAUSE_WINDOW.
             a, b = sentence(body, m.start, m.end, index, window=CLAUSE_WINDOW)
-            left = max(a, m.start - 100)
-            clause = body[left : min(b, m.end + 100)]
-            if is_forward(clause, (m.start - left, m.end - left)):
+            left, right = max(a, m.start - 100), min(b, m.end + 100)
+            clause = body[left:right]
+            if is_forward(clause, (m.start - left, m.end - left)) or looks_ahead(body, m, left):
                 continue
-            past = is_past(clause, m.start - left)
-            if not past and (yearless or (resolved - when).days <= unmarked or has_present(clause)):
+            # The page's own date (its byline's stamp) and a quoted post's
+            # date need no tense: the text cannot be older than either.
+            own = "post" if quoted_post(body, m) else ""
+            if not own and not yearless and index.byline(m.start):
+                own = "stamp"
+            past = looks_back(body, m, left) or is_past(clause, m.start - left)
+            if yearless:
+                if attributive(body, m) or event_reference(body, m, left):
+                    continue
+                k, j = bisect_left(starts, left), bisect_left(starts, m.start)
+                years = tuple(o.year for o in mentions[k:j] if o.year is not None)
+                before, after = body[left : m.start], body[m.end : right]
+                ctx = context_date(before, after, m.month, m.day, when, past, years)
+                if ctx is not None and (ctx[0] - when).days <= tol:
+                    continue  # its sentence puts it before the declared date
+            if (
+                not past
+                and not own
+                and (yearless or (resolved - when).days <= unmarked or has_present(clause))
+            ):
                 continue
+            if not own and index.residue_kind(m.start):
+                continue  # page furniture, as scrape-residue classifies its line
             how = (
                 "nearest year"
                 if yearless and m.weekday is None
                 else (f"the year where {WEEKDAY_NAMES[m.weekday]} fits" if yearless else "")
             )
-            told = (
-                "is reported as past"
-                if past
-                else (f"is stated without a future marker {(resolved - when).days} days later")
-            )
+            if own == "stamp":
+                told = "is the page's date stamp"
+            elif own == "post":
+                told = "dates a quoted post"
+            elif past:
+                told = "is reported as past"
+            else:
+                told = f"is stated without a future marker {(resolved - when).days} days later"
             if how:
                 rule = f"{told} but resolves to {resolved.isoformat()} ({how})"
             elif m.kind != "month-year":
                 rule = f"{told} but is after the declared date ({resolved.isoformat()})"
             else:
                 rule = f"{told} but {resolved:%B %Y} is after the declared date"
-            severity = "error" if past and not yearless else "warning"
+            severity = "error" if past and not yearless and not own else "warning"
             out.append(
                 (
                     m.line,
