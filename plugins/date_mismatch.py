@@ -71,7 +71,7 @@ class DateMismatch(DocumentCheck):
     of them giving another), the message says which date and on what:
     `the URL, the date stamp and the machine timestamp all give
     2021-12-05`. The finding's `properties` (JSON and SARIF output) carry
-    it: `proposed_date`, `confidence` (`high` when two kinds of evidence or
+    it: `document` (its path), `proposed_date`, `confidence` (`high` when two kinds of evidence or
     more agree, `medium` for one), `evidence` (each piece: `kind`, `date`,
     `text`, `path`, `line`, `column`) and `declared` (each declaration of
     the date: `origin`, `format`, `path`, `line`, `column`, `value`).
@@ -431,6 +431,7 @@ class Proposal:
     confidence: str
     support: tuple[Evidence, ...]
     declared: tuple[dict[str, Any], ...]
+    document: str = ""
 
     def kinds(self) -> list[str]:
         out: list[str] = []
@@ -489,7 +490,9 @@ def _propose(evidence: list[Evidence], doc: Document) -> Proposal | None:
                 "value": str(decl.value),
             }
         )
-    return Proposal(best, "high" if len(kinds) >= 2 else "medium", tuple(backing), tuple(declared))
+    return Proposal(
+        best, "high" if len(kinds) >= 2 else "medium", tuple(backing), tuple(declared), doc.path
+    )
 
 
 def _said(proposal: Proposal | None) -> str:
@@ -515,6 +518,7 @@ def _properties(
         out["found"] = found.shown
         out["found_kind"] = found.kind
     if proposal is not None:
+        out["document"] = proposal.document
         out["proposed_date"] = proposal.when.isoformat()
         out["confidence"] = proposal.confidence
         out["evidence"] = [e.to_dict() for e in proposal.support]
