@@ -122,11 +122,13 @@ class DateMismatch(DocumentCheck):
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
         declared = doc.first("date")
-        when = parse_declared(declared.value) if declared else None
+        if declared is None:
+            return  # nothing to compare (missing-date reports it)
+        when = parse_declared(declared.value)
         evidence = self._evidence(doc, when)
         proposal = _propose(evidence, doc)
         yield from self._declared_pairs(doc, proposal)
-        if declared is None or when is None:
+        if when is None:
             return
         yield from self._order(doc, declared, when, proposal)
         yield from self._url(doc, declared, when, evidence, proposal)
@@ -443,9 +445,10 @@ class Proposal:
 
 def _propose(evidence: list[Evidence], doc: Document) -> Proposal | None:
     """The date every piece of evidence allows, when one or more pieces
-    give it to the day and none gives another; None otherwise. The date
-    chosen is the one most kinds of evidence give (within a day of it), then
-    the one most pieces give exactly."""
+    give it to the day and none gives another (a dateline without its year
+    must give its month and day, an update stamp must not come before it);
+    None otherwise. The date chosen is the one most kinds of evidence give
+    (within a day of it), then the one most pieces give exactly."""
     pieces = [e for e in evidence if e.kind != "updated" and e.precision != "guess"]
     exact = [e for e in pieces if e.precision == "day"]
     if not exact:
@@ -471,6 +474,8 @@ def _propose(evidence: list[Evidence], doc: Document) -> Proposal | None:
     backing = support(best)
     if len(backing) != len(pieces):
         return None  # some evidence gives another date
+    if any(e.precision == "guess" and not _same_day_of_year(e.dates[0], best) for e in evidence):
+        return None  # a dateline gives another day (its year unknown)
     if any(e.kind == "updated" and e.before(best) for e in evidence):
         return None  # published after its own update
     kinds = {e.kind for e in backing}
@@ -493,6 +498,18 @@ def _propose(evidence: list[Evidence], doc: Document) -> Proposal | None:
     return Proposal(
         best, "high" if len(kinds) >= 2 else "medium", tuple(backing), tuple(declared), doc.path
     )
+
+
+def _same_day_of_year(guess: date, when: date) -> bool:
+    """Whether a month and day (``guess``'s; its year is a guess) fall within
+    a day of ``when`` in some year."""
+    for year in (when.year - 1, when.year, when.year + 1):
+        try:
+            if abs((guess.replace(year=year) - when).days) <= 1:
+                return True
+        except ValueError:  # 29 February
+            continue
+    return False
 
 
 def _said(proposal: Proposal | None) -> str:

@@ -229,3 +229,19 @@ def test_findings_without_properties_have_no_member(
     main(["validate", str(root), "--format", "json", "--no-cache"])
     for f in json.loads(capsys.readouterr().out)["findings"]:
         assert "properties" not in f
+
+
+def test_a_yearless_dateline_must_give_the_same_day(tmp_path: Path) -> None:
+    root = make(
+        tmp_path / "c",
+        {
+            "INDEX.md": INDEX
+            + "| a | a.md | https://example.test/2021/12/05/x | 2021-07-18 |\n"
+            + "| b | b.md | https://example.test/2021/12/05/x | 2021-07-18 |\n",
+            "a.md": "STOCKHOLM, Nov 16 (Wire) - Ministers met.\n",
+            "b.md": "STOCKHOLM, Dec 5 (Wire) - Ministers met.\n",
+        },
+    )
+    props = {f.path: f.properties for f in findings(root) if f.path != "INDEX.md"}
+    assert props["a.md"] is not None and "proposed_date" not in props["a.md"]
+    assert props["b.md"] is not None and props["b.md"]["proposed_date"] == "2021-12-05"

@@ -222,3 +222,14 @@ def test_words_file_sections() -> None:
     assert {"published", "updated", "byline", "meta", "comment", "not-a-stamp"} <= set(w)
     assert "veröffentlicht" in w["published"] and "mis à jour" in w["updated"]
     assert all(p == p.casefold() for phrases in w.values() for p in phrases)
+
+
+def test_hostile_text_stays_cheap() -> None:
+    import time
+
+    line = "Published: 3 May 2020 " * 50_000  # one line of a million characters
+    many = "\n".join(["July 2, 2018 5:52 AM"] * 5_000)
+    started = time.perf_counter()
+    assert find_stamps(line + "\nBody.\n") == []
+    find_stamps(many)
+    assert time.perf_counter() - started < 2.0

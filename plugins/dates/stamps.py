@@ -325,6 +325,8 @@ def _comment_line(line: str) -> bool:
 # Finding stamps
 # --------------------------------------------------------------------------
 
+LINE_CAP = 2000
+"""How much of each line is read (lines hold up to the whole text)."""
 HEADLINE_LINES = 150
 """How far down the headline (the title repeated) is looked for."""
 ABOVE_HEADLINE = 5
@@ -361,7 +363,8 @@ def find_stamps(
     lines: list[tuple[int, str]] = []
     for i in range(min(HEADLINE_LINES, len(starts))):
         a, b = ix.line_span(i)
-        lines.append((a, text[a:b]))
+        # A longer line is neither a stamp nor a headline: its start is enough.
+        lines.append((a, text[a : min(b, a + LINE_CAP)]))
     heads = _headlines([line for _, line in lines])
     if not heads:
         region = list(range(min(max_lines, len(lines))))
@@ -586,10 +589,13 @@ def _headlines(lines: list[str]) -> list[int]:
     parts = {p for p in (_fold(x) for x in _TITLE_SPLIT.split(lines[0])) if len(p) >= 12}
     least = max(12, int(0.4 * len(title)))
     out: list[int] = []
+    longest = len(lines[0]) + 2
     for i in range(1, len(lines)):
-        cand = _fold(lines[i])
         if out and i > out[0] + HEADLINE_SPREAD:
             break
+        if not least <= len(lines[i]) <= 2 * longest:
+            continue  # cannot fold to a part of the title: skip the work
+        cand = _fold(lines[i])
         if cand == title or (
             len(cand) >= least and (cand in parts or title.startswith(cand) or title.endswith(cand))
         ):
