@@ -233,3 +233,9 @@ def test_hostile_text_stays_cheap() -> None:
     assert find_stamps(line + "\nBody.\n") == []
     find_stamps(many)
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_headline_with_a_furniture_word_does_not_hide_its_stamp() -> None:
+    got = _stamps("Obituaries\nSinger died at 82\nMarch 3, 2020\nThe singer died on Sunday.\n")
+    assert [g[1] for g in got] == ["March 3, 2020"]
+    assert _stamps("Concerts\nEvent:\nMarch 3, 2020\nThe band plays at eight.\n") == []

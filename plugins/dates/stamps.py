@@ -11,7 +11,9 @@ first lines of a text, that the line shows to be the page's date:
   ``12. November 2015 / 13:48``;
 - or it stands alone on its line (with at most a weekday, a time and a
   few characters besides): ``July 2, 2018``, ``27/09/2018``;
-- or it follows an author: ``By Ann Lee - January 10, 2020``.
+- or it follows an author: ``By Ann Lee - January 10, 2020``;
+- or it starts a post's meta line: ``8 January 2020 · by Ann · in
+  Travel``, ``3 May 2019 Leave a comment``.
 
 Where: when the text's first line (a page's title) comes back as a
 headline further down, the lines around the headline (five above, ten
@@ -49,7 +51,7 @@ WORDS_FILE = Path(__file__).with_name("stamp-words.txt")
 
 STAMP_LINES = 25
 """How many lines from the top of the body are searched for stamps."""
-STAMP_CHARS = 6000
+STAMP_CHARS = 20_000
 """How many characters from the top of the body are searched."""
 STAMP_LINE_CHARS = 160
 """The longest line that can hold a stamp (a byline, not a paragraph)."""
@@ -70,7 +72,8 @@ class Stamp:
     ``start`` the offset of its line in the body), its phrase, the dates it
     can mean (two for an ambiguous ``05/03/2021``), its ``role``
     (``published``, ``updated`` or ``plain``) and why it counts
-    (``label``, ``time``, ``alone`` or ``byline``)."""
+    (``label``, ``time``, ``alone``, ``byline``, ``lead``: it starts a
+    meta line, or ``line``: it follows a stamp on its line)."""
 
     line: int
     column: int
@@ -398,7 +401,7 @@ def find_stamps(
         near = range(max(0, i - 2), min(len(lines), i + 3))
         if any(_comment_line(lines[j][1]) for j in near):
             continue  # a reader comment's date
-        if any(_not_a_stamp(lines[j][1]) for j in (i - 1, i + 1) if _short(lines, j, 40)):
+        if any(_label_above(lines, j) for j in (i - 1, i + 1)):
             continue  # "1 capture", "Event:" just above or below
         sheet = [lines[j][1] for j in range(max(0, i - 3), min(len(lines), i + 4)) if j != i]
         if sum(1 for ln in sheet if len(ln) <= 80 and _FIELD.match(ln)) >= SHEET_FIELDS:
@@ -459,8 +462,14 @@ def _after_body(lines: list[tuple[int, str]], start: int, i: int) -> bool:
     return sum(1 for j in range(start, i) if len(lines[j][1]) >= PARAGRAPH) >= 2
 
 
-def _short(lines: list[tuple[int, str]], j: int, most: int) -> bool:
-    return 0 <= j < len(lines) and len(lines[j][1]) <= most
+def _label_above(lines: list[tuple[int, str]], j: int) -> bool:
+    """Whether line ``j`` is a short label or a field name that says the
+    date next to it is not the page's ("Event:", "1 capture"); a headline
+    with such a word ("Singer died at 82") is not one."""
+    if not 0 <= j < len(lines):
+        return False
+    s = lines[j][1].strip()
+    return (len(s) <= 15 or s.endswith(":")) and _not_a_stamp(s)
 
 
 _LABELLED = (("published", "label"), ("updated", "label"))
