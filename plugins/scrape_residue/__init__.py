@@ -1,0 +1,354 @@
+"""The ``scrape-residue`` check."""
+
+from __future__ import annotations
+
+import math
+import zlib
+from array import array
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from provlint import Document, Emit, Finding, KeyedCheck, Severity, Totals, hookimpl
+
+# The kinds and the line classifier are this module's interface too.
+from .kinds import (  # noqa: F401
+    BREADCRUMB,
+    BYLINE,
+    CONTACT,
+    CONTEXT,
+    COOKIE,
+    CREDIT,
+    FEED,
+    FOOTER,
+    FOOTER_LINK,
+    FORUM,
+    GLUED,
+    IMAGE,
+    LANGNAME,
+    LANGUAGE,
+    MENU,
+    METADATA,
+    NAV_LINK,
+    NAVIGATION,
+    REPEATED,
+    SHARE,
+    SIGNUP,
+    STRONG,
+    TICKER,
+    URL,
+    XPATH,
+)
+from .lines import STOP_WORDS, classify, match_line, text_flags  # noqa: F401
+from .phrases import SECTIONS, Phrases, builtin
+
+# --------------------------------------------------------------------------
+# The check
+# --------------------------------------------------------------------------
+
+_SHORT_LINE = 60  # lines up to this length are hashed for the corpus phase
+_SHORT_KEEP = 12  # from the top and from the bottom of each document
+_EXCERPT = 48
+
+
+def _excerpt(s: str) -> str:
+    return s if len(s) <= _EXCERPT else s[: _EXCERPT - 1].rstrip() + "…"
+
+
+def _line_hash(s: str) -> int:
+    """A stable 64-bit hash of a line, case and spacing folded (the built-in
+    hash() differs between processes)."""
+    b = " ".join(s.casefold().split()).encode()
+    return zlib.crc32(b) << 32 | zlib.adler32(b)
+
+
+def residue_summary(
+    text: str, first_line: int = 1, first_column: int = 1, phrases: Phrases | None = None
+) -> dict[str, Any]:
+    """What the document phase keeps of one body: counts, the first line of
+    each residue kind, and hashes of its short content lines."""
+    lines = text.split("\n")
+    kinds = classify(lines, text, phrases)
+    total = chars = residue = rchars = 0
+    strong: set[str] = set()
+    first: dict[str, tuple[int, int, str]] = {}
+    candidates: list[int] = []
+
+    def where(i: int) -> tuple[int, int]:
+        raw = lines[i]
+        return first_line + i, len(raw) - len(raw.lstrip()) + (first_column if i == 0 else 1)
+
+    fence = False
+    for i, raw in enumerate(lines):
+        s = raw.strip()
+        if not s:
+            continue
+        n = len(s)
+        total += 1
+        chars += n
+        kind = kinds[i]
+        if kind is None:
+            if s[0] in "`~" and s.startswith(("```", "~~~")):
+                fence = not fence
+            elif n <= _SHORT_LINE and not fence and s[0] not in "#|":
+                candidates.append(i)  # headings, tables and code are structure
+            continue
+        residue += 1
+        rchars += n
+        if kind in STRONG:
+            strong.add(" ".join(s.casefold().split()))
+        if kind not in first:
+            first[kind] = (*where(i), _excerpt(s))
+    if len(candidates) > 2 * _SHORT_KEEP:
+        candidates = candidates[:_SHORT_KEEP] + candidates[-_SHORT_KEEP:]
+    # Compact: the summaries of every document stay in memory together.
+    hashes = array("Q")
+    places = array("I")
+    excerpts = []
+    for i in candidates:
+        s = lines[i].strip()
+        hashes.append(_line_hash(s))
+        places.extend((*where(i), len(s)))
+        excerpts.append(_excerpt(s))
+    return {
+        "lines": total,
+        "chars": chars,
+        "strong": len(strong),
+        "residue": residue,
+        "rchars": rchars,
+        "first": first,
+        "short": (hashes, places, "\n".join(excerpts)),
+    }
+
+
+class Residue(NamedTuple):
+    """What a document's own lines say (the corpus adds repeated lines)."""
+
+    doc_id: str | None
+    lines: int
+    chars: int
+    strong: int
+    residue: int
+    rchars: int
+    first: tuple[tuple[str, tuple[int, int, str]], ...]
+    """The first line of each residue kind: kind, (line, column, excerpt)."""
+
+
+class Short(NamedTuple):
+    """A short content line of a document, under the key of its hash: a line
+    many documents share is boilerplate."""
+
+    path: str
+    occurrences: tuple[tuple[int, int, int, int], ...]
+    """Where the document has it: (index among its short lines, line,
+    column, characters)."""
+    excerpt: str
+
+
+class Repeated(NamedTuple):
+    """One of the document's short lines, found in ``documents`` documents."""
+
+    documents: int
+    occurrences: tuple[tuple[int, int, int, int], ...]
+    excerpt: str
+
+
+class ScrapeResidue(KeyedCheck):
+    """A document still carries the page it was scraped from: menus, banners, footers, feeds.
+
+    **What it does.** Classifies every line of each document's body with a
+    rule-based classifier in the spirit of jusText:
+
+    - *patterns* for page furniture, matched against the whole line (after
+      list bullets): XPath lines such as
+      `/html/head/meta[@name='og:title']/@content`; cookie and consent
+      banners; sign-up, sign-in and share prompts (`Registration was
+      successful!`, `Please follow the link from the email`, `Subscribe`,
+      `Share this story`); copyright and footer lines (`© 2021 …`, `All
+      rights reserved`, `Privacy Policy`, `Impressum`); news-feed chrome
+      (`Newsfeed`, `Read more`, `5 minutes ago`) and tickers (three or more
+      `14:05 GMT Headline` lines in a row); forum chrome (`What's new`,
+      `Users Who Are Viewing This Thread`, `Reply - Quote - Report`,
+      `Top Bottom`, `Joined: …`); language pickers (`Edition:` then
+      `English`, `Deutsch`, …, or names run together); bare image URLs.
+      English and German phrasings;
+    - *runs*: four or more short item-like lines in a row (a menu or a tag
+      list: few words, mostly no stop words, no sentence punctuation; a
+      Markdown list item is content, not a menu);
+    - *weak signs*: metadata values alone on a line (`1920`, `true`,
+      `en_EN`), contact lines, photo credits, breadcrumbs, words run
+      together (`All materialsWrite to the author`), and a bare URL next to
+      other residue;
+    - *context*: short labels between two residue lines are residue
+      (jusText's rule; headlines and dates there are kept);
+    - *the corpus*: a short line (up to 60 characters; not a heading, a
+      table row or code) that appears in at least `repeat-min-docs`
+      documents and at least `repeat-share` of the corpus is boilerplate.
+
+    A document is reported when residue is clearly present: at least
+    `min-strong-lines` distinct lines of the unmistakable kinds (patterns
+    and tickers; not the weak signs, menus, context or repeated lines), or
+    at least `min-lines` residue lines of any kind making up at least
+    `min-share` of the text's characters. The finding sits on the first
+    residue line and quotes up to three lines of different kinds.
+
+    **Why it matters.** A scrape that kept its page furniture is not the
+    text the catalogue describes: menus, tickers and other articles'
+    headlines give the date, duplicate and story checks words and dates
+    that are not the document's, and mislead whoever quotes it.
+
+    **Example.** `seeds/raw-scrape.txt:1:18: PV304 scrape-residue: page
+    residue: 36 of 47 lines (31% of the text): line 1 "Thanks for signing
+    up!" (sign-up prompt), line 20 "/html/head/meta[@name='og:title']/@content"
+    (XPath), line 22 "https://cdn.example-news.test/img/2021/12/05/bl…"
+    (image URL), …`
+
+    **Options.** `min-strong-lines` (integer, default 2): distinct
+    unmistakable furniture lines that flag a document on their own; one
+    stray `Share this story` does not, a sign-up banner and a footer do.
+    `min-lines` (default 5) and `min-share` (default 0.1): residue lines of
+    any kind, and their share of the text's characters, that flag a
+    document together (a menu of five items in a long article does not).
+    `repeat-min-docs` (default 3) and `repeat-share` (default 0.05): in how
+    many documents, and in what share of the corpus, a short line must
+    appear to be boilerplate; a credit such as `Bloomberg` on two documents
+    never is, and a repeated line only adds to the residue share.
+    """
+
+    code = "PV304"
+    name = "scrape-residue"
+    severity = Severity.WARNING
+    scope = "corpus"
+    options = {
+        "min-strong-lines": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+        "min-lines": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+        "min-share": {"type": "number", "minimum": 0, "maximum": 1},
+        "repeat-min-docs": {"type": "integer", "minimum": 2, "maximum": 1_000_000},
+        "repeat-share": {"type": "number", "minimum": 0, "maximum": 1},
+        "phrases": {
+            "type": "object",
+            "propertyNames": {"enum": list(SECTIONS)},
+            "additionalProperties": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1, "maxLength": 200},
+                "maxItems": 10_000,
+            },
+        },
+    }
+    defaults = {
+        "min-strong-lines": 2,
+        "min-lines": 5,
+        "min-share": 0.1,
+        "repeat-min-docs": 3,
+        "repeat-share": 0.05,
+        "phrases": {},
+    }
+
+    stages = ("line", "doc")
+    records = (Residue, Short, Repeated)
+    lonely = frozenset({"line"})
+
+    def __init__(self, options: Mapping[str, Any] | None = None, plugin: str = "") -> None:
+        super().__init__(options, plugin)
+        extra = self.config["phrases"]
+        self.phrases = builtin().extended(extra) if extra else builtin()
+
+    def _need(self, totals: Totals) -> int:
+        """In how many documents a short line must appear to be boilerplate."""
+        return max(
+            int(self.config["repeat-min-docs"]),
+            math.ceil(float(self.config["repeat-share"]) * totals.emitters),
+        )
+
+    def totals_key(self, totals: Totals) -> Hashable:
+        return self._need(totals)
+
+    def emit(self, doc: Document) -> Iterator[tuple[tuple[Any, ...], Any]]:
+        if doc.text is None:
+            return
+        header = doc.header
+        if header is not None:
+            info = residue_summary(
+                header.body, header.body_line, header.body_column, self.phrases
+            )
+        else:
+            info = residue_summary(doc.text, phrases=self.phrases)
+        yield ("doc", doc.path), Residue(
+            doc.doc_id,
+            info["lines"],
+            info["chars"],
+            info["strong"],
+            info["residue"],
+            info["rchars"],
+            tuple(info["first"].items()),
+        )
+        hashes, places, excerpts = info["short"]
+        texts = excerpts.split("\n")
+        seen: dict[int, list[tuple[int, int, int, int]]] = {}
+        first_excerpt: dict[int, str] = {}
+        for k, h in enumerate(hashes):
+            seen.setdefault(h, []).append((k, places[3 * k], places[3 * k + 1], places[3 * k + 2]))
+            first_excerpt.setdefault(h, texts[k])
+        for h, occurrences in seen.items():
+            yield ("line", h), Short(doc.path, tuple(occurrences), first_excerpt[h])
+
+    def judge(
+        self, key: tuple[Any, ...], records: Sequence[Any], totals: Totals
+    ) -> Iterator[Finding | Emit]:
+        if key[0] == "line":
+            if len(records) >= self._need(totals):
+                for short in records:
+                    yield Emit(
+                        ("doc", short.path),
+                        Repeated(len(records), short.occurrences, short.excerpt),
+                    )
+            return
+        own = [r for r in records if isinstance(r, Residue)]
+        if not own:
+            return
+        info = own[0]
+        residue, rchars = info.residue, info.rchars
+        first = dict(info.first)
+        repeated = [(occ, r) for r in records if isinstance(r, Repeated) for occ in r.occurrences]
+        residue += len(repeated)
+        rchars += sum(occ[3] for occ, _ in repeated)
+        if repeated:
+            (_k, line, col, _n), r = min(repeated, key=lambda item: item[0][0])
+            first[f"{REPEATED} in {r.documents} documents"] = (line, col, r.excerpt)
+        share = rchars / info.chars if info.chars else 0.0
+        min_strong = int(self.config["min-strong-lines"])
+        min_lines = int(self.config["min-lines"])
+        min_share = float(self.config["min-share"])
+        if info.strong >= min_strong or (residue >= min_lines and share >= min_share):
+            yield self._finding(key[1], info.doc_id, info.lines, residue, share, first)
+
+    def _finding(
+        self,
+        path: str,
+        doc_id: str | None,
+        lines: int,
+        residue: int,
+        share: float,
+        first: dict[str, tuple[int, int, str]],
+    ) -> Finding:
+        by_line = sorted(first.items(), key=lambda kv: kv[1][:2])
+        strong = [kv for kv in by_line if kv[0] in STRONG]
+        weak = [kv for kv in by_line if kv[0] not in STRONG]
+        shown = sorted((strong + weak)[:3], key=lambda kv: kv[1][:2])
+        parts = [f'line {line} "{text}" ({kind})' for kind, (line, _c, text) in shown]
+        if residue > len(shown):
+            parts.append("…")
+        pct = f"{share:.0%}" if share >= 0.005 or share == 0 else "<1%"
+        line, col, _ = by_line[0][1]
+        return self.finding(
+            path,
+            line,
+            col,
+            f"page residue: {residue} of {lines} lines ({pct} of the text): " + ", ".join(parts),
+            doc_id=doc_id,
+        )
+
+
+@hookimpl
+def provlint_register_checks() -> Sequence[type[KeyedCheck]]:
+    return [ScrapeResidue]
+
