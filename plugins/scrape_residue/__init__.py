@@ -30,21 +30,24 @@ from .kinds import (  # noqa: F401
     METADATA,
     NAV_LINK,
     NAVIGATION,
+    RELATED,
     REPEATED,
     SHARE,
     SIGNUP,
     STRONG,
+    TAGS,
     TICKER,
     URL,
     XPATH,
 )
-from .lines import STOP_WORDS, classify, match_line, text_flags  # noqa: F401
-from .phrases import SECTIONS, Phrases, builtin
+from .lines import classify, match_line, text_flags  # noqa: F401
+from .phrases import SECTIONS, STOP, Phrases, builtin
 
 # --------------------------------------------------------------------------
 # The check
 # --------------------------------------------------------------------------
 
+_FRAME = 2  # residue lines in the first and in the last fifth of a framed page
 _SHORT_LINE = 60  # lines up to this length are hashed for the corpus phase
 _SHORT_KEEP = 12  # from the top and from the bottom of each document
 _EXCERPT = 48
@@ -78,10 +81,12 @@ def residue_summary(
         return first_line + i, len(raw) - len(raw.lstrip()) + (first_column if i == 0 else 1)
 
     fence = False
+    nonblank: list[int] = []
     for i, raw in enumerate(lines):
         s = raw.strip()
         if not s:
             continue
+        nonblank.append(i)
         n = len(s)
         total += 1
         chars += n
@@ -98,6 +103,12 @@ def residue_summary(
             strong.add(" ".join(s.casefold().split()))
         if kind not in first:
             first[kind] = (*where(i), _excerpt(s))
+    # The first and the last fifth of the lines: furniture frames a page.
+    fifth = max(1, len(nonblank) // 5)
+    top = sum(1 for i in nonblank[:fifth] if kinds[i] is not None)
+    bottom = sum(1 for i in nonblank[-fifth:] if kinds[i] is not None)
+    top_until = first_line + nonblank[fifth - 1] if nonblank else 0
+    bottom_from = first_line + nonblank[-fifth] if nonblank else 0
     if len(candidates) > 2 * _SHORT_KEEP:
         candidates = candidates[:_SHORT_KEEP] + candidates[-_SHORT_KEEP:]
     # Compact: the summaries of every document stay in memory together.
@@ -115,6 +126,7 @@ def residue_summary(
         "strong": len(strong),
         "residue": residue,
         "rchars": rchars,
+        "frame": (top, bottom, top_until, bottom_from),
         "first": first,
         "short": (hashes, places, "\n".join(excerpts)),
     }
@@ -131,6 +143,9 @@ class Residue(NamedTuple):
     rchars: int
     first: tuple[tuple[str, tuple[int, int, str]], ...]
     """The first line of each residue kind: kind, (line, column, excerpt)."""
+    frame: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """Residue lines in the first and in the last fifth of the lines, and
+    the line numbers where the first fifth ends and the last begins."""
 
 
 class Short(NamedTuple):
@@ -158,26 +173,40 @@ class ScrapeResidue(KeyedCheck):
     **What it does.** Classifies every line of each document's body with a
     rule-based classifier in the spirit of jusText:
 
-    - *patterns* for page furniture, matched against the whole line (after
-      list bullets): XPath lines such as
-      `/html/head/meta[@name='og:title']/@content`; cookie and consent
-      banners; sign-up, sign-in and share prompts (`Registration was
-      successful!`, `Please follow the link from the email`, `Subscribe`,
-      `Share this story`); copyright and footer lines (`© 2021 …`, `All
-      rights reserved`, `Privacy Policy`, `Impressum`); news-feed chrome
-      (`Newsfeed`, `Read more`, `5 minutes ago`) and tickers (three or more
-      `14:05 GMT Headline` lines in a row); forum chrome (`What's new`,
-      `Users Who Are Viewing This Thread`, `Reply - Quote - Report`,
-      `Top Bottom`, `Joined: …`); language pickers (`Edition:` then
-      `English`, `Deutsch`, …, or names run together); bare image URLs.
-      English and German phrasings;
+    - *phrases* for page furniture, matched against the whole line (after
+      list bullets): sign-in, registration and subscription prompts
+      (`Registration was successful!`, `Passwort vergessen?`, `Mot de passe
+      oublié ?`, `Войти`, `로그인`), share buttons (`Share this story`,
+      `Compartir en Facebook`), cookie and consent banners, footers
+      (`Privacy Policy`, `Impressum`, `Mentions légales`, `版权所有 …`),
+      news-feed chrome and "related" headings (`Read more`, `Читайте также`,
+      `関連記事`), navigation (`Skip to content`, `Volver arriba`,
+      `← Older post`), forum chrome (`Reply - Quote - Report`, `Joined: …`),
+      language pickers, and the weak signs bylines (`Par Jeanne Morel`,
+      `김민준 기자`), tag lines, photo credits and related-article teasers
+      (`Lesen Sie auch: …`). The lists cover English, German, French,
+      Spanish, Portuguese, Italian, Dutch, Russian, Polish, Korean, Japanese
+      and Chinese; they are data files beside the check
+      (`plugins/scrape_residue/data/*.txt`, format described in
+      `phrases.py`), and the `phrases` option adds to them;
+    - *patterns*: XPath lines such as
+      `/html/head/meta[@name='og:title']/@content`; copyright lines
+      (`© 2021 …`); cookie banners, rights notices (`All rights reserved`,
+      `Tous droits réservés`) and "5 minutes ago" stamps inside a longer
+      line, in the same languages; tickers (three or more `14:05 GMT
+      Headline` lines in a row); bare image URLs; counts such as `3
+      Comments`; menus on one line (`Home | World | Sport`);
     - *runs*: four or more short item-like lines in a row (a menu or a tag
       list: few words, mostly no stop words, no sentence punctuation; a
-      Markdown list item is content, not a menu);
+      Markdown list item is content, not a menu). Chinese, Japanese and
+      Korean lines are measured by display width (a wide character counts
+      two) and read as sentences by their punctuation and particles, not
+      by spaces; five or more short Chinese or Japanese words separated by
+      spaces on one line are a menu;
     - *weak signs*: metadata values alone on a line (`1920`, `true`,
-      `en_EN`), contact lines, photo credits, breadcrumbs, words run
-      together (`All materialsWrite to the author`), and a bare URL next to
-      other residue;
+      `en_EN`), contact lines, breadcrumbs, words run together (`All
+      materialsWrite to the author`), and a bare URL or a lone `Home` or
+      `Search` next to other residue;
     - *context*: short labels between two residue lines are residue
       (jusText's rule; headlines and dates there are kept);
     - *the corpus*: a short line (up to 60 characters; not a heading, a
@@ -185,11 +214,15 @@ class ScrapeResidue(KeyedCheck):
       documents and at least `repeat-share` of the corpus is boilerplate.
 
     A document is reported when residue is clearly present: at least
-    `min-strong-lines` distinct lines of the unmistakable kinds (patterns
-    and tickers; not the weak signs, menus, context or repeated lines), or
-    at least `min-lines` residue lines of any kind making up at least
-    `min-share` of the text's characters. The finding sits on the first
-    residue line and quotes up to three lines of different kinds.
+    `min-strong-lines` distinct lines of the unmistakable kinds (phrases
+    and patterns other than the weak signs; not menus, context or repeated
+    lines); or at least `min-lines` residue lines of any kind making up at
+    least `min-share` of the text's characters; or, whatever their share of
+    a long page, at least `frame-lines` residue lines with two or more in
+    the first fifth of the lines and two or more in the last fifth (the
+    page's furniture above and below its text), or at least `count-lines`
+    residue lines anywhere. The finding sits on the first residue line and
+    quotes up to three lines of different kinds.
 
     **Why it matters.** A scrape that kept its page furniture is not the
     text the catalogue describes: menus, tickers and other articles'
@@ -208,10 +241,23 @@ class ScrapeResidue(KeyedCheck):
     `min-lines` (default 5) and `min-share` (default 0.1): residue lines of
     any kind, and their share of the text's characters, that flag a
     document together (a menu of five items in a long article does not).
+    `frame-lines` (default 10): residue lines that flag a document whatever
+    their share when some sit above the text and some below it (a list of
+    twenty names in the middle of an article does not). `count-lines`
+    (default 40): residue lines that flag a document wherever they are.
     `repeat-min-docs` (default 3) and `repeat-share` (default 0.05): in how
     many documents, and in what share of the corpus, a short line must
     appear to be boilerplate; a credit such as `Bloomberg` on two documents
-    never is, and a repeated line only adds to the residue share.
+    never is, and a repeated line only adds to the residue count and share.
+    `phrases` (a table of lists of strings, default empty): more furniture
+    phrases by section of the data files (`sign-up`, `share`, `cookie`,
+    `footer`, `footer-link`, `feed`, `related`, `forum`, `language`,
+    `language-name`, `navigation`, `nav-link`, `byline`, `tags`, `credit`),
+    and more `stop-words`. A phrase is literal text, never a regular
+    expression: it matches a whole line, case and spacing ignored, with up
+    to three punctuation marks after it; ending it with `…` lets the line go
+    on. For example `[check.scrape-residue.phrases]` with `sign-up =
+    ["Hafenblick Plus freischalten"]`.
     """
 
     code = "PV304"
@@ -224,9 +270,11 @@ class ScrapeResidue(KeyedCheck):
         "min-share": {"type": "number", "minimum": 0, "maximum": 1},
         "repeat-min-docs": {"type": "integer", "minimum": 2, "maximum": 1_000_000},
         "repeat-share": {"type": "number", "minimum": 0, "maximum": 1},
+        "frame-lines": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+        "count-lines": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
         "phrases": {
             "type": "object",
-            "propertyNames": {"enum": list(SECTIONS)},
+            "propertyNames": {"enum": [*SECTIONS, STOP]},
             "additionalProperties": {
                 "type": "array",
                 "items": {"type": "string", "minLength": 1, "maxLength": 200},
@@ -240,6 +288,8 @@ class ScrapeResidue(KeyedCheck):
         "min-share": 0.1,
         "repeat-min-docs": 3,
         "repeat-share": 0.05,
+        "frame-lines": 10,
+        "count-lines": 40,
         "phrases": {},
     }
 
@@ -280,6 +330,7 @@ class ScrapeResidue(KeyedCheck):
             info["residue"],
             info["rchars"],
             tuple(info["first"].items()),
+            info["frame"],
         )
         hashes, places, excerpts = info["short"]
         texts = excerpts.split("\n")
@@ -307,10 +358,13 @@ class ScrapeResidue(KeyedCheck):
             return
         info = own[0]
         residue, rchars = info.residue, info.rchars
+        top, bottom, top_until, bottom_from = info.frame
         first = dict(info.first)
         repeated = [(occ, r) for r in records if isinstance(r, Repeated) for occ in r.occurrences]
         residue += len(repeated)
         rchars += sum(occ[3] for occ, _ in repeated)
+        top += sum(1 for occ, _ in repeated if occ[1] <= top_until)
+        bottom += sum(1 for occ, _ in repeated if occ[1] >= bottom_from)
         if repeated:
             (_k, line, col, _n), r = min(repeated, key=lambda item: item[0][0])
             first[f"{REPEATED} in {r.documents} documents"] = (line, col, r.excerpt)
@@ -318,7 +372,13 @@ class ScrapeResidue(KeyedCheck):
         min_strong = int(self.config["min-strong-lines"])
         min_lines = int(self.config["min-lines"])
         min_share = float(self.config["min-share"])
-        if info.strong >= min_strong or (residue >= min_lines and share >= min_share):
+        framed = top >= _FRAME and bottom >= _FRAME
+        if (
+            info.strong >= min_strong
+            or (residue >= min_lines and share >= min_share)
+            or (framed and residue >= int(self.config["frame-lines"]))
+            or residue >= int(self.config["count-lines"])
+        ):
             yield self._finding(key[1], info.doc_id, info.lines, residue, share, first)
 
     def _finding(

@@ -16,6 +16,7 @@ from provlint._lazy import lazy_compile
 
 from .kinds import (
     BREADCRUMB,
+    BYLINE,
     CONTACT,
     CONTEXT,
     COOKIE,
@@ -28,6 +29,8 @@ from .kinds import (
     LANGUAGE,
     MENU,
     METADATA,
+    NAV_LINK,
+    NAVIGATION,
     TICKER,
     URL,
     XPATH,
@@ -50,8 +53,8 @@ _URL = lazy_compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # "© 2021 Example Wire", "Copyright (c) 2007 ...": a year near the mark (a
 # sentence that starts with the word "Copyright" is not a footer).
 _COPYRIGHT = lazy_compile(
-    r"©(?=.{0,60}\b(?:19|20)\d\d\b).{0,120}"
-    r"|(?:copyright\s*(?:©|\(c\))?|\(c\))\s*(?:19|20)\d\d\b.{0,120}",
+    r"[©ⓒ](?=.{0,60}\b(?:19|20)\d\d(?!\d)).{0,120}"
+    r"|(?:copyright\s*(?:[©ⓒ]|\(c\))?|\(c\))\s*(?:19|20)\d\d(?!\d).{0,120}",
     re.IGNORECASE,
 )
 _CONTACT = lazy_compile(
@@ -71,8 +74,19 @@ _TICKER = lazy_compile(
     r"|[ap]\.?m\.?)?\s*[^\s\d].{3,130}(?<!\.)",
     re.IGNORECASE,
 )
-_BREADCRUMB = lazy_compile(r"(?:[^>\u203a»|]{1,40}\s[>\u203a»]\s){2,6}[^>\u203a»|]{1,40}")
-_MENU_ROW = lazy_compile(r"(?:[^|·•]{1,30}\s[|·•]\s){3,12}[^|·•]{1,30}")
+# "Home > World > Europe > Title": the last step may be the page's own title.
+_BREADCRUMB = lazy_compile(r"(?:[^>\u203a»|]{1,40}\s[>\u203a»]\s){2,6}[^>\u203a»|]{1,100}")
+# "Home | World | Sport": separators between short items (a regular
+# expression with optional spaces backtracks too much; split instead).
+_MENU_SEP = re.compile(r"[|·•]|\s//?\s")
+
+
+def _menu_row(core: str) -> bool:
+    """Four to thirteen items of up to 30 characters, separated by bars,
+    dots or slashes."""
+    items = _MENU_SEP.split(core)
+    return 4 <= len(items) <= 13 and all(0 < len(it.strip()) <= 30 for it in items)
+
 # Furniture found inside a longer line: cookie banners, rights notices, ages.
 # Each is tested on a window around a cheap substring hit (a regex search
 # over a whole non-ASCII line is slow).
@@ -80,48 +94,118 @@ _COOKIE_NEAR = lazy_compile(
     r"\b(?:we|this (?:web)?site|our (?:web)?site|wir) (?:use|uses|verwenden|nutzen) cookies\b"
     r"|\bdiese (?:website|webseite|seite) (?:verwendet|nutzt) cookies\b"
     r"|\b(?:accept|reject|allow|manage|deny) (?:all )?cookies\b"
-    r"|\bby continuing to (?:browse|use) (?:this|our) (?:web)?site\b",
+    r"|\bby continuing to (?:browse|use) (?:this|our) (?:web)?site\b"
+    # The verb of "(this site) uses cookies" in French, Spanish, Portuguese,
+    # Italian, Dutch, Polish and Russian, up to three words before the noun.
+    r"|\b(?:utilise|utilisons|utilisent|dépose|utiliza|utilizamos|usa|usamos|utilizza"
+    r"|utilizziamo|usiamo|gebruikt|gebruiken|maakt gebruik van|maken gebruik van|używa"
+    r"|używamy|korzysta z|korzystamy z|wykorzystuje|stosuje|использует|используем|применяем)"
+    r"(?: \w+){0,3} (?:cookies?|cookie-bestanden|куки)\b",
     re.IGNORECASE,
 )
-_RIGHTS_NEAR = lazy_compile(r"\b(?:all rights reserved|alle rechte vorbehalten)\b", re.I)
-_AGO_BEFORE = lazy_compile(r"\b\d+ (?:seconds?|minutes?|mins?|hours?|hrs?)$", re.IGNORECASE)
-_VOR_AFTER = lazy_compile(r"\d+ (?:sekunden|minuten|stunden)\b", re.IGNORECASE)
+_RIGHTS_NEAR = lazy_compile(
+    r"\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
+    r"|(?:todos los )?derechos reservados|(?:todos os )?direitos reservados"
+    r"|(?:tutti i )?diritti riservati|alle rechten voorbehouden|все права защищены"
+    r"|(?:wszelkie|wszystkie) prawa zastrzeżone)\b"
+    r"|무단 ?전재|版权所有|版權所有|無断転載|無断複製",
+    re.I,
+)
+_AGO = lazy_compile(
+    r"\b\d+ ?(?:seconds?|minutes?|mins?|hours?|hrs?) ago\b"
+    r"|\bvor \d+ (?:sekunden|minuten|stunden)\b"
+    r"|\bil y a \d+ (?:secondes?|minutes?|min|heures?|h)\b"
+    r"|\b(?:hace|há) \d+ (?:segundos?|minutos?|min|horas?)\b"
+    r"|\b\d+ (?:secondi|minuti|minuto|ore|ora) fa\b"
+    r"|\b\d+ (?:seconden|minuten|minuut|uur) geleden\b"
+    r"|\b\d+ (?:секунд[уы]?|минут[уы]?|час(?:а|ов)?) назад"  # noqa: RUF001
+    r"|\b\d+ (?:sekund[ya]?|minut[ya]?|godzin[ya]?) temu\b"
+    r"|\d+ ?(?:초|분|시간) ?전|\d+ ?(?:秒|分|時間|分钟|分鐘|小时|小時)前",
+    re.IGNORECASE,
+)
+# "3 Comments", "12 комментариев": a count and what it counts.
+_COUNT_LABEL = lazy_compile(
+    r"\d[\d,.]{0,8} ?(?:comments?|responses?|replies|kommentare?|antworten|commentaires?"
+    r"|réactions?|comentarios?|comentários?|commenti|reacties|komentarz[ey]?"
+    r"|комментари(?:й|я|ев)|ответ(?:а|ов)?|views|aufrufe|vues|visitas|visualizações"  # noqa: RUF001
+    r"|visualizzazioni|просмотр(?:а|ов)?|wyświetleń|条评论|條評論|件のコメント|개의 댓글)\W{0,3}",  # noqa: RUF001
+    re.IGNORECASE,
+)
+# Chinese site licence numbers ("京ICP备…号"), always in the footer.
+_ICP = lazy_compile(r"icp\s*(?:备|備|证|證)|公网安备|公網安備", re.IGNORECASE)
+# "홍길동 기자": a Korean byline (a name, then the word for reporter).
+_KO_BYLINE = lazy_compile(
+    r"(?:\([^)]{1,20}\)\s*)?[가-힣]{2,4} ?(?:기자|특파원|객원기자|인턴기자|선임기자|논설위원)"
+    r"(?:\s*[\w.+-]+@[\w.-]+)?\s*=?\W{0,3}"
+)
 
 
-def _inside(core: str, n: int) -> str | None:
+def _inside(core: str, n: int, flags: Flags) -> str | None:
     """Cookie banners (up to 400 characters), rights notices (200) and
-    "5 minutes ago" stamps (100) inside a line."""
-    for hint in ("ookie", "OOKIE", "y contin"):
-        k = core.find(hint)
-        if k >= 0 and _COOKIE_NEAR.search(core, max(0, k - 40), k + 40):
-            return COOKIE
-    if n <= 200:
-        for hint in ("eserved", "ESERVED", "orbehalten"):
-            k = core.find(hint)
-            if k >= 0 and _RIGHTS_NEAR.search(core, max(0, k - 25), k + 12):
+    "5 minutes ago" stamps (100) inside a line; ``flags`` say which of them
+    the document's text can hold at all."""
+    if flags[1]:
+        for m in _COOKIE_HINT.finditer(core):
+            k = m.start()
+            if _COOKIE_NEAR.search(core, max(0, k - 60), k + 40):
+                return COOKIE
+    if flags[2] and n <= 200:
+        for m in _RIGHTS_HINT.finditer(core):
+            k = m.start()
+            if _RIGHTS_NEAR.search(core, max(0, k - 25), k + 16):
                 return FOOTER
-    if n <= 100:
-        k = core.find(" ago")
-        if k >= 0 and _AGO_BEFORE.search(core, max(0, k - 16), k):
-            return FEED
-        k = core.find("vor ")
-        if k >= 0 and _VOR_AFTER.match(core, k + 4):
-            return FEED
+    if flags[3] and n <= 100 and _DIGIT.search(core) and _AGO_HINT.search(core):
+        return FEED if _AGO.search(core) else None
     return None
 
 
-_SPECIALS = ("@", ">", "\u203a", "»", "|", "·", "•")
-_HINTS = ("ookie", "OOKIE", " ago", "vor ", "eserved", "ESERVED", "orbehalten", "y contin")
+_SPECIALS = ("@", ">", "\u203a", "»", "|", "·", "•", "/")
+_COOKIE_HINTS = ("ookie", "OOKIE", "y contin", "куки")
+_RIGHTS_HINTS = (
+    "eserved", "ESERVED", "orbehalten", "éservés", "ESERVADOS", "eservados", "iservati",
+    "oorbehouden", "защищены", "zastrzeżone", "무단", "版权所有", "版權所有", "無断",
+)  # fmt: skip
+_AGO_HINTS = (
+    " ago", "vor ", "il y a ", "hace ", "há ", "ti fa", "to fa", "re fa", "ra fa", "geleden",
+    "назад", "temu", "분 전", "분전", "간 전", "간전", "초 전", "分前", "間前", "秒前", "钟前",
+    "鐘前", "时前", "時前",
+)  # fmt: skip
+# One search for any of the hints (a loop of str.find costs more per line).
+_COOKIE_HINT = re.compile("|".join(map(re.escape, _COOKIE_HINTS)))
+_RIGHTS_HINT = re.compile("|".join(map(re.escape, _RIGHTS_HINTS)))
+_AGO_HINT = re.compile("|".join(map(re.escape, _AGO_HINTS)))
 
 
-def text_flags(text: str) -> tuple[bool, bool]:
+Flags = tuple[bool, ...]
+"""What :func:`text_flags` found in a text: separators, then cookie,
+rights and "minutes ago" hints."""
+ALL_FLAGS: Flags = (True, True, True, True)
+
+
+def text_flags(text: str) -> Flags:
     """Whether ``text`` holds any of the characters and words that
     match_line looks for inside a line (tested once per document)."""
-    return any(c in text for c in _SPECIALS), any(h in text for h in _HINTS)
+    return (
+        any(c in text for c in _SPECIALS),
+        any(h in text for h in _COOKIE_HINTS),
+        any(h in text for h in _RIGHTS_HINTS),
+        any(h in text for h in _AGO_HINTS),
+    )
+
+
+def _arrows(s: str) -> str | None:
+    """Links drawn with arrows: to the neighbouring posts ("← Older post",
+    "Newer post →"; navigation), or a short link or breadcrumb step
+    ("Weiter »", "Home \u203a")."""
+    if s[0] == "\u2190" or s[-1] == "\u2192":
+        return NAVIGATION if len(s) <= 200 else None
+    if len(s) <= 40 and (s.endswith((" »", " \u203a")) or s.startswith(("« ", "\u2039 "))):
+        return BREADCRUMB
+    return None
 
 
 def match_line(
-    s: str, flags: tuple[bool, bool] = (True, True), phrases: Phrases | None = None
+    s: str, flags: Flags = ALL_FLAGS, phrases: Phrases | None = None
 ) -> str | None:
     """The furniture kind of one stripped, non-empty line by its patterns
     alone (None when no pattern matches). ``flags`` come from text_flags()
@@ -131,11 +215,26 @@ def match_line(
     n = len(core)
     if n > MAX_MATCH_LENGTH:
         return None
+    arrows = _arrows(s)
+    if arrows is not None:
+        return arrows
     c = core[0]
+    if c in _OPENERS and n <= 60:
+        # "[Print]", "【纠错】", "¿Olvidaste tu contraseña?": the words inside.
+        inner = core.strip(_OPENERS + _CLOSERS + " ")
+        if inner and inner[0].isalpha():
+            kind = (phrases or builtin()).match(inner)
+            if kind is not None:
+                return kind
     if c.isalpha():
         kind = (phrases or builtin()).match(core)
         if kind is not None:
             return kind
+        if c >= "\uac00" and n <= 60 and _KO_BYLINE.fullmatch(core):
+            return BYLINE
+    if n <= 200 and ("ICP" in core or "icp" in core or "安备" in core or "安備" in core):
+        if _ICP.search(core):
+            return FOOTER
     if c == "/" and _XPATH.fullmatch(core):
         return XPATH
     head = core[:9].lower()
@@ -144,17 +243,19 @@ def match_line(
             return IMAGE
         if _URL.fullmatch(core):
             return URL
-    if c in "©(" or head == "copyright":
+    if c in "©ⓒ(" or head == "copyright":
         if _COPYRIGHT.fullmatch(core):
             return FOOTER
-        if c == "©":
+        if c in "©ⓒ":
             return CREDIT
     if n <= 10 or c.isdigit():
         if _METADATA.fullmatch(core):
             return METADATA
         if _TICKER.fullmatch(core):
             return TICKER
-    specials, hints = flags
+        if n <= 40 and _COUNT_LABEL.fullmatch(core):
+            return FEED
+    specials = flags[0]
     if specials and n <= 200:
         if (c == "+" or "@" in core or head.startswith(("tel", "phone", "fax"))) and (
             _CONTACT.fullmatch(core)
@@ -162,12 +263,13 @@ def match_line(
             return CONTACT
         if (">" in core or "\u203a" in core or "»" in core) and _BREADCRUMB.fullmatch(core):
             return BREADCRUMB
-        if core.count("|") + core.count("·") + core.count("•") >= 3 and _MENU_ROW.fullmatch(core):
+        bars = core.count("|") + core.count("·") + core.count("•")
+        if bars + core.count(" / ") + core.count("//") >= 3 and _menu_row(core):
             return MENU
     elif head.startswith(("tel", "phone", "fax")) and _CONTACT.fullmatch(core):
         return CONTACT
-    if hints and n <= 400:
-        return _inside(core, n)
+    if n <= 400 and (flags[1] or flags[2] or flags[3]):
+        return _inside(core, n, flags)
     return None
 
 
@@ -175,7 +277,13 @@ def match_line(
 # between them allowed): a lone "14:05 GMT ..." line may be a live blog
 # entry, a lone "English" a word in a list.
 _RUN_KINDS = {TICKER: 3, LANGNAME: 3}
-_BULLETS = " \t•*·-\u2013\u2014|>▪►»"
+# Kinds that are residue only next to other residue: a bare URL, a lone
+# "Home" or "Search".
+_BESIDE = frozenset({URL, NAV_LINK})
+_BULLETS = " \t•*·-\u2013\u2014|>▪►»←→↑↓▸▶"
+# A line in brackets, or a question or exclamation opened Spanish-style.
+_OPENERS = "[【「『（(<‹«¿¡"  # noqa: RUF001
+_CLOSERS = "]】」』）)>›»?!:"  # noqa: RUF001
 # Language names glued to the word before: a language picker flattened to text
 # ("MundoEspañolSpanish").
 _LANG_GLUED = lazy_compile(
@@ -193,16 +301,17 @@ _GLUED_LOWER = lazy_compile(r"(?<!\S)[a-zà-ÿа-я]{3,}[A-ZÀ-ÞА-Я][a-zà-ÿ
 # (winners, ingredients, links) are not menus.
 _LIST_ITEM = lazy_compile(r"(?:[-*+•·▪]|\d{1,3}[.)])\s")
 
-STOP_WORDS = frozenset(
-    """the a an and or but of to in on at for with by from as is are was were be been being
-    has have had it its this that these those he she they we you i his her their our them him
-    not no will would can could should may said says there which who whom what when where
-    if so than then also about after over into up out more all one new just only very
-    der die das den dem des ein eine einen einem einer eines und oder aber nicht ist sind
-    war waren wurde wurden werden wird hat haben hatte mit von zu zum zur im in am an auf
-    für bei aus nach vor über um es sie er wir ich ihr auch als wie noch nur dass sich so
-    sein seine ihre dieser diese dieses""".split()
-)
+# Chinese, Japanese and Korean (the ranges of wide characters).
+_WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")  # ideographs and kana, not Hangul
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+_CJK_END = ".!?,;:\u3002\uff01\uff1f\uff0c\uff1b\uff1a\u2026\u3001"
+# Sentence punctuation inside a line: a line of prose, not a headline or label.
+_CJK_PROSE = re.compile(r"[\u3002\uff0c\u3001\uff01\uff1f\uff1b]|[,.] ")
+# Sentence particles (Chinese), two case particles (Japanese), a verb
+# ending (Korean): a sentence, not a menu item.
+_CJK_SENTENCE = re.compile(r"[了吗呢吧啊嗎]|[はがをにで].*[はがをにで]|[다요]\W*$")
+MAX_WIDE_ITEM = 24  # display width of a menu item in wide characters (12 of them)
 
 GOOD_LENGTH = 70  # jusText's length_low: shorter lines are never prose on their own
 LONG_LENGTH = 200  # jusText's length_high: a line this long is content unless matched
@@ -212,18 +321,29 @@ MENU_RUN = 4  # consecutive item-like lines that make a menu or tag list
 MAX_CONTEXT_RUN = 10  # short lines between residue lines taken as residue
 
 
-# With trailing punctuation too: splitting on spaces alone is much faster
-# than a word pattern on non-ASCII text.
-_STOP_LOOKUP = STOP_WORDS | {w + p for w in STOP_WORDS for p in ",.;:!?"}
 _DIGIT = re.compile(r"\d")
 
 
-def _stop_share(s: str) -> float:
-    """Share of stop words among the first 40 words of ``s``."""
+def _stop_share(s: str, stop: frozenset[str]) -> float:
+    """Share of stop words (``stop``: see Phrases.stop_lookup) among the
+    first 40 words of ``s``."""
     words = s[:400].lower().split()[:40]
     if not words:
         return 0.0
-    return sum(map(_STOP_LOOKUP.__contains__, words)) / len(words)
+    return sum(map(stop.__contains__, words)) / len(words)
+
+
+def _cjk_menu_row(s: str) -> bool:
+    """Chinese or Japanese menu items on one line, separated by spaces
+    ("时政 地方 法治 高层 人事"): five or more short words, most of them in
+    ideographs or kana (prose in these scripts has no spaces; Korean, which
+    has, is left out)."""
+    words = s.split()
+    if len(words) < 5 or _HANGUL.search(s):
+        return False
+    if max(map(len, words)) > 6 or sum(map(len, words)) > 4.5 * len(words):
+        return False
+    return sum(1 for w in words if _HAN.match(w)) * 3 >= len(words) * 2
 
 
 def classify(
@@ -238,13 +358,14 @@ def classify(
     phrase lists (default: the built-in data files).
     """
     phrases = phrases or builtin()
+    stop = phrases.stop_lookup
     kinds: list[str | None] = [None] * len(lines)
     # 0 blank, 1 short / headline-like, 2 prose; item-like lines for menus.
     # A byte per line each (a list would take eight).
     cls = bytearray(len(lines))
     item = bytearray(len(lines))
     label = bytearray(len(lines))
-    url: list[int] = []
+    beside: list[tuple[int, str]] = []
     flags = text_flags("\n".join(lines) if text is None else text)
     fence = False
     for i, raw in enumerate(lines):
@@ -262,8 +383,9 @@ def classify(
         kind = match_line(s, flags, phrases)
         if kind is not None:
             cls[i] = 1
-            if kind == URL:
-                url.append(i)  # residue only beside other residue
+            if kind in _BESIDE:
+                beside.append((i, kind))  # residue only beside other residue
+                item[i] = kind != URL and n <= 40
                 continue
             kinds[i] = kind
             item[i] = n <= 40
@@ -283,7 +405,33 @@ def classify(
             kinds[i] = GLUED
             cls[i] = 1
             continue
-        if n >= LONG_LENGTH or (n >= GOOD_LENGTH and _stop_share(s) >= GOOD_STOP_SHARE):
+        wide = 0 if s.isascii() else len(_WIDE.findall(s))
+        if wide:
+            # Chinese, Japanese and Korean: length by display width (a wide
+            # character counts two), sentences by their punctuation and
+            # particles, since there are no stop words to count.
+            width = n + wide
+            if width >= LONG_LENGTH or (width >= GOOD_LENGTH and _CJK_PROSE.search(s)):
+                cls[i] = 2
+                continue
+            if _cjk_menu_row(s):
+                kinds[i] = MENU
+                cls[i] = 1
+                continue
+            cls[i] = 1
+            digit = _DIGIT.search(s) is not None
+            label[i] = width <= 2 * MAX_WIDE_ITEM and not digit
+            item[i] = (
+                width <= MAX_WIDE_ITEM
+                and s[-1] not in _CJK_END
+                and "\uff1a" not in s
+                and ": " not in s
+                and not (digit and not s.isdigit())
+                and not _LIST_ITEM.match(s)
+                and not _CJK_SENTENCE.search(s)
+            )
+            continue
+        if n >= LONG_LENGTH or (n >= GOOD_LENGTH and _stop_share(s, stop) >= GOOD_STOP_SHARE):
             cls[i] = 2
             continue
         cls[i] = 1
@@ -295,9 +443,8 @@ def classify(
             and s[-1] not in ".!?,;:"
             and ": " not in s
             and not (digit and not s.isdigit())
-            and (s.isascii() or max(s) < "\u2e80")  # CJK has no spaces to count words by
             and not _LIST_ITEM.match(s)
-            and (spaces == 0 or _stop_share(s) <= 1 / 3)
+            and (spaces == 0 or _stop_share(s, stop) <= 1 / 3)
         ):
             item[i] = True
 
@@ -305,13 +452,13 @@ def classify(
     _runs(kinds, nonblank)
     _menus(kinds, item, nonblank)
     _context(kinds, cls, label, nonblank)
-    if url:
+    if beside:
         where = {i: k for k, i in enumerate(nonblank)}
-        for i in url:
+        for i, kind in beside:
             k = where[i]
             near = [nonblank[t] for t in (k - 1, k + 1) if 0 <= t < len(nonblank)]
-            if any(kinds[t] for t in near):
-                kinds[i] = URL
+            if kinds[i] is None and any(kinds[t] for t in near):
+                kinds[i] = kind
     return kinds
 
 

@@ -6,6 +6,9 @@ The files are ``data/*.txt`` (UTF-8), one per language, plus
 - a blank line, or a line starting with ``#``, is ignored;
 - ``[section]`` starts a section: one of :data:`SECTIONS` (``sign-up``,
   ``share``, ``cookie``, ...), the kind of furniture its patterns find;
+- in a ``[stop-words]`` section, each line holds function words separated
+  by spaces (``the a an of``): a line with many of them reads as prose,
+  not as a menu item;
 - in a ``[define]`` section, ``name = regex`` defines ``%name%``, which
   patterns of any file may use (every file's definitions are read first);
 - any other line is a *pattern*: a Python regular expression, matched
@@ -33,6 +36,7 @@ from pathlib import Path
 from .kinds import (
     BYLINE,
     COOKIE,
+    CREDIT,
     FEED,
     FOOTER,
     FOOTER_LINK,
@@ -41,8 +45,10 @@ from .kinds import (
     LANGUAGE,
     NAV_LINK,
     NAVIGATION,
+    RELATED,
     SHARE,
     SIGNUP,
+    TAGS,
 )
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -60,9 +66,16 @@ SECTIONS: dict[str, str] = {
     "navigation": NAVIGATION,
     "nav-link": NAV_LINK,
     "byline": BYLINE,
+    "tags": TAGS,
+    "related": RELATED,
+    "credit": CREDIT,
 }
 """Section names of the data files, and the kind of line each finds. When
 a line matches patterns of several sections, the first section here wins."""
+
+STOP = "stop-words"
+"""The section of stop words: function words, separated by spaces (a line
+with many of them is prose, not a menu item)."""
 
 _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -83,8 +96,21 @@ def key(s: str) -> str | None:
 
 def _heads(pattern: str) -> list[str]:
     """The index keys a pattern can start with."""
-    m = re.match(r"\(\?:([^()]*)\)", pattern)
-    heads = m.group(1).split("|") if m else [pattern]
+    heads = [pattern]
+    if pattern.startswith("(?:"):
+        # The alternatives of the leading group (nested groups kept whole).
+        depth, start, heads = 0, 3, []
+        for i, c in enumerate(pattern[3:], start=3):
+            if c == "(" and pattern[i - 1] != "\\":
+                depth += 1
+            elif c == ")" and pattern[i - 1] != "\\":
+                if depth == 0:
+                    heads.append(pattern[start:i])
+                    break
+                depth -= 1
+            elif c == "|" and depth == 0:
+                heads.append(pattern[start:i])
+                start = i + 1
     out = []
     for head in heads:
         k = key(head)
@@ -95,7 +121,8 @@ def _heads(pattern: str) -> list[str]:
 
 
 def parse(text: str, source: str = "<phrases>") -> tuple[dict[str, str], dict[str, list[str]]]:
-    """The definitions and the patterns by kind of one data file."""
+    """The definitions and the patterns by kind of one data file (stop
+    words under the key ``stop-words``)."""
     defines: dict[str, str] = {}
     patterns: dict[str, list[str]] = {}
     section: str | None = None
@@ -105,7 +132,7 @@ def parse(text: str, source: str = "<phrases>") -> tuple[dict[str, str], dict[st
             continue
         if line.startswith("[") and line.endswith("]") and " " not in line:
             section = line[1:-1]
-            if section != "define" and section not in SECTIONS:
+            if section not in ("define", STOP) and section not in SECTIONS:
                 raise ValueError(f"{source}:{number}: unknown section [{section}]")
             continue
         if section is None:
@@ -115,6 +142,8 @@ def parse(text: str, source: str = "<phrases>") -> tuple[dict[str, str], dict[st
             if not sep or not re.fullmatch(r"[a-z][a-z0-9-]*", name.strip()):
                 raise ValueError(f"{source}:{number}: expected 'name = regex'")
             defines[name.strip()] = value.strip()
+        elif section == STOP:
+            patterns.setdefault(STOP, []).extend(line.lower().split())
         else:
             patterns.setdefault(SECTIONS[section], []).append(line)
     return defines, patterns
@@ -140,7 +169,10 @@ def load(files: Iterable[Path]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for p in parsed:
         for kind, alternatives in p.items():
-            out.setdefault(kind, []).extend(_expand(a, defines) for a in alternatives)
+            if kind == STOP:
+                out.setdefault(STOP, []).extend(alternatives)
+            else:
+                out.setdefault(kind, []).extend(_expand(a, defines) for a in alternatives)
     return out
 
 
@@ -174,6 +206,13 @@ class Phrases:
 
     def __init__(self, by_kind: Mapping[str, Sequence[str]]) -> None:
         order = list(SECTIONS.values())
+        self.stop_words: frozenset[str] = frozenset(by_kind.get(STOP, ()))
+        # With trailing punctuation too: splitting on spaces alone is much
+        # faster than a word pattern on non-ASCII text.
+        self.stop_lookup: frozenset[str] = self.stop_words | {
+            w + p for w in self.stop_words for p in ",.;:!?"
+        }
+        by_kind = {k: v for k, v in by_kind.items() if k != STOP}
         self.kinds: tuple[str, ...] = tuple(sorted(by_kind, key=order.index))
         self.by_kind: dict[str, list[str]] = {k: list(by_kind[k]) for k in self.kinds}
         self.index: dict[str, dict[str, list[str]]] = {}
@@ -200,8 +239,15 @@ class Phrases:
     def match(self, core: str) -> str | None:
         """The kind of furniture ``core`` (a stripped line starting with a
         letter) is, or None."""
-        word = key(core[:24])
-        if word is None or word not in self.index:
+        c = core[0]
+        if c >= "\u1100" and _WIDE.match(c):
+            word = c
+        else:
+            m = _LETTERS.match(core, 0, 24)
+            if m is None:
+                return None
+            word = m.group(0).lower()
+        if word not in self.index:
             return None
         m = self._pattern(word).fullmatch(core)
         if m is None or not m.lastgroup:
@@ -211,10 +257,16 @@ class Phrases:
     def extended(self, extra: Mapping[str, Sequence[str]]) -> Phrases:
         """These lists plus literal phrases by section name."""
         by_kind = {kind: list(alts) for kind, alts in self.by_kind.items()}
+        by_kind[STOP] = sorted(self.stop_words)
         for section, phrases in extra.items():
-            if section not in SECTIONS or section == "define":
-                raise ValueError(f"unknown section {section!r}; expected one of {list(SECTIONS)}")
-            by_kind.setdefault(SECTIONS[section], []).extend(map(literal, phrases))
+            if section == STOP:
+                by_kind[STOP] += [w.lower() for p in phrases for w in p.split()]
+            elif section in SECTIONS:
+                by_kind.setdefault(SECTIONS[section], []).extend(map(literal, phrases))
+            else:
+                raise ValueError(
+                    f"unknown section {section!r}; expected {STOP} or one of {list(SECTIONS)}"
+                )
         return Phrases(by_kind)
 
 
