@@ -40,8 +40,20 @@ from .kinds import (  # noqa: F401
     URL,
     XPATH,
 )
-from .lines import classify, match_line, text_flags  # noqa: F401
+from .lines import body_lines, classify, match_line, text_flags
 from .phrases import SECTIONS, STOP, Phrases, builtin
+
+__all__ = [
+    "STRONG",
+    "Phrases",
+    "ScrapeResidue",
+    "body_lines",
+    "builtin",
+    "classify",
+    "match_line",
+    "residue_summary",
+    "text_flags",
+]
 
 # --------------------------------------------------------------------------
 # The check
@@ -65,12 +77,20 @@ def _line_hash(s: str) -> int:
 
 
 def residue_summary(
-    text: str, first_line: int = 1, first_column: int = 1, phrases: Phrases | None = None
+    text: str,
+    first_line: int = 1,
+    first_column: int = 1,
+    phrases: Phrases | None = None,
+    classified: tuple[list[str], list[str | None]] | None = None,
 ) -> dict[str, Any]:
     """What the document phase keeps of one body: counts, the first line of
-    each residue kind, and hashes of its short content lines."""
-    lines = text.split("\n")
-    kinds = classify(lines, text, phrases)
+    each residue kind, and hashes of its short content lines. ``classified``
+    is ``text``'s lines and their kinds when already known."""
+    if classified is None:
+        lines = text.split("\n")
+        kinds = classify(lines, text, phrases)
+    else:
+        lines, kinds = classified
     total = chars = residue = rchars = 0
     strong: set[str] = set()
     first: dict[str, tuple[int, int, str]] = {}
@@ -316,12 +336,13 @@ class ScrapeResidue(KeyedCheck):
         if doc.text is None:
             return
         header = doc.header
+        classified = body_lines(doc, self.phrases)
         if header is not None:
             info = residue_summary(
-                header.body, header.body_line, header.body_column, self.phrases
+                header.body, header.body_line, header.body_column, classified=classified
             )
         else:
-            info = residue_summary(doc.text, phrases=self.phrases)
+            info = residue_summary(doc.text, classified=classified)
         yield ("doc", doc.path), Residue(
             doc.doc_id,
             info["lines"],

@@ -527,3 +527,27 @@ def _context(
 
 
 # --------------------------------------------------------------------------
+
+
+_MEMO = "scrape-residue.lines"
+
+
+def body_lines(doc: object, phrases: Phrases | None = None) -> tuple[list[str], list[str | None]]:
+    """The lines of a document's body (:attr:`~provlint.Document.body`) and
+    the residue kind of each (:func:`classify`), computed once per document:
+    the result is kept in ``doc.cache`` for the other checks of the
+    document phase (duplicate-content leaves furniture out of its shingles
+    with it). ``phrases`` other than the built-in lists are not shared."""
+    phrases = phrases or builtin()
+    cache = getattr(doc, "cache", None)
+    shared = phrases is builtin() and isinstance(cache, dict)
+    if shared:
+        hit = cache.get(_MEMO)  # type: ignore[union-attr]
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+    text: str = getattr(doc, "body", "") or ""
+    lines = text.split("\n")
+    result = (lines, classify(lines, text, phrases))
+    if shared:
+        cache[_MEMO] = result  # type: ignore[index]
+    return result
