@@ -273,6 +273,12 @@ def test_sentences_that_start_like_furniture(line: str) -> None:
     assert kinds(f"{PROSE}\n{line}\n\n{PROSE}")[3] is None
 
 
+def test_match_line_takes_the_old_pair_of_flags() -> None:
+    line = "Example Wire Ltd, all rights reserved"
+    assert sr.match_line(line, (True, True)) == sr.match_line(line) == sr.FOOTER
+    assert sr.match_line(line, (False, False)) is None
+
+
 def test_a_lone_navigation_word_counts_only_beside_residue() -> None:
     assert sr.match_line("Search") == sr.NAV_LINK
     assert kinds(f"{PROSE}Search\n{PROSE}")[2] is None

@@ -199,7 +199,7 @@ class DuplicateContent(KeyedCheck):
         lines, kinds = body_lines(doc)
         site = _site(doc)
         if any(kinds) or site:
-            hashes, short = furniture_print(lines, kinds)
+            hashes, short = furniture_print(lines, kinds, hashes)
         else:
             short = ()
         if site is None:

@@ -395,7 +395,9 @@ def _window_shingles(tokens: list[str], lo: int, hi: int) -> set[int]:
 
 
 def furniture_print(
-    lines: list[str], kinds: list[str | None]
+    lines: list[str],
+    kinds: list[str | None],
+    whole: array | None = None,  # type: ignore[type-arg]
 ) -> tuple[array, tuple[tuple[int, array], ...]]:  # type: ignore[type-arg]
     """The shingles of a text with its furniture left out, and the short
     lines a site may repeat on all its pages.
@@ -406,9 +408,13 @@ def furniture_print(
     :data:`LINE_KEEP` of them, come back as ``(line hash, shingles)``: the
     hash of the line's words, and the shingles that hold one of them (so
     that they can be left out too, once the corpus shows the line on many
-    pages of the document's site)."""
-    kept = [line for line, kind in zip(lines, kinds, strict=True) if kind is None]
-    _count, _digest, hashes = text_print("\n".join(kept))
+    pages of the document's site). ``whole`` is the shingles of the whole
+    text, when known: they are the answer when no line is furniture."""
+    if whole is not None and not any(kinds):
+        kept, hashes = lines, whole
+    else:
+        kept = [line for line, kind in zip(lines, kinds, strict=True) if kind is None]
+        hashes = text_print("\n".join(kept))[2]
     short = [i for i, line in enumerate(kept) if len(line.strip()) <= LINE_CHARS]
     if len(short) > 2 * LINE_KEEP:
         short = short[:LINE_KEEP] + short[-LINE_KEEP:]

@@ -189,7 +189,7 @@ def text_flags(text: str) -> Flags:
         any(c in text for c in _SPECIALS),
         any(h in text for h in _COOKIE_HINTS),
         any(h in text for h in _RIGHTS_HINTS),
-        any(h in text for h in _AGO_HINTS),
+        True,  # "minutes ago" hints: tested per short line with a digit (cheaper)
     )
 
 
@@ -210,7 +210,11 @@ def match_line(
     """The furniture kind of one stripped, non-empty line by its patterns
     alone (None when no pattern matches). ``flags`` come from text_flags()
     on the whole document and let lines skip tests that cannot succeed;
-    ``phrases`` are the phrase lists (default: the built-in data files)."""
+    ``phrases`` are the phrase lists (default: the built-in data files).
+    A pair ``(separators, hints)``, as text_flags() gave before, is read as
+    four flags."""
+    if len(flags) < 4:
+        flags = (flags[0], flags[1], flags[1], flags[1])
     core = s.lstrip(_BULLETS) or s
     n = len(core)
     if n > MAX_MATCH_LENGTH:
