@@ -234,6 +234,9 @@ FURNITURE_BY_LANGUAGE = [
     ("Home ›", sr.BREADCRUMB),
     ("Start|Magazin|Tipps|Fähren", sr.MENU),
     ("Impressum // Über uns // Datenschutz // Kontakt", sr.MENU),
+    ("[Start] [Archiv] [Impressum]", sr.MENU),
+    ("Datenschutz · Impressum", sr.FOOTER),
+    ("Mentions légales | Contact", sr.FOOTER),
     ("Accueil > Actualités > Le conseil portuaire adopte le nouvel horaire", sr.BREADCRUMB),
 ]
 
@@ -266,6 +269,8 @@ def test_furniture_lines_by_language(line: str, kind: str) -> None:
         "By Monday the council had agreed to the plan.",
         "« Nous reverrons les chiffres dans un an »",
         "Back to the harbour the fishermen went, one boat after another.",
+        "Anna | Tom",
+        "[1] [2]",
     ],
 )
 def test_sentences_that_start_like_furniture(line: str) -> None:

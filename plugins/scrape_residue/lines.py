@@ -31,6 +31,7 @@ from .kinds import (
     METADATA,
     NAV_LINK,
     NAVIGATION,
+    STRONG,
     TICKER,
     URL,
     XPATH,
@@ -79,6 +80,26 @@ _BREADCRUMB = lazy_compile(r"(?:[^>\u203a»|]{1,40}\s[>\u203a»]\s){2,6}[^>\u203
 # "Home | World | Sport": separators between short items (a regular
 # expression with optional spaces backtracks too much; split instead).
 _MENU_SEP = re.compile(r"[|·•]|\s//?\s")
+
+
+# "[Home] [About] [Contact]": links in brackets.
+_BRACKET_ROW = re.compile(r"(?:\[[^\[\]]{1,30}\]\s*){3,13}")
+
+
+def _furniture_row(core: str, phrases: Phrases) -> str | None:
+    """A short row of items separated by bars or dots, every one of them
+    furniture ("Datenschutz · Impressum"): the first strong kind among
+    theirs, else the first kind."""
+    items = [it.strip() for it in _MENU_SEP.split(core)]
+    if len(items) < 2 or not all(items):
+        return None
+    found = []
+    for it in items:
+        kind = phrases.match(it) if it[0].isalpha() else None
+        if kind is None:
+            return None
+        found.append(kind)
+    return next((k for k in found if k in STRONG), found[0])
 
 
 def _menu_row(core: str) -> bool:
@@ -223,6 +244,8 @@ def match_line(
     if arrows is not None:
         return arrows
     c = core[0]
+    if c == "[" and core[-1] == "]" and core.count("[") >= 3 and _BRACKET_ROW.fullmatch(core):
+        return MENU
     if c in _OPENERS and n <= 60:
         # "[Print]", "【纠错】", "¿Olvidaste tu contraseña?": the words inside.
         inner = core.strip(_OPENERS + _CLOSERS + " ")
@@ -270,6 +293,10 @@ def match_line(
         bars = core.count("|") + core.count("·") + core.count("•")
         if bars + core.count(" / ") + core.count("//") >= 3 and _menu_row(core):
             return MENU
+        if bars and n <= 120:
+            row = _furniture_row(core, phrases or builtin())
+            if row is not None:
+                return row
     elif head.startswith(("tel", "phone", "fax")) and _CONTACT.fullmatch(core):
         return CONTACT
     if n <= 400 and (flags[1] or flags[2] or flags[3]):
