@@ -2,6 +2,13 @@
 
 A *strong* kind is page furniture on sight; a weak one only counts towards
 the residue share and count.
+
+Not every kind is another page's text. :data:`BYLINE` ("By Jeanne Morel",
+"Veröffentlicht am 16.08.2019", "입력 2021.12.06 14:05") and :data:`TAGS`
+describe the page's own article: they are residue in a text meant to hold
+the article alone, but a date on a byline is the page's own claim about its
+date, unlike a date in :data:`RELATED` teasers, :data:`FEED` lists or a
+:data:`MENU`, which belong to other articles.
 """
 
 from __future__ import annotations
