@@ -33,6 +33,12 @@ NAMES = (
     "Lanmoor Morvane Nettleby"
 ).split()
 RESIDUE = ["Subscribe to our newsletter", "Share this story", "Read more", "Cookie settings"]
+# Short lines a site repeats on its pages, which the line classifier keeps:
+# duplicate-content leaves them out once three texts of one site have them.
+TEASERS = [
+    "What the council said about the harbour plan",
+    "How the island ferry got its name in the end",
+]
 
 
 def _text(seed: int, story: int, residue: bool) -> str:
@@ -52,7 +58,7 @@ def _text(seed: int, story: int, residue: bool) -> str:
     if story % 2 == 0:
         body += "\n\nThe summit was held on 20 March 2021 and the vote followed."
     if residue:
-        body = "\n".join(RESIDUE) + "\n\n" + body + "\n\n" + "\n".join(RESIDUE)
+        body = "\n".join(RESIDUE) + "\n\n" + body + "\n\n" + "\n".join(RESIDUE + TEASERS)
     return body + "\n"
 
 
@@ -71,10 +77,11 @@ class Corpus:
         os.utime(path, ns=(self.clock, self.clock))
 
     def write_index(self) -> None:
-        lines = ["| id | file | source | date | derived_from |", "|---|---|---|---|---|"]
+        lines = ["| id | file | source | url | date | derived_from |", "|---|---|---|---|---|---|"]
         for r in self.rows:
             lines.append(
-                f"| {r['id']} | {r['file']} | Wire | {r['date']} | {r.get('derived', '')} |"
+                f"| {r['id']} | {r['file']} | Wire | {r.get('url', '')} | {r['date']} "
+                f"| {r.get('derived', '')} |"
             )
         self.write_doc("INDEX.md", "\n".join(lines) + "\n")
 
@@ -82,7 +89,13 @@ class Corpus:
         name = f"d{n}.txt"
         self.write_doc(name, _text(seed, story, residue))
         self.rows.append(
-            {"id": f"i{n % 7}", "file": name, "date": f"2021-03-{day:02d}", "derived": derived}
+            {
+                "id": f"i{n % 7}",
+                "file": name,
+                "date": f"2021-03-{day:02d}",
+                "derived": derived,
+                "url": f"https://{('north', 'south')[n % 2]}.example/news/{name}",
+            }
         )
 
 
@@ -187,7 +200,7 @@ def test_incremental_equals_cold(
     c = Corpus(root)
     for n in range(start):
         day = 1 + (n % 4) * 7 + n % 3  # a story's documents within days of each other
-        c.add(n, n * 5 % 11, n % 4, day, n % 5 == 0, f"i{(n + 2) % 7}" if n % 4 else "")
+        c.add(n, n * 5 % 11, n % 4, day, n % 3 == 0, f"i{(n + 2) % 7}" if n % 4 else "")
     c.write_doc(f"d{start}.txt", _text(1, 1, False))  # an exact copy of d1's text
     c.rows.append({"id": f"i{start}", "file": f"d{start}.txt", "date": "2021-05-01"})
     c.write_doc("outlier.txt", _text(8, 0, False))  # story 0, dated months away
