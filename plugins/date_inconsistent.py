@@ -6,7 +6,7 @@ import re
 import sys
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from datetime import date, timedelta
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -136,7 +136,10 @@ class DateInconsistent(KeyedCheck):
        attack`, `at the Oscars on Feb. 9`) and page furniture are never
        evidence. Furniture is read from the page's lines: `Member since`,
        `Joined`, `©`, `Last edited`, footers; a line scrape-residue's
-       classifier takes for furniture; lists of headlines, related posts
+       classifier takes for another item's furniture (a menu, a feed, a
+       ticker, a teaser; its analysis of the document's lines is shared,
+       and a byline or tag line is the page's own, not furniture); lists
+       of headlines, related posts
        and events (three or more short dated lines close together);
        comment stamps (`Alex on September 17, 2018 at 6:34 am said:`, a
        date beside `Reply`, anything after `12 Comments`); archive
@@ -147,7 +150,10 @@ class DateInconsistent(KeyedCheck):
        32.9, Mar 6.8`) is no date. The page's own date stamp (a date alone
        on its line just above the article, or labelled `Published`) and a
        quoted post's date (`— Ann Lee (@annlee) March 16, 2020`) count
-       without a tense: the text cannot be older than either.
+       without a tense: the text cannot be older than either. A stamp
+       that `date-mismatch` reads among the page's first lines is its
+       evidence, not this check's: with a declared date, its line gives
+       no evidence here, so one wrong stamp makes one finding.
     2. *Relative days*: `tomorrow, Tuesday` means the text was written on a
        Monday; `yesterday (Monday)` on a Tuesday. A declared date on
        another weekday contradicts it.
@@ -228,6 +234,8 @@ class DateInconsistent(KeyedCheck):
 
     def emit(self, doc: Document) -> Iterator[tuple[tuple[Any, ...], Info | Member]]:
         from provlint.plugins.dates.datetext import body_index, body_mentions, standalone_date
+        from provlint.plugins.dates.stamps import doc_stamps
+        from provlint.plugins.scrape_residue import body_lines
 
         declared = doc.first("date")
         when = parse_declared(declared.value) if declared else None
@@ -242,7 +250,17 @@ class DateInconsistent(KeyedCheck):
                 loc = Location(doc.path, inferred.line, inferred.column, "inferred date")
                 label = f"date inferred from line {inferred.line}"
         iso = when.isoformat() if when else None
-        evidence = self._evidence(body, mentions, when, index) if when else []
+        evidence = (
+            self._evidence(body, mentions, when, index, lambda: body_lines(doc)[1])
+            if when
+            else []
+        )
+        if evidence and declared is not None:
+            # A date stamp near the top is date-mismatch's evidence (it
+            # reports the stamp when no claim of the text agrees): one cause,
+            # one finding. Its line gives no evidence here.
+            stamped = {st.line for st in doc_stamps(doc)}
+            evidence = [e for e in evidence if e[0] not in stamped]
         yield (
             ("nb", doc.path),
             Info(
@@ -268,13 +286,20 @@ class DateInconsistent(KeyedCheck):
             yield ("df", doc.path), member
 
     def _evidence(
-        self, body: str, mentions: list[Any], when: date, index: TextIndex | None = None
+        self,
+        body: str,
+        mentions: list[Any],
+        when: date,
+        index: TextIndex | None = None,
+        line_kinds: Callable[[], Sequence[str | None]] | None = None,
     ) -> list[tuple[Any, ...]]:
         """Each mention that contradicts ``when``: (line, column, phrase,
         resolved date, rule, severity). Every test looks at the mention's
         line through ``index`` (classified once per line) or at a window of
         bounded size around it, so a line holding thousands of dates costs
-        linear time."""
+        linear time. ``line_kinds`` gives the residue kind of every line of
+        the body (scrape-residue's per-document analysis, ``body_lines``),
+        asked for only when a mention gets that far."""
         from provlint.plugins.dates.datetext import (
             CLAUSE_WINDOW,
             TextIndex,
@@ -369,7 +394,7 @@ class DateInconsistent(KeyedCheck):
                 and (yearless or (resolved - when).days <= unmarked or has_present(clause))
             ):
                 continue
-            if not own and index.residue_kind(m.start):
+            if not own and index.residue_kind(m.start, line_kinds):
                 continue  # page furniture, as scrape-residue classifies its line
             how = (
                 "nearest year"

@@ -46,7 +46,9 @@ class DateMismatch(DocumentCheck):
       author, a post's meta line, or nothing else shows to be the page's
       date. It is looked for around the headline when the page's first
       line (its title) comes back as one, else among the first
-      `stamp-lines` lines. The dates of reader comments, users, copyright,
+      `stamp-lines` lines. A label inside a sentence that tells when
+      something else was published (`The new timetable was published on
+      …`) makes no stamp. The dates of reader comments, users, copyright,
       citations, events, embedded posts, code and data sheets are not
       stamps, nor one of a list of dated lines (headlines, an archive), nor
       a site header's date above its menu. An *updated* stamp (`Updated`,

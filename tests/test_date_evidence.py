@@ -9,6 +9,8 @@ should. The texts are written for these tests.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from provlint.testing import CorpusBuilder
 
@@ -121,14 +123,16 @@ CASES = [
         "Harbour dredging approved\n" + PROSE,
         False,
     ),
-    # The page's own date stamp just above the article, or labelled as such.
-    ("byline-stamp", "2021-03-10", "Harbour dredging approved\n14 October 2021\n" + PROSE, True),
+    # The page's own date stamp just above the article, or labelled as such:
+    # date-mismatch reports it (test_a_wrong_byline_stamp_is_one_finding),
+    # so date-inconsistent does not report it again.
+    ("byline-stamp", "2021-03-10", "Harbour dredging approved\n14 October 2021\n" + PROSE, False),
     (
         "published-label",
         "2021-03-10",
         "Published: 14.10.2021 09:35\nHome\nNews\nSearch\nMenu\nHarbour dredging approved\n"
         + PROSE,
-        True,
+        False,
     ),
     # A quoted post's date.
     (
@@ -336,3 +340,81 @@ def test_evidence_class(
     provlint_corpus.row("a", "a.txt", date=declared).doc("a.txt", text)
     found = provlint_corpus.findings(select=["date-inconsistent"])
     assert bool(found) is reported, [f.message for f in found]
+
+
+# One cause, one finding: a byline's date stamp is date-mismatch's evidence.
+STAMPED = (
+    "Ferry pier reopens after repairs\n"
+    "By Ann Becker - 14 June 2021\n" + PROSE + "The pier was closed in March after a storm.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ("By Ann Becker - 14 June 2021", ["date-mismatch"]),
+        ("Published: 14 June 2021", ["date-mismatch"]),
+        ("14 June 2021 10:32 CEST", ["date-mismatch"]),
+        ("14 June 2021", ["date-mismatch"]),
+        # A stamp that agrees: neither check says anything about it.
+        ("By Ann Becker - 15 May 2021", []),
+    ],
+)
+def test_a_wrong_byline_stamp_is_one_finding(
+    provlint_corpus: CorpusBuilder, stamp: str, expected: list[str]
+) -> None:
+    text = STAMPED.replace("By Ann Becker - 14 June 2021", stamp)
+    provlint_corpus.row("a", "a.txt", date="2021-05-15").doc("a.txt", text)
+    found = provlint_corpus.findings(select=["date-mismatch", "date-inconsistent"])
+    assert [f.check for f in found] == expected, [f.message for f in found]
+    if expected:
+        assert "14 June 2021" in found[0].message
+
+
+
+
+TEASER = "Lesen Sie auch: Der Fährhafen wurde am 14. September 2021 neu eröffnet\n"
+
+
+def test_one_line_analysis_per_text(
+    provlint_corpus: CorpusBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """date-inconsistent reads scrape-residue's analysis of the document's
+    lines (body_lines, kept in doc.cache) instead of classifying them again:
+    with both checks, the lines are classified once. A teaser's date is
+    another article's."""
+    import provlint.plugins.scrape_residue as residue
+    import provlint.plugins.scrape_residue.lines as lines
+
+    calls: list[int] = []
+    real = lines.classify
+
+    def counting(*args: Any, **kw: Any) -> list[str | None]:
+        calls.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(lines, "classify", counting)
+    monkeypatch.setattr(residue, "classify", counting)
+    provlint_corpus.row("a", "a.txt", date="2021-03-10").doc("a.txt", PROSE + TEASER)
+    provlint_corpus.row("b", "b.txt", date="2021-03-10").doc(
+        "b.txt", PROSE + TEASER.removeprefix("Lesen Sie auch: ")
+    )
+    found = provlint_corpus.findings(select=["date-inconsistent", "scrape-residue"])
+    assert [(f.path, f.check) for f in found if f.check == "date-inconsistent"] == [
+        ("b.txt", "date-inconsistent")
+    ]
+    assert len(calls) == 2  # one analysis per text
+
+
+def test_a_byline_line_is_the_pages_own_not_furniture() -> None:
+    from provlint.plugins.dates.datetext import TextIndex
+    from provlint.plugins.scrape_residue import BYLINE, MENU, RELATED
+
+    text = "Veröffentlicht am 16.08.2019\nHome\nLesen Sie auch: …\n"
+    index = TextIndex(text)
+    kinds = [BYLINE, MENU, RELATED]
+    assert [index.residue_kind(index.starts[i], lambda: kinds) for i in range(3)] == [
+        None,
+        MENU,
+        RELATED,
+    ]

@@ -182,12 +182,20 @@ NEGATIVE = {
     "sentence": "Office\nOn 11 September 2019, the minister was charged with a breach of trust.\n",
     "two-digit year and a time": "Forum\nmacfan28.09.1912:44\nHello.\n",
     "no year": "Notes\nPatrick 06 PM | 18 May\n",
+    "label in a sentence about something else": (
+        "Ferries\nThe new ferry timetable for the islands was published on 12 September 2021.\n"
+    ),
 }
 
 
 @pytest.mark.parametrize("text", NEGATIVE.values(), ids=NEGATIVE.keys())
 def test_not_a_stamp(text: str) -> None:
     assert _stamps(text) == []
+
+
+def test_a_label_opening_a_short_sentence_still_counts() -> None:
+    text = "Ferries\nArticle updated on 7 January 2020.\nThe timetable changes.\n"
+    assert [g[3:] for g in _stamps(text)] == [("updated", "label")]
 
 
 def test_after_two_paragraphs_the_text_has_begun() -> None:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -388,17 +388,33 @@ class TextIndex:
         at_fence = k < len(self._fences) and self._fences[k] == self.line_index(offset)
         return k % 2 == 1 and not at_fence
 
-    def residue_kind(self, offset: int) -> str | None:
+    def residue_kind(
+        self, offset: int, line_kinds: Callable[[], Sequence[str | None]] | None = None
+    ) -> str | None:
         """The kind of page furniture scrape-residue's line classifier gives
-        the line holding ``offset`` (None for content, or when that check is
-        not installed). The whole text is classified on first use."""
+        the line holding ``offset``; None for content, for the kinds that
+        describe the page's own article (its byline, its tag line:
+        ``OWN`` in :mod:`provlint.plugins.scrape_residue`), or when that
+        check is not installed.
+
+        ``line_kinds`` returns the kind of every line of the text: for a
+        document's body, scrape-residue's shared per-document analysis
+        (``body_lines(doc)[1]``, kept in ``doc.cache``), so that the lines
+        are classified once for every check. It is called on first use
+        only; without it, a text that belongs to no document is classified
+        here."""
         if self._residue is None:
             try:
-                from provlint.plugins.scrape_residue import classify
+                from provlint.plugins.scrape_residue import OWN, classify
             except ImportError:  # pragma: no cover - the check ships with provlint
                 self._residue = []
             else:
-                self._residue = list(classify(self.text.split("\n"), self.text))
+                kinds = (
+                    line_kinds()
+                    if line_kinds is not None
+                    else classify(self.text.split("\n"), self.text)
+                )
+                self._residue = [None if k in OWN else k for k in kinds]
         i = self.line_index(offset)
         return self._residue[i] if i < len(self._residue) else None
 

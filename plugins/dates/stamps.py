@@ -262,10 +262,11 @@ def _classify(
     after = line[end:hi]
     upd = _last(pats["updated"], lead)
     pub = _last(pats["published"], lead)
-    if upd is not None and (pub is None or upd.start() > pub.start()):
-        return "updated", "label"
-    if pub is not None:
-        return "published", "label"
+    label = upd if upd is not None and (pub is None or upd.start() > pub.start()) else pub
+    if label is not None:
+        if _sentence(line) and len(lead[: label.start()].split()) > LABEL_WORDS:
+            return None  # "The new timetable was published on …": about something else
+        return ("updated" if label is upd else "published"), "label"
     if m.kind == "datetime" or _TIME_BEFORE.search(lead):
         return "plain", "time"
     if _HOURS.search(line, end):
@@ -306,6 +307,12 @@ def _classify(
         if comma is not None:
             return "plain", "lead"
     return None
+
+
+LABEL_WORDS = 3
+"""How many words may come before a label ("Article updated on", "Story
+first published") in a line that reads as a sentence; after more, the
+sentence tells when something else was published."""
 
 
 def _sentence(line: str) -> bool:

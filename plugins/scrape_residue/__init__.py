@@ -30,6 +30,7 @@ from .kinds import (  # noqa: F401
     METADATA,
     NAV_LINK,
     NAVIGATION,
+    OWN,
     RELATED,
     REPEATED,
     SHARE,
@@ -44,6 +45,7 @@ from .lines import body_lines, classify, match_line, text_flags
 from .phrases import SECTIONS, STOP, Phrases, builtin
 
 __all__ = [
+    "OWN",
     "STRONG",
     "Phrases",
     "ScrapeResidue",

@@ -43,3 +43,9 @@ REPEATED = "repeated"
 STRONG = frozenset(
     {XPATH, IMAGE, SIGNUP, SHARE, COOKIE, FOOTER, FEED, TICKER, FORUM, LANGUAGE, NAVIGATION}
 )
+OWN = frozenset({BYLINE, TAGS})
+"""The kinds that describe the page's own article: residue in a text meant
+to hold the article alone, but no other item's furniture. A date on such a
+line is the page's own (the date checks read it as evidence); a date on a
+line of any other kind belongs to the site or to another article."""
+
