@@ -182,6 +182,11 @@ NEGATIVE = {
     "sentence": "Office\nOn 11 September 2019, the minister was charged with a breach of trust.\n",
     "two-digit year and a time": "Forum\nmacfan28.09.1912:44\nHello.\n",
     "no year": "Notes\nPatrick 06 PM | 18 May\n",
+    "label in the sentence before": (
+        "Talks\nThe two sides published no account. A crowd gathered in the square "
+        "on 6 June 2021.\n"
+    ),
+    "short sentence": "Village fair\nIt was held on 4 June 2019.\nThe fair drew crowds.\n",
     "label in a sentence about something else": (
         "Ferries\nThe new ferry timetable for the islands was published on 12 September 2021.\n"
     ),

@@ -45,7 +45,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .datetext import Mention, TextIndex, body_index, body_mentions, extract, is_forward
+from .datetext import (
+    Mention,
+    TextIndex,
+    body_index,
+    body_mentions,
+    extract,
+    has_present,
+    is_forward,
+    is_past,
+)
 
 WORDS_FILE = Path(__file__).with_name("stamp-words.txt")
 
@@ -264,6 +273,9 @@ def _classify(
     pub = _last(pats["published"], lead)
     label = upd if upd is not None and (pub is None or upd.start() > pub.start()) else pub
     if label is not None:
+        gap = lead[label.end() :]
+        if len(gap) > LABEL_GAP or _SENTENCE_END.search(gap):
+            return None  # "… published no account. A crowd gathered on …": not its label
         if _sentence(line) and len(lead[: label.start()].split()) > LABEL_WORDS:
             return None  # "The new timetable was published on …": about something else
         return ("updated" if label is upd else "published"), "label"
@@ -281,7 +293,7 @@ def _classify(
     rest = _blank(line, [(a, b) for _, a, b in dates])
     for rx in (_TIME, _WEEKDAY, _FILLER):
         rest = rx.sub(" ", rest)
-    if _solid(rest) <= ALONE_REST:
+    if _solid(rest) <= ALONE_REST and not _clause(line, rest):
         return "plain", "alone"
     if title:
         seg_lo = sep.end() + lo if sep is not None else 0
@@ -309,10 +321,23 @@ def _classify(
     return None
 
 
+LABEL_GAP = 40
+"""How many characters may come between a label and its date
+("Published by Ann Lee on", "PUBLISHED: 10:48, Tue,")."""
+_SENTENCE_END = re.compile(r"(?<![\d.])[.!?]\s+[A-ZÀ-Ý]")
 LABEL_WORDS = 3
 """How many words may come before a label ("Article updated on", "Story
 first published") in a line that reads as a sentence; after more, the
 sentence tells when something else was published."""
+
+
+def _clause(line: str, rest: str) -> bool:
+    """A short sentence around a date ("It was held on 4 June 2030."): the
+    line ends as a sentence does and its words besides the date have a verb
+    in the past, the present or the future."""
+    return line.rstrip().endswith((".", "!", "?")) and (
+        is_past(rest) or has_present(rest) or is_forward(rest)
+    )
 
 
 def _sentence(line: str) -> bool:
