@@ -65,8 +65,10 @@ class DateMismatch(DocumentCheck):
     a URL by `url-tolerance-days` (seven) and a stamp by
     `stamp-tolerance-days` (two). The timestamps, datelines and stamps of
     one text count as one claim: when one of them agrees with the declared
-    date, the text raises no finding. The message names both places, with
-    their lines.
+    date, the text raises no finding; so does an *updated* stamp that
+    gives the declared date (a catalogue may record the page's last
+    update: any date the page shows for itself is no mismatch). The
+    message names both places, with their lines.
 
     **Proposing the right date.** When the evidence agrees on a date
     (the URL, a stamp, a machine timestamp, a dateline with its year, none
@@ -329,6 +331,8 @@ class DateMismatch(DocumentCheck):
         claims = [e for e in evidence if e.kind in ("timestamp", "dateline", "stamp")]
         if any(e.agrees(when) for e in claims):
             return
+        if any(e.kind == "updated" and e.near(when) for e in evidence):
+            return  # the declared date is the page's own update stamp: a date it shows
         if claims:
             ev = claims[0]
             what = {"timestamp": "timestamp", "dateline": "dateline", "stamp": "date stamp"}
@@ -408,6 +412,10 @@ class Evidence:
             return (first.year, first.month) == (when.year, when.month) or any(
                 abs((when - d).days) <= self.tolerance for d in _month_edges(first)
             )
+        return any(abs((d - when).days) <= self.tolerance for d in self.dates)
+
+    def near(self, when: date) -> bool:
+        """Whether a reading is within the tolerance of ``when``, either way."""
         return any(abs((d - when).days) <= self.tolerance for d in self.dates)
 
     def before(self, when: date) -> bool:

@@ -19,6 +19,8 @@ PROSE = (
     "approved after two years of hearings, and that the first barges had already arrived.\n"
 )
 """A paragraph of the article itself: where its prose begins."""
+LONG = PROSE.rstrip("\n") + " " + PROSE
+"""A paragraph long enough that two of them make the article begun."""
 
 # (id, declared date, text, whether date-inconsistent reports it)
 CASES = [
@@ -320,6 +322,98 @@ CASES = [
         "2021-10-18",
         PROSE + "Das Gesetz tritt am 1. Januar 2022 (Artikel 1) und am 1. Juli 2022 in Kraft.\n",
         False,
+    ),
+    # A postponement names the new date of an event, not when it happened.
+    (
+        "postponed-en",
+        "2021-03-10",
+        PROSE + "The court adjourned the hearing to 3 March 2022 after a short session.\n",
+        False,
+    ),
+    (
+        "postponed-fr",
+        "2021-03-10",
+        PROSE + "Le tribunal a renvoyé le procès au 1er avril 2022.\n",
+        False,
+    ),
+    (
+        "postponed-control",
+        "2021-03-10",
+        PROSE + "The court held the hearing on 3 March 2022 after a short session.\n",
+        True,
+    ),
+    # An editor's note that the article was updated: what it reports up to
+    # that day is no anachronism. A site's "Updated" time stamp is no note.
+    (
+        "editors-note",
+        "2021-03-10",
+        "Harbour dredging approved\nArticle updated on 7 January 2022.\n"
+        + PROSE
+        + "The first barge arrived on 3 September 2021.\n",
+        False,
+    ),
+    (
+        "editors-note-control",
+        "2021-03-10",
+        "Harbour dredging approved\nUpdated 2022-01-07T06:09Z\n"
+        + PROSE
+        + "The first barge arrived on 3 September 2021.\n",
+        True,
+    ),
+    (
+        "editors-note-later-event",
+        "2021-03-10",
+        "Harbour dredging approved\nArticle updated on 7 January 2022.\n"
+        + PROSE
+        + "The first barge arrived on 3 September 2022.\n",
+        True,
+    ),
+    # The author's biography below the article tells the author's story up
+    # to the capture, not the article's.
+    (
+        "author-bio",
+        "2021-03-10",
+        "Harbour dredging approved\nBy Mira Holt\n"
+        + PROSE
+        + "Tags: harbour, ferries\nMira Holt has reported on the coast for ten years. Her book "
+        "on the harbour came out in November 2022 and won a regional prize.\n",
+        False,
+    ),
+    (
+        "author-bio-control",
+        "2021-03-10",
+        "Harbour dredging approved\nBy Mira Holt\n"
+        + PROSE
+        + "Tags: harbour, ferries\nTom Berg has reported on the coast for ten years. His book "
+        "on the harbour came out in November 2022 and won a regional prize.\n",
+        True,
+    ),
+    # A page that shows its date stamp at the top: a dated label further
+    # down (a teaser card's "12 September 2022 · 4 min read", an edition
+    # box) is another item's date.
+    (
+        "other-items-label",
+        "2021-03-12",
+        "Harbour dredging approved\n14 March 2021\n"
+        + LONG * 2
+        + "More from the coast\nFerry timetable for the islands\n12 September 2022. 4 min read\n",
+        False,
+    ),
+    (
+        "other-items-label-control",
+        "2021-03-12",
+        "Harbour dredging approved\n14 March 2021\n"
+        + LONG * 2
+        + "More from the coast\nThe ferry timetable changed on 12 September 2022.\n",
+        True,
+    ),
+    (
+        "other-items-label-no-stamp",
+        "2021-03-12",
+        "Harbour dredging approved\n"
+        + LONG * 2
+        + "More from the coast\nFerry timetable for the islands\n12 September 2022. 4 min read\n",
+        True,
     ),
     # "Since" puts a date in the past, whatever the tense.
     (

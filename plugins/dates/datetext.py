@@ -225,6 +225,7 @@ class TextIndex:
     """
 
     __slots__ = (
+        "_authors",
         "_body",
         "_comments",
         "_fences",
@@ -243,11 +244,12 @@ class TextIndex:
         self._memo: dict[tuple[object, int], Any] = {}
         self.mentions: list[Mention] | None = None
         self._roles: dict[int, str] | None = None
-        self._residue: list[str | None] | None = None
+        self._residue: Sequence[str | None] | None = None
         self._wrapped: bool | None = None
         self._fences: list[int] | None = None
         self._body: int | None = None
         self._comments: int | None = None
+        self._authors: tuple[str, ...] | None = None
 
     def attach(self, mentions: list[Mention]) -> None:
         """Keep the text's mentions (from :func:`extract`): the roles of
@@ -403,18 +405,68 @@ class TextIndex:
         are classified once for every check. It is called on first use
         only; without it, a text that belongs to no document is classified
         here."""
+        kind = self._line_kind(offset, line_kinds)
+        return None if kind is None or kind in _own_kinds() else kind
+
+    def own_kind(
+        self, offset: int, line_kinds: Callable[[], Sequence[str | None]] | None = None
+    ) -> bool:
+        """Whether scrape-residue's classifier gives the line holding
+        ``offset`` a kind that describes the page's own article (a byline, a
+        tag line); ``line_kinds`` as for :meth:`residue_kind`."""
+        kind = self._line_kind(offset, line_kinds)
+        return kind is not None and kind in _own_kinds()
+
+    def author_bio(
+        self, offset: int, line_kinds: Callable[[], Sequence[str | None]] | None = None
+    ) -> bool:
+        """Whether the line holding ``offset`` is the author's biography
+        shown below the article: a paragraph after the text's prose begins
+        that starts with the name of an author whose byline ("By Ann Lee",
+        "Von Ann Lee", a line scrape-residue takes for a byline) stands
+        above it. A biography tells the author's story up to the day the
+        page was captured, not the article's."""
+        i = self.line_index(offset)
+        if i < self.body_start:
+            return False
+        if self._authors is None:
+            names: list[str] = []
+            for j in range(min(self.body_start + _BYLINE_GAP, len(self.starts))):
+                a, b = self.line_span(j)
+                if b - a > _STAMP_LINE:
+                    continue
+                if not self._is_byline(self.starts[j], line_kinds):
+                    continue
+                m = _AUTHOR.match(self.text, a, b)
+                if m is not None:
+                    names.append(" ".join(m.group(1).casefold().split()) + " ")
+            self._authors = tuple(names)
+        if not self._authors:
+            return False
+        a, b = self.line_span(i)
+        head = " ".join(self.text[a : min(b, a + 60)].casefold().split()) + " "
+        return b - a >= _BIO_LINE and head.startswith(self._authors)
+
+    def _is_byline(
+        self, offset: int, line_kinds: Callable[[], Sequence[str | None]] | None
+    ) -> bool:
+        kind = self._line_kind(offset, line_kinds)
+        return kind is not None and kind == _byline_kind()
+
+    def _line_kind(
+        self, offset: int, line_kinds: Callable[[], Sequence[str | None]] | None
+    ) -> str | None:
         if self._residue is None:
             try:
-                from provlint.plugins.scrape_residue import OWN, classify
+                from provlint.plugins.scrape_residue import classify
             except ImportError:  # pragma: no cover - the check ships with provlint
                 self._residue = []
             else:
-                kinds = (
+                self._residue = (
                     line_kinds()
                     if line_kinds is not None
                     else classify(self.text.split("\n"), self.text)
                 )
-                self._residue = [None if k in OWN else k for k in kinds]
         i = self.line_index(offset)
         return self._residue[i] if i < len(self._residue) else None
 
@@ -578,6 +630,37 @@ class TextIndex:
         return any(
             self._fact("chrome", j, chrome) for j in range(i - 3, i + 4) if j != i and 0 <= j < size
         )
+
+
+@functools.lru_cache(maxsize=1)
+def _byline_kind() -> str | None:
+    """scrape-residue's kind for a byline (None when it is not installed)."""
+    try:
+        from provlint.plugins.scrape_residue import BYLINE
+    except ImportError:  # pragma: no cover - the check ships with provlint
+        return None
+    return BYLINE
+
+
+# The author's name on a byline: two or three capitalised words after "By".
+_AUTHOR = lazy_compile(
+    r"\W*(?:by|von|par|por|di|door)\s+"
+    r"((?-i:[A-ZÀ-Ý])[\w'’.-]+(?:[ \t]+(?-i:[A-ZÀ-Ý])[\w'’.-]+){1,2})",
+    re.IGNORECASE,
+)
+_BIO_LINE = 80
+"""A biography is a paragraph of at least this many characters."""
+
+
+@functools.lru_cache(maxsize=1)
+def _own_kinds() -> frozenset[str]:
+    """scrape-residue's kinds for lines that describe the page's own
+    article (none when that check is not installed)."""
+    try:
+        from provlint.plugins.scrape_residue import OWN
+    except ImportError:  # pragma: no cover - the check ships with provlint
+        return frozenset()
+    return OWN
 
 
 def _mark_runs(roles: dict[int, str], lines: list[int], gap: int, least: int) -> None:
@@ -1033,7 +1116,7 @@ def looks_ahead(text: str, mention: Mention, clause_start: int = 0) -> bool:
     """Whether the words just before ``mention`` make it a limit or a
     target rather than the time of an event: "through March 2022", "for
     February 26", "before the 5 May", "verlegt auf Januar 2024"."""
-    lo = max(clause_start, mention.start - 24)
+    lo = max(clause_start, mention.start - 40)
     return _BEFORE_FORWARD.search(text, lo, mention.start) is not None
 
 

@@ -273,8 +273,7 @@ def _classify(
     pub = _last(pats["published"], lead)
     label = upd if upd is not None and (pub is None or upd.start() > pub.start()) else pub
     if label is not None:
-        gap = lead[label.end() :]
-        if len(gap) > LABEL_GAP or _SENTENCE_END.search(gap):
+        if _SENTENCE_END.search(lead, label.end()):
             return None  # "… published no account. A crowd gathered on …": not its label
         if _sentence(line) and len(lead[: label.start()].split()) > LABEL_WORDS:
             return None  # "The new timetable was published on …": about something else
@@ -321,9 +320,6 @@ def _classify(
     return None
 
 
-LABEL_GAP = 40
-"""How many characters may come between a label and its date
-("Published by Ann Lee on", "PUBLISHED: 10:48, Tue,")."""
 _SENTENCE_END = re.compile(r"(?<![\d.])[.!?]\s+[A-ZÀ-Ý]")
 LABEL_WORDS = 3
 """How many words may come before a label ("Article updated on", "Story

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from provlint import Document, Emit, Finding, KeyedCheck, Severity, Totals, hookimpl
 
 # The kinds and the line classifier are this module's interface too.
-from .kinds import (  # noqa: F401
+from .kinds import (
     BREADCRUMB,
     BYLINE,
     CONTACT,
@@ -45,8 +45,34 @@ from .lines import body_lines, classify, match_line, text_flags
 from .phrases import SECTIONS, STOP, Phrases, builtin
 
 __all__ = [
+    "BREADCRUMB",
+    "BYLINE",
+    "CONTACT",
+    "CONTEXT",
+    "COOKIE",
+    "CREDIT",
+    "FEED",
+    "FOOTER",
+    "FOOTER_LINK",
+    "FORUM",
+    "GLUED",
+    "IMAGE",
+    "LANGNAME",
+    "LANGUAGE",
+    "MENU",
+    "METADATA",
+    "NAVIGATION",
+    "NAV_LINK",
     "OWN",
+    "RELATED",
+    "REPEATED",
+    "SHARE",
+    "SIGNUP",
     "STRONG",
+    "TAGS",
+    "TICKER",
+    "URL",
+    "XPATH",
     "Phrases",
     "ScrapeResidue",
     "body_lines",
