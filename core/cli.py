@@ -42,6 +42,12 @@ exit codes:
 """
 
 FIX_EPILOG = """\
+unsafe fixes:
+  --unsafe-fixes also writes the date date-mismatch proposes (when the URL,
+  a date stamp, a machine timestamp or a dateline agree on it) into the
+  INDEX.md date cell and the header. It is a guess for a person to accept:
+  the diff is always printed first, and nothing is written without --write.
+
 exit codes:
   0  nothing to fix, or (with --write) every change applied
   1  without --write: something would change (the diffs are printed);
@@ -297,6 +303,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument("paths", nargs="*", metavar="PATH")
     f.add_argument("--write", action="store_true", help="apply the changes")
+    f.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also write the dates date-mismatch proposes into INDEX.md and the headers "
+        "(the diff is printed first)",
+    )
     _add_config_args(f)
     return parser
 
@@ -871,38 +883,59 @@ def cmd_fix(args: argparse.Namespace) -> int:
     from .fixer import apply_fix, plan_fix
     from .runner import locate
 
-    would = failed = 0
+    unsafe = bool(args.unsafe_fixes)
+    would = failed = dates = 0
     for target in locate(args.paths):
-        plan = plan_fix(target, _base_config(args, target.root))
+        plan = plan_fix(target, _base_config(args, target.root), unsafe=unsafe)
         _notes(target.root, plan.notes)
         index = plan.index
         index_label = _shown(target.root / "INDEX.md")
-        if not args.write:
+        if not args.write or plan.dates:
+            # Unsafe fixes are always shown before they are written.
             for fix in plan.fixes:
                 sys.stdout.write(fix.diff(_shown(target.root / fix.path)))
             if index is not None and index.changed:
                 sys.stdout.write(index.diff(index_label))
+            for d in plan.dates:
+                _notes(target.root, [_date_note(d)])
+        if not args.write:
             would += len(plan.fixes)
+            dates += len(plan.dates)
+            if index is not None and index.changed and index.dates_changed:
+                would += 1  # INDEX.md itself: its date cells
             continue
         written, notes = apply_fix(plan)
         _notes(target.root, notes)
         failed += len(plan.fixes) - len(written) + bool(plan.index_error)
-        ok = plan.index is not None and written and not plan.index_error
+        ok = plan.index is not None and not plan.index_error
         digests = plan.index.digests_updated if plan.index is not None and ok else 0
-        sys.stdout.write(
+        line = (
             f"{_shown(target.root)}: {len(written)} file{'s' if len(written) != 1 else ''} "
-            f"fixed; {index_label}: {digests} digest{'s' if digests != 1 else ''} updated\n"
+            f"fixed; {index_label}: {digests} digest{'s' if digests != 1 else ''} updated"
         )
+        if unsafe:
+            changed = plan.index.dates_changed if plan.index is not None and ok else 0
+            line += f", {changed} date cell{'s' if changed != 1 else ''} changed"
+        sys.stdout.write(line + "\n")
     if args.write:
         return EXIT_FINDINGS if failed else EXIT_OK
     if would:
-        sys.stderr.write(
-            f"provlint: {would} file{'s' if would != 1 else ''} would be fixed; "
-            "run 'provlint fix --write' to apply\n"
-        )
+        what = f"{would} file{'s' if would != 1 else ''} would be fixed"
+        if unsafe:
+            what += f" ({dates} date{'s' if dates != 1 else ''} changed: unsafe fixes)"
+        flags = "--write --unsafe-fixes" if unsafe else "--write"
+        sys.stderr.write(f"provlint: {what}; run 'provlint fix {flags}' to apply\n")
         return EXIT_FINDINGS
-    sys.stdout.write("provlint: no legacy header to fix\n")
+    sys.stdout.write(
+        "provlint: no legacy header to fix" + (" and no date to change\n" if unsafe else "\n")
+    )
     return EXIT_OK
+
+
+def _date_note(fix: Any) -> Any:
+    from .indexer import Note
+
+    return Note(fix.path, 0, fix.describe())
 
 
 def cmd_config(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""``provlint fix``: rewrite legacy one-line headers as YAML front matter.
+"""``provlint fix``: rewrite legacy one-line headers as YAML front matter
+and, with ``--unsafe-fixes``, write the date ``date-mismatch`` proposes.
 
 A legacy header is the first line's `` date 2021-12-05 `` with the body
 carrying on on the same line. ``fix`` turns ::
@@ -25,6 +26,17 @@ globs) are touched, and only inside the corpus folder. With ``write``, each
 file is replaced atomically, then the ``sha256`` cells of their rows are
 updated through the indexer (:func:`provlint.indexer.plan_digest_update`).
 
+**Unsafe fixes** (:func:`plan_fix` with ``unsafe=True``): the
+``date-mismatch`` check runs on the corpus, and each document for which it
+proposes a date (the URL, a stamp, a timestamp or a dateline agree on it:
+the finding's ``properties``) gets that date in its INDEX.md ``date`` cell
+and in its header's ``date`` (YAML front matter or the legacy date line),
+wherever they say another day. Nothing else in the files changes; a header
+edit is checked to read back with the new date and every other field and
+the body the same. A document or INDEX.md reached through a symlink is
+never written (the fix is refused and noted): a proposal is a guess that a
+person accepts, for the file they see.
+
 Like :mod:`provlint.indexer`, this module never prints or exits.
 """
 
@@ -35,6 +47,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .catalogue import parse_catalogue
 from .config import Config
@@ -45,7 +58,7 @@ from .indexer import (
     IndexPlan,
     Note,
     document_paths,
-    plan_digest_update,
+    plan_cell_update,
     read_index_text,
     unified_diff,
 )
@@ -121,6 +134,29 @@ class FileFix:
 
 
 @dataclass
+class DateFix:
+    """An unsafe fix: the date ``date-mismatch`` proposes for one document,
+    what gives it, and where the old date is replaced (``index_row``: the
+    line of its INDEX.md row; ``header``: whether its header changes)."""
+
+    path: str
+    proposed: str
+    confidence: str
+    reason: str
+    old: list[str] = field(default_factory=list)
+    index_row: int | None = None
+    index_old: str = ""
+    header: bool = False
+
+    def describe(self) -> str:
+        where = ", ".join(self.old)
+        return (
+            f"date {where} -> {self.proposed}: {self.reason} ({self.confidence} confidence; "
+            "an unsafe fix)"
+        )
+
+
+@dataclass
 class FixPlan:
     """What ``fix`` would do to one corpus."""
 
@@ -129,10 +165,21 @@ class FixPlan:
     notes: list[Note] = field(default_factory=list)
     index: IndexPlan | None = None
     index_error: str | None = None  # set by apply_fix when INDEX.md could not be written
+    dates: list[DateFix] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.fixes) or bool(self.index and self.index.changed)
+
+    def index_dates(self, written: set[str] | None = None) -> dict[int, tuple[str, str]]:
+        """INDEX.md rows whose date cell changes (line -> (old, new)); with
+        ``written``, only for documents whose header, if it changes, was
+        written (a row and its header move together)."""
+        return {
+            d.index_row: (d.index_old, d.proposed)
+            for d in self.dates
+            if d.index_row is not None and (written is None or not d.header or d.path in written)
+        }
 
 
 def corpus_documents(
@@ -175,9 +222,17 @@ def corpus_documents(
     return sorted(paths), notes
 
 
-def plan_fix(target: Target, config: Config, documents: Sequence[str] | None = None) -> FixPlan:
+def plan_fix(
+    target: Target,
+    config: Config,
+    documents: Sequence[str] | None = None,
+    *,
+    unsafe: bool = False,
+) -> FixPlan:
     """Find every document of the corpus with a legacy header and plan its
-    rewrite, and the INDEX.md digest update that goes with it."""
+    rewrite, and the INDEX.md digest update that goes with it. With
+    ``unsafe``, also the dates ``date-mismatch`` proposes (see the module's
+    docstring)."""
     plan = FixPlan(target.root)
     paths, plan.notes = corpus_documents(target, config, documents)
     root_real = target.root.resolve()
@@ -220,8 +275,10 @@ def plan_fix(target: Target, config: Config, documents: Sequence[str] | None = N
                     )
             continue
         plan.fixes.append(FileFix(rel, real, raw, new))
-    plan.index = plan_digest_update(
-        target.root, {f.path: (f.old_sha256, f.new_sha256) for f in plan.fixes}
+    if unsafe:
+        _plan_dates(plan, target, config)
+    plan.index = plan_cell_update(
+        target.root, {f.path: (f.old_sha256, f.new_sha256) for f in plan.fixes}, plan.index_dates()
     )
     plan.notes.extend(plan.index.notes)
     return plan
@@ -255,10 +312,11 @@ def apply_fix(plan: FixPlan) -> tuple[list[FileFix], list[Note]]:
         written.append(fix)
     for folder in folders:
         fsync_folder(folder)
-    if written:
+    dates = plan.index_dates({f.path for f in written})
+    if written or dates:
         # Re-read INDEX.md now: only the rows of the files actually written.
-        index = plan_digest_update(
-            plan.root, {f.path: (f.old_sha256, f.new_sha256) for f in written}
+        index = plan_cell_update(
+            plan.root, {f.path: (f.old_sha256, f.new_sha256) for f in written}, dates
         )
         plan.index = index
         if index.changed:
@@ -276,3 +334,157 @@ def apply_fix(plan: FixPlan) -> tuple[list[FileFix], list[Note]]:
                     )
                 )
     return written, notes
+
+
+# --------------------------------------------------------------------------
+# Unsafe fixes: the date date-mismatch proposes
+# --------------------------------------------------------------------------
+
+DATE_HEADERS = ("yaml-front-matter", "legacy-date-line")
+"""The header formats whose date an unsafe fix rewrites."""
+
+
+def set_header_date(raw: bytes, old: str, new: str) -> bytes:
+    """``raw`` with its header's ``date`` (YAML front matter or the legacy
+    date line) changed from ``old`` to ``new``, every other byte kept.
+
+    Raises :class:`FixError` when the header does not hold ``old`` as its
+    date, when the file is not clean UTF-8 up to the date, or when the
+    result would not read back with the new date and everything else
+    unchanged."""
+    bom = _BOM if raw.startswith(_BOM) else b""
+    text, _ = decode(raw)
+    if text is None or raw[len(bom) :].startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FixError("not a UTF-8 text")
+    header = parse_front_matter(text) or parse_legacy(text)
+    if header is None or header.errors or str(header.fields.get("date")) != old:
+        raise FixError(f"its header's date is no longer {old}")
+    line, col = header.position("date")
+    start = 0
+    for _ in range(line - 1):
+        start = text.index("\n", start) + 1
+    at = start + col - 1
+    if text.startswith(old, at):
+        pass
+    elif text[at : at + 1] in ("'", '"') and text.startswith(old + text[at], at + 1):
+        at += 1
+    else:
+        raise FixError(f"its header's date {old} is not written where it was read")
+    head = text[:at].encode("utf-8")
+    if raw[len(bom) : len(bom) + len(head)] != head:
+        raise FixError("the header is not clean UTF-8")
+    cut = len(bom) + len(head)
+    out = raw[:cut] + new.encode("utf-8") + raw[cut + len(old.encode("utf-8")) :]
+    new_text, _ = decode(out)
+    check = parse_front_matter(new_text or "") or parse_legacy(new_text or "")
+    if (
+        check is None
+        or check.errors
+        or check.format != header.format
+        or check.fields != {**header.fields, "date": new}
+        or check.body != header.body
+    ):
+        raise FixError("the header would not read back with the new date")
+    return out
+
+
+def _through_symlink(root: Path, rel: str) -> bool:
+    """Whether ``root/rel`` is a symlink or lies below one (inside ``root``)."""
+    here = root
+    for part in rel.split("/"):
+        here = here / part
+        try:
+            if here.is_symlink():
+                return True
+        except OSError:
+            return True
+    return False
+
+
+def _proposals(target: Target, config: Config) -> dict[str, dict[str, Any]]:
+    """Each document's proposal: the ``properties`` of its ``date-mismatch``
+    findings that carry a ``proposed_date`` (suppressed findings left out,
+    and the message kept), by document path."""
+    from .runner import run_target
+
+    cfg = config.with_overrides(select=("date-mismatch",), extend_select=())
+    report = run_target(target, cfg)
+    out: dict[str, dict[str, Any]] = {}
+    for f in report.findings:
+        props = f.properties
+        if f.check != "date-mismatch" or not props or "proposed_date" not in props:
+            continue
+        out.setdefault(str(props["document"]), dict(props) | {"message": f.message})
+    return out
+
+
+def _plan_dates(plan: FixPlan, target: Target, config: Config) -> None:
+    """Add the dates ``date-mismatch`` proposes to ``plan``."""
+    from .dates import parse_declared
+
+    proposals = _proposals(target, config)
+    if not proposals:
+        return
+    root = target.root
+    if _through_symlink(root, "INDEX.md"):
+        plan.notes.append(
+            Note("INDEX.md", 0, "is a symlink; unsafe fixes never write through one (none made)")
+        )
+        return
+    by_path = {f.path: f for f in plan.fixes}
+    for key in sorted(proposals):
+        props = proposals[key]
+        proposed = str(props["proposed_date"])
+        want = parse_declared(proposed)
+        message = str(props.get("message", ""))
+        reason = message.rsplit("; ", 1)[-1] if "; " in message else ""
+        fix = DateFix(key, proposed, str(props.get("confidence", "")), reason)
+        header_old: str | None = None
+        refused = False
+        for decl in props.get("declared") or []:
+            value = str(decl.get("value", ""))
+            if parse_declared(value) == want:
+                continue
+            if decl.get("origin") == "index":
+                fix.index_row = int(decl["line"])
+                fix.index_old = value
+                fix.old.append(f"{value} (INDEX.md:{decl['line']})")
+            elif decl.get("origin") == "header" and decl.get("format") in DATE_HEADERS:
+                header_old = value
+                fix.path = str(decl["path"])
+                fix.old.append(f"{value} ({decl['path']}:{decl['line']})")
+            else:
+                plan.notes.append(
+                    Note(
+                        str(decl.get("path", key)),
+                        int(decl.get("line", 0)),
+                        f"its date is declared in a {decl.get('format')} header, which unsafe "
+                        "fixes do not rewrite; not changed",
+                    )
+                )
+                refused = True
+        if refused or not fix.old:
+            continue
+        if header_old is not None:
+            rel = fix.path
+            if _through_symlink(root, rel):
+                plan.notes.append(
+                    Note(rel, 0, "is a symlink; unsafe fixes never write through one (not changed)")
+                )
+                continue
+            current = by_path.get(rel)
+            try:
+                raw = current.new if current is not None else read_regular(root / rel)
+                new = set_header_date(raw, header_old, proposed)
+            except (OSError, FixError) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                plan.notes.append(Note(rel, 0, f"date not changed: {why}"))
+                continue
+            if current is not None:
+                current.new = new
+            else:
+                f = FileFix(rel, root / rel, raw, new)
+                plan.fixes.append(f)
+                by_path[rel] = f
+            fix.header = True
+        plan.dates.append(fix)

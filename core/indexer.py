@@ -98,6 +98,7 @@ class IndexPlan:
     rows_added: list[str] = field(default_factory=list)
     digests_updated: int = 0
     cells_filled: int = 0
+    dates_changed: int = 0  # `fix --unsafe-fixes`: date cells rewritten
     columns_added: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -905,10 +906,35 @@ def plan_digest_update(root: Path, changes: Mapping[str, tuple[str, str]]) -> In
     each row naming it, when the table has that column. A cell that did
     not hold the old digest is left alone (the file had changed since it was
     catalogued; ``provlint index`` refreshes it deliberately), and noted."""
+    return plan_cell_update(root, changes, {})
+
+
+def plan_cell_update(
+    root: Path,
+    changes: Mapping[str, tuple[str, str]],
+    dates: Mapping[int, tuple[str, str]],
+) -> IndexPlan:
+    """:func:`plan_digest_update`, and the ``date`` cells of the rows on the
+    lines of ``dates`` (line -> (old value, new value)): a cell is written
+    only when it still holds the old value, and a ragged row never."""
     p = _Planner(root)
     ed = p.editor
-    if p.text is None or not ed.has_table or "sha256" not in ed.columns:
+    if p.text is None or not ed.has_table:
         return p.plan
+    for row in ed.cat.rows:
+        date = dates.get(row.line)
+        if date is None:
+            continue
+        old, new = date
+        if ed.ragged(row):
+            p.ragged_note(row)
+        elif row.get("date") != old:
+            p.note(row.line, f"{_label(row)}: date is no longer {old}; left unchanged")
+        elif "date" in ed.columns:
+            ed.set_cell(row, "date", escape(new))
+            p.plan.dates_changed += 1
+    if "sha256" not in ed.columns:
+        return p.finish()
     for row in ed.cat.rows:
         if not row.file:
             continue

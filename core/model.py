@@ -99,6 +99,9 @@ class Finding:
     ``path`` is relative to the corpus root (POSIX separators); ``line`` and
     ``column`` are 1-based, 0 meaning "the whole file". ``related`` holds the
     other side of a contradiction: another file and line, or an INDEX.md row.
+    ``properties`` is structured data a check adds (JSON values: strings,
+    numbers, booleans, lists and string-keyed mappings), such as the date
+    ``date-mismatch`` proposes; it does not take part in comparisons.
     """
 
     path: str
@@ -111,6 +114,7 @@ class Finding:
     doc_id: str | None = None
     related: tuple[Location, ...] = ()
     plugin: str = ""
+    properties: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -126,6 +130,7 @@ class Finding:
                 self.doc_id,
                 self.related,
                 self.plugin,
+                self.properties,
             ),
         )
 
@@ -138,7 +143,8 @@ class Finding:
         return Location(self.path, self.line, self.column)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """Its JSON form; ``properties`` only when it has some."""
+        out = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
@@ -150,6 +156,9 @@ class Finding:
             "related": [r.to_dict() for r in self.related],
             "plugin": self.plugin,
         }
+        if self.properties:
+            out["properties"] = dict(self.properties)
+        return out
 
 
 # --------------------------------------------------------------------------
@@ -622,6 +631,7 @@ class Check:
         doc_id: str | None = None,
         related: Iterable[Location] = (),
         severity: Severity | None = None,
+        properties: Mapping[str, Any] | None = None,
     ) -> Finding:
         """Build a finding of this check."""
         return Finding(
@@ -635,6 +645,7 @@ class Check:
             doc_id=doc_id,
             related=tuple(related),
             plugin=self.plugin,
+            properties=properties or None,
         )
 
     def corpus_size_breaks(self) -> tuple[int, ...]:

@@ -186,3 +186,29 @@ def display_findings(reports: Sequence[Report], base: Path) -> list[tuple[Report
         for f in report.findings:
             out.append((report, f, report.display_path(f.path, base) if f.path else ""))
     return out
+
+
+def summary(reports: Sequence[Report]) -> dict[str, object]:
+    """What the reports hold, counted: documents, findings by severity and
+    by check (``"PV201 date-mismatch"``), and the exit code the run gives
+    (the ``json`` format's ``summary`` object)."""
+    from collections import Counter
+
+    by_sev: Counter[str] = Counter()
+    by_check: Counter[str] = Counter()
+    documents = 0
+    for r in reports:
+        documents += int(r.stats.get("documents", 0))
+        for f in r.findings:
+            by_sev[f.severity.value] += 1
+            by_check[f"{f.code} {f.check}"] += 1
+    exit_code = max((r.exit_code for r in reports), default=0)
+    return {
+        "documents": documents,
+        "findings": sum(by_sev.values()),
+        "errors": by_sev["error"],
+        "warnings": by_sev["warning"],
+        "info": by_sev["info"],
+        "by_check": dict(sorted(by_check.items())),
+        "exit_code": exit_code,
+    }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from datetime import date, timedelta
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -16,6 +17,7 @@ from provlint.dates import parse_declared
 if TYPE_CHECKING:
     from provlint.plugins.dates.datetext import TextIndex
 
+_UNKNOWN = object()  # not asked for yet
 _RARE = 6  # rarest names per document that key the story buckets
 _BUCKET_CAP = 64  # a pair of names shared by more documents is not a story
 _EXACT_UP_TO = 1000  # corpora up to this size compare every pair sharing a name
@@ -123,10 +125,49 @@ class DateInconsistent(KeyedCheck):
        `1. Dezember 2021`, `2021-12-01`); a date without a year is resolved
        to the year nearest the declared date, or, with a weekday
        (`Wednesday, November 16`), to the nearest year where that pair
-       exists. Sentences that look forward (`will`, `is scheduled`,
-       `plans to`, `expected to`, `due`, `next week`, a deadline) and page
-       furniture (`Member since`, `Joined`, `©`, `Last edited`, footers)
-       are never evidence.
+       exists, unless its sentence says otherwise: a year named before it
+       (`In 2005, … on July 10`), `last year`, `a century ago`, or a month
+       named alone in a past sentence (`arrested in April for a March 21
+       call`: the same year as that April, on or before the declared
+       date). Sentences that look forward (`will`, `is scheduled`,
+       `plans to`, `expected to`, `due`, `ending`, `to be featured`,
+       invitations, `next week`, a deadline, `through March 2022`, a
+       postponement's new date (`adjourned the hearing to`, `renvoyé le
+       procès au`), the
+       present tense of announcements in German, French and Spanish: `Im
+       September kommt …`), dates that name an event (`the January 6
+       attack`, `at the Oscars on Feb. 9`) and page furniture are never
+       evidence. Furniture is read from the page's lines: `Member since`,
+       `Joined`, `©`, `Last edited`, footers; a line scrape-residue's
+       classifier takes for another item's furniture (a menu, a feed, a
+       ticker, a teaser; its analysis of the document's lines is shared,
+       and a byline or tag line is the page's own, not furniture); lists
+       of headlines, related posts and events (three or more short dated
+       lines close together);
+       comment stamps (`Alex on September 17, 2018 at 6:34 am said:`, a
+       date beside `Reply`, anything after `12 Comments`); archive
+       widgets and menus (`July 2018 June 2018 …`); records of labelled
+       fields; a date shown above the article far from it (today's date in
+       a masthead); on a page that shows its date stamp at the top, a
+       dated label further down (a teaser card's `12 September 2022. 4 min
+       read`, an edition box: a date with a few words and no verb, on no
+       byline) is another item's date; the author's biography below the
+       article (a paragraph starting with the name on the byline, `By Mira
+       Holt` above, `Mira Holt has reported …` below); and code: a fenced
+       block, or a quoted value after a key (`"Timestamp": "2030-08-14
+       17:43:12"`). A monthly figure (`Feb
+       32.9, Mar 6.8`) is no date. The page's own date stamp (a date alone
+       on its line just above the article, or labelled `Published`) and a
+       quoted post's date (`— Ann Lee (@annlee) March 16, 2020`) count
+       without a tense: the text cannot be older than either. A stamp
+       that `date-mismatch` reads among the page's first lines is its
+       evidence, not this check's: with a declared date, its line gives
+       no evidence here, so one wrong stamp makes one finding. An
+       editor's note above the article that it was updated, written as a
+       sentence (`Article updated on 7 January 2022.`, `Article mis à jour
+       le 7 janvier 2020.`; not a site's `Updated 2022-01-07T06:09Z`
+       stamp), says the text was revised then: what it reports up to that
+       day is no anachronism, and a date without a tense counts from it.
     2. *Relative days*: `tomorrow, Tuesday` means the text was written on a
        Monday; `yesterday (Monday)` on a Tuesday. A declared date on
        another weekday contradicts it.
@@ -207,6 +248,8 @@ class DateInconsistent(KeyedCheck):
 
     def emit(self, doc: Document) -> Iterator[tuple[tuple[Any, ...], Info | Member]]:
         from provlint.plugins.dates.datetext import body_index, body_mentions, standalone_date
+        from provlint.plugins.dates.stamps import doc_stamps
+        from provlint.plugins.scrape_residue import body_lines
 
         declared = doc.first("date")
         when = parse_declared(declared.value) if declared else None
@@ -221,13 +264,60 @@ class DateInconsistent(KeyedCheck):
                 loc = Location(doc.path, inferred.line, inferred.column, "inferred date")
                 label = f"date inferred from line {inferred.line}"
         iso = when.isoformat() if when else None
-        evidence = self._evidence(body, mentions, when, index) if when else []
-        yield ("nb", doc.path), Info(
-            doc.doc_id,
-            iso,
-            (loc.path, loc.line, loc.column) if loc else None,
-            label,
-            tuple(evidence),
+        stamps: list[Any] | None = None
+
+        def own_stamps() -> list[Any]:
+            nonlocal stamps
+            if stamps is None:
+                stamps = doc_stamps(doc) if declared is not None else []
+            return stamps
+
+        def revision() -> date | None:
+            """The latest editor's note above the article saying that it was
+            updated ("Article mis à jour le 7 janvier 2020.": an update stamp
+            written as a sentence, not a site's "Updated" time stamp): the
+            text was revised then, and may report what happened up to that
+            day."""
+            assert index is not None
+            return max(
+                (
+                    max(st.candidates)
+                    for st in own_stamps()
+                    if st.role == "updated"
+                    and st.line_text.rstrip().endswith((".", "!"))
+                    and index.line_index(st.start) < index.body_start
+                ),
+                default=None,
+            )
+
+        evidence = (
+            self._evidence(
+                body,
+                mentions,
+                when,
+                index,
+                lambda: body_lines(doc)[1],
+                revision,
+                lambda: bool(own_stamps()),
+            )
+            if when
+            else []
+        )
+        if evidence and declared is not None:
+            # A date stamp near the top is date-mismatch's evidence (it
+            # reports the stamp when no claim of the text agrees): one cause,
+            # one finding. Its line gives no evidence here.
+            stamped = {st.line for st in own_stamps()}
+            evidence = [e for e in evidence if e[0] not in stamped]
+        yield (
+            ("nb", doc.path),
+            Info(
+                doc.doc_id,
+                iso,
+                (loc.path, loc.line, loc.column) if loc else None,
+                label,
+                tuple(evidence),
+            ),
         )
         rank = (0, doc.row.line, doc.path) if doc.row is not None else (1, 0, doc.path)
         if doc.doc_id:
@@ -244,28 +334,53 @@ class DateInconsistent(KeyedCheck):
             yield ("df", doc.path), member
 
     def _evidence(
-        self, body: str, mentions: list[Any], when: date, index: TextIndex | None = None
+        self,
+        body: str,
+        mentions: list[Any],
+        when: date,
+        index: TextIndex | None = None,
+        line_kinds: Callable[[], Sequence[str | None]] | None = None,
+        revision: Callable[[], date | None] | None = None,
+        stamped: Callable[[], bool] | None = None,
     ) -> list[tuple[Any, ...]]:
         """Each mention that contradicts ``when``: (line, column, phrase,
         resolved date, rule, severity). Every test looks at the mention's
         line through ``index`` (classified once per line) or at a window of
         bounded size around it, so a line holding thousands of dates costs
-        linear time."""
+        linear time. ``line_kinds`` gives the residue kind of every line of
+        the body (scrape-residue's per-document analysis, ``body_lines``),
+        asked for only when a mention gets that far. ``revision`` gives the
+        date of an editor's note that the text was updated, if any (asked
+        for likewise): the text may report what happened up to that day,
+        and a date without a tense counts from then. ``stamped`` says
+        whether the page shows its date stamp at the top (then a dated
+        label further down is another item's)."""
         from provlint.plugins.dates.datetext import (
             CLAUSE_WINDOW,
             TextIndex,
+            attributive,
+            context_date,
+            date_role,
+            event_reference,
             has_present,
             is_forward,
             is_furniture,
             is_past,
+            looks_ahead,
+            looks_back,
             nearest_year,
+            quoted_post,
             sentence,
         )
 
         if index is None:
             index = TextIndex(body)
+        if index.mentions is None:
+            index.attach(mentions)
         tol = int(self.config["anachronism-days"])
         unmarked = int(self.config["unmarked-days"])
+        starts = [m.start for m in mentions]
+        revised: Any = _UNKNOWN
         out: list[tuple[Any, ...]] = []
         for m in mentions:
             if m.kind == "relative-weekday":
@@ -305,33 +420,77 @@ class DateInconsistent(KeyedCheck):
                 continue
             if yearless and (resolved - when).days < int(self.config["yearless-days"]):
                 continue
+            if date_role(body, m, index, residue=False):
+                continue  # a listing, a comment's stamp, an archive, a menu
             # The clause reaches at most 100 characters either side; the
             # sentence start (for the quoted phrase) at most CLAUSE_WINDOW.
             a, b = sentence(body, m.start, m.end, index, window=CLAUSE_WINDOW)
-            left = max(a, m.start - 100)
-            clause = body[left : min(b, m.end + 100)]
-            if is_forward(clause, (m.start - left, m.end - left)):
+            left, right = max(a, m.start - 100), min(b, m.end + 100)
+            clause = body[left:right]
+            if is_forward(clause, (m.start - left, m.end - left)) or looks_ahead(body, m, left):
                 continue
-            past = is_past(clause, m.start - left)
-            if not past and (yearless or (resolved - when).days <= unmarked or has_present(clause)):
+            # The page's own date (its byline's stamp) and a quoted post's
+            # date need no tense: the text cannot be older than either.
+            own = "post" if quoted_post(body, m) else ""
+            if not own and not yearless and index.byline(m.start):
+                own = "stamp"
+            if (
+                not own
+                and stamped is not None
+                and index.line_role(m.start) == "stamp"
+                and not index.own_kind(m.start, line_kinds)
+                and stamped()
+            ):
+                continue  # the page has its stamp at the top: this dated label is another item's
+            if not own:
+                if revised is _UNKNOWN:
+                    revised = revision() if revision is not None else None
+                if revised is not None and (resolved - revised).days <= tol:
+                    continue  # told by a revision of the text made after it
+            past = looks_back(body, m, left) or is_past(clause, m.start - left)
+            if yearless:
+                if attributive(body, m) or event_reference(body, m, left):
+                    continue
+                k, j = bisect_left(starts, left), bisect_left(starts, m.start)
+                years = tuple(o.year for o in mentions[k:j] if o.year is not None)
+                before, after = body[left : m.start], body[m.end : right]
+                ctx = context_date(before, after, m.month, m.day, when, past, years)
+                if ctx is not None and (ctx[0] - when).days <= tol:
+                    continue  # its sentence puts it before the declared date
+            if (
+                not past
+                and not own
+                and (
+                    yearless
+                    or (resolved - max(when, revised or when)).days <= unmarked
+                    or has_present(clause)
+                )
+            ):
                 continue
+            if not own and (
+                index.residue_kind(m.start, line_kinds) or index.author_bio(m.start, line_kinds)
+            ):
+                continue  # page furniture, as scrape-residue classifies its line; a biography
             how = (
                 "nearest year"
                 if yearless and m.weekday is None
                 else (f"the year where {WEEKDAY_NAMES[m.weekday]} fits" if yearless else "")
             )
-            told = (
-                "is reported as past"
-                if past
-                else (f"is stated without a future marker {(resolved - when).days} days later")
-            )
+            if own == "stamp":
+                told = "is the page's date stamp"
+            elif own == "post":
+                told = "dates a quoted post"
+            elif past:
+                told = "is reported as past"
+            else:
+                told = f"is stated without a future marker {(resolved - when).days} days later"
             if how:
                 rule = f"{told} but resolves to {resolved.isoformat()} ({how})"
             elif m.kind != "month-year":
                 rule = f"{told} but is after the declared date ({resolved.isoformat()})"
             else:
                 rule = f"{told} but {resolved:%B %Y} is after the declared date"
-            severity = "error" if past and not yearless else "warning"
+            severity = "error" if past and not yearless and not own else "warning"
             out.append(
                 (
                     m.line,

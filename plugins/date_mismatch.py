@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,7 +21,7 @@ def _origin(decl: Declared) -> str:
 
 
 class DateMismatch(DocumentCheck):
-    """Two declared dates disagree: INDEX.md, header, source URL, a timestamp or dateline.
+    """Two declared dates disagree: INDEX.md, header, source URL, a timestamp, dateline or stamp.
 
     **What it does.** Collects every date that *declares* when the document
     was published and compares them:
@@ -31,28 +32,74 @@ class DateMismatch(DocumentCheck):
       agrees);
     - machine timestamps near the top of the text (`2021-12-05T13:24+0000`,
       `13:24 GMT 05.12.2021`), skipping lines that say *updated*, *edited*
-      and the like; when several appear, one that agrees is enough;
+      and the like, lines of code or data (`"Timestamp": "..."`) and dates
+      after today;
     - a news dateline (`CAPE CANAVERAL, Nov 16 (Reuters) -`), its year taken
-      as the nearest to the declared date.
+      as the nearest to the declared date;
+    - a date stamp near the top of the text: the page's own claim about
+      its date, as a byline shows it (`Nov. 20, 2019 5:52 AM EST`,
+      `PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: ...`, `Veröffentlicht
+      am 13. März 2019`, `By Ann Lee - January 10, 2020`) or as a date alone
+      on its line (`July 2, 2018`, `27/09/2018`). A stamp is a complete
+      date on a short line that a label (`Published`, `Posted`,
+      `Veröffentlicht`, `Publié`, `Publicado`...), a time or time zone, an
+      author, a post's meta line, or nothing else shows to be the page's
+      date. It is looked for around the headline when the page's first
+      line (its title) comes back as one, else among the first
+      `stamp-lines` lines. A label inside a sentence that tells when
+      something else was published (`The new timetable was published on
+      …`) makes no stamp. The dates of reader comments, users, copyright,
+      citations, events, embedded posts, code and data sheets are not
+      stamps, nor one of a list of dated lines (headlines, an archive), nor
+      a site header's date above its menu. An *updated* stamp (`Updated`,
+      `Aktualisiert`, `Mis à jour`...) only says that the page was published
+      on or before it. An ambiguous `05/03/2021` is read the way the text's
+      unambiguous numeric dates read, else both ways (then both readings
+      must disagree). The words are kept by language in
+      `plugins/dates/stamp-words.txt`.
 
     It also reports a publication date in the future, and a `retrieved`
     date before the publication date (a capture cannot precede
     publication). Plain dates from INDEX.md and the header must be equal. Everything
-    else may differ by `tolerance-days` (one by default), for time zones.
-    The message names both places, with their lines.
+    else may differ by `tolerance-days` (one by default, for time zones),
+    a URL by `url-tolerance-days` (seven) and a stamp by
+    `stamp-tolerance-days` (two). The timestamps, datelines and stamps of
+    one text count as one claim: when one of them agrees with the declared
+    date, the text raises no finding; so does an *updated* stamp that
+    gives the declared date (a catalogue may record the page's last
+    update: any date the page shows for itself is no mismatch). The
+    message names both places, with their lines.
+
+    **Proposing the right date.** When the evidence agrees on a date
+    (the URL, a stamp, a machine timestamp, a dateline with its year, none
+    of them giving another), the message says which date and on what:
+    `the URL, the date stamp and the machine timestamp all give
+    2021-12-05`. The finding's `properties` (JSON and SARIF output) carry
+    it: `document` (its path), `proposed_date`, `confidence` (`high` when two kinds of evidence or
+    more agree, `medium` for one), `evidence` (each piece: `kind`, `date`,
+    `text`, `path`, `line`, `column`) and `declared` (each declaration of
+    the date: `origin`, `format`, `path`, `line`, `column`, `value`).
+    `provlint fix --unsafe-fixes` offers to write it into INDEX.md and the
+    header (see docs/index-and-fix.md).
 
     **Why it matters.** A curator's date is wrong more often than its format.
     When the page's own URL or timestamp says 5 December and the catalogue
     says 18 July, one of them is wrong, and downstream timelines inherit it.
 
     **Example.** `seeds/a.txt:4:1: PV201 date-mismatch: timestamp
-    2021-12-05T13:24+0000 (line 4) disagrees with the declared date
-    2021-07-18 (INDEX.md:9); expected within 1 day`
+    '2021-12-05T13:24+0000' (line 4) disagrees with the declared date
+    2021-07-18 (INDEX.md:9); expected within 1 day; the URL and the machine
+    timestamp both give 2021-12-05`
 
-    **Options.** `tolerance-days` (integer, default 1): how far a URL,
-    timestamp or dateline may be from the declared date. `timestamp-lines`
-    (integer, default 60): how many lines from the top of the text are
-    searched for timestamps and datelines.
+    **Options.** `tolerance-days` (integer, default 1): how far a
+    timestamp or dateline may be from the declared date.
+    `url-tolerance-days` (integer, default 7): the same for the URL's date.
+    `stamp-tolerance-days` (integer, default 2): the same for a date stamp.
+    `timestamp-lines` (integer, default 60): how many lines from the top of
+    the text are searched for timestamps and datelines. `stamp-lines`
+    (integer, default 25): how many lines from the top are searched for a
+    stamp when the page's title does not come back as a headline (0: no
+    stamps).
     """
 
     code = "PV201"
@@ -61,26 +108,133 @@ class DateMismatch(DocumentCheck):
     options = {
         "tolerance-days": {"type": "integer", "minimum": 0, "maximum": 36500},
         "url-tolerance-days": {"type": "integer", "minimum": 0, "maximum": 36500},
+        "stamp-tolerance-days": {"type": "integer", "minimum": 0, "maximum": 36500},
         "timestamp-lines": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+        "stamp-lines": {"type": "integer", "minimum": 0, "maximum": 10_000},
     }
-    defaults = {"tolerance-days": 1, "url-tolerance-days": 7, "timestamp-lines": 60}
+    defaults = {
+        "tolerance-days": 1,
+        "url-tolerance-days": 7,
+        "stamp-tolerance-days": 2,
+        "timestamp-lines": 60,
+        "stamp-lines": 25,
+    }
 
     def volatile_key(self) -> str:
         # "is in the future" depends on the day of the run.
         return date.today().isoformat()
 
     def check_document(self, doc: Document) -> Iterator[Finding]:
-        yield from self._declared_pairs(doc)
         declared = doc.first("date")
-        when = parse_declared(declared.value) if declared else None
-        if declared is None or when is None:
+        if declared is None:
+            return  # nothing to compare (missing-date reports it)
+        when = parse_declared(declared.value)
+        evidence = self._evidence(doc, when)
+        proposal = _propose(evidence, doc)
+        yield from self._declared_pairs(doc, proposal)
+        if when is None:
             return
-        yield from self._order(doc, declared, when)
-        yield from self._url(doc, declared, when)
-        if doc.text is not None:
-            yield from self._text(doc, declared, when)
+        yield from self._order(doc, declared, when, proposal)
+        yield from self._url(doc, declared, when, evidence, proposal)
+        yield from self._text(doc, declared, when, evidence, proposal)
 
-    def _declared_pairs(self, doc: Document) -> Iterator[Finding]:
+    # -- evidence ----------------------------------------------------------
+
+    def _evidence(self, doc: Document, when: date | None) -> list[Evidence]:
+        """Every date the document's URL and text claim for it, in that
+        order (the text's by line). A dateline without its year is resolved
+        near the declared date ``when`` (and left out without one)."""
+        from provlint.plugins.dates.datetext import url_date
+
+        out: list[Evidence] = []
+        url_tol = int(self.config["url-tolerance-days"])
+        seen: set[str] = set()
+        # The document's own declaration first, so the finding lands on it.
+        urls = sorted(doc.declared.get("url", []), key=lambda d: d.location.path != doc.path)
+        for decl in urls:
+            if not isinstance(decl.value, str) or decl.value in seen:
+                continue
+            seen.add(decl.value)
+            found = url_date(decl.value)
+            if found is None:
+                continue
+            shown = f"{found.when:%Y-%m}" if found.precision == "month" else found.when.isoformat()
+            out.append(
+                Evidence(
+                    "url",
+                    (found.when,),
+                    found.text,
+                    decl.location,
+                    url_tol,
+                    precision=found.precision,
+                    shown=shown,
+                )
+            )
+        if doc.text is not None:
+            out.extend(self._text_evidence(doc, when))
+        return out
+
+    def _text_evidence(self, doc: Document, when: date | None) -> list[Evidence]:
+        from provlint.plugins.dates.datetext import (
+            body_index,
+            body_mentions,
+            is_dateline,
+            line_text,
+            nearest_year,
+        )
+        from provlint.plugins.dates.stamps import doc_stamps, is_code
+
+        tol = int(self.config["tolerance-days"])
+        today = date.today()
+        max_line = int(self.config["timestamp-lines"]) + (doc.header.body_line if doc.header else 0)
+        body, mentions = body_mentions(doc)
+        # Line facts (an edit word, room for a dateline) are computed once per
+        # line, not once per mention: one line may hold thousands of dates.
+        index = body_index(doc)
+        out: list[Evidence] = []
+        for m in mentions:
+            if m.line > max_line:
+                break
+            where = Location(doc.path, m.line, m.column)
+            if m.kind == "datetime" and m.date is not None:
+                if index.line_search(_EDIT_WORDS, m.start) or m.date > today:
+                    continue  # an edit's time, or a date that has not come
+                if index.line_search(_CODE_HINT, m.start) and is_code(
+                    line_text(body, m.start, index)
+                ):
+                    continue  # a JSON example, a line of code
+                out.append(Evidence("timestamp", (m.date,), m.text, where, tol))
+            elif m.kind in ("month-day", "full") and is_dateline(body, m, index):
+                if m.kind == "full" and m.date is not None:
+                    out.append(Evidence("dateline", (m.date,), m.text, where, tol))
+                elif when is not None:
+                    resolved = nearest_year(m.month or 1, m.day or 1, when)
+                    if resolved is not None:
+                        out.append(
+                            Evidence("dateline", (resolved,), m.text, where, tol, precision="guess")
+                        )
+        if int(self.config["stamp-lines"]) > 0:
+            stol = int(self.config["stamp-tolerance-days"])
+            machine = {(e.location.line, e.location.column) for e in out}
+            for st in doc_stamps(doc, int(self.config["stamp-lines"]), today=today):
+                if (st.line, st.column) in machine:
+                    continue  # a timestamp or dateline already: one piece of evidence
+                out.append(
+                    Evidence(
+                        "updated" if st.role == "updated" else "stamp",
+                        st.candidates,
+                        st.line_text,
+                        Location(doc.path, st.line, st.column),
+                        stol,
+                        precision="day" if len(st.candidates) == 1 else "either",
+                    )
+                )
+        out.sort(key=lambda e: (e.location.line, e.location.column, _KIND_ORDER[e.kind]))
+        return out
+
+    # -- findings ----------------------------------------------------------
+
+    def _declared_pairs(self, doc: Document, proposal: Proposal | None) -> Iterator[Finding]:
         for a, b in doc.pairs("date"):
             da, db = parse_declared(a.value), parse_declared(b.value)
             if da is None or db is None:
@@ -95,12 +249,16 @@ class DateMismatch(DocumentCheck):
                 here.location.column,
                 f"{_origin(here)} date {here.value} ({_where(here.location, doc.path)}) "
                 f"disagrees with {_origin(there)} date {there.value} "
-                f"({_where(there.location, doc.path)}); expected the same date in both",
+                f"({_where(there.location, doc.path)}); expected the same date in both"
+                + _said(proposal),
                 doc_id=doc.doc_id,
                 related=[there.location],
+                properties=_properties(proposal),
             )
 
-    def _order(self, doc: Document, declared: Declared, when: date) -> Iterator[Finding]:
+    def _order(
+        self, doc: Document, declared: Declared, when: date, proposal: Proposal | None
+    ) -> Iterator[Finding]:
         """Publication cannot be in the future, nor after the capture."""
         today = date.today()
         if (when - today).days > 1:
@@ -109,8 +267,9 @@ class DateMismatch(DocumentCheck):
                 declared.location.line,
                 declared.location.column,
                 f"the {self._declared_text(declared, doc)} is in the future (today is "
-                f"{today.isoformat()}); expected a date that has happened",
+                f"{today.isoformat()}); expected a date that has happened" + _said(proposal),
                 doc_id=doc.doc_id,
+                properties=_properties(proposal),
             )
         seen: set[str] = set()
         for got in doc.declared.get("retrieved", []):
@@ -133,85 +292,265 @@ class DateMismatch(DocumentCheck):
     def _declared_text(self, declared: Declared, doc: Document) -> str:
         return f"declared date {declared.value} ({_where(declared.location, doc.path)})"
 
-    def _url(self, doc: Document, declared: Declared, when: date) -> Iterator[Finding]:
-        from provlint.plugins.dates.datetext import url_date
-
-        tol = int(self.config["url-tolerance-days"])
-        seen: set[str] = set()
-        # The document's own declaration first, so the finding lands on it.
-        urls = sorted(doc.declared.get("url", []), key=lambda d: d.location.path != doc.path)
-        for decl in urls:
-            if not isinstance(decl.value, str) or decl.value in seen:
+    def _url(
+        self,
+        doc: Document,
+        declared: Declared,
+        when: date,
+        evidence: list[Evidence],
+        proposal: Proposal | None,
+    ) -> Iterator[Finding]:
+        for ev in evidence:
+            if ev.kind != "url" or ev.agrees(when):
                 continue
-            seen.add(decl.value)
-            found = url_date(decl.value)
-            if found is None:
-                continue
-            if found.precision == "month":
-                ok = (found.when.year, found.when.month) == (when.year, when.month) or any(
-                    abs((when - d).days) <= tol for d in _month_edges(found.when)
-                )
-                shown = f"{found.when:%Y-%m}"
-            else:
-                ok = abs((found.when - when).days) <= tol
-                shown = found.when.isoformat()
-            if ok:
-                continue
+            tol = ev.tolerance
             yield self.finding(
-                decl.location.path,
-                decl.location.line,
-                decl.location.column,
-                f"the source URL carries the date {shown} ({found.text!r}, "
-                f"{_where(decl.location, doc.path)}) but the {self._declared_text(declared, doc)} "
-                f"differs; expected within {tol} day{'s' if tol != 1 else ''}",
+                ev.location.path,
+                ev.location.line,
+                ev.location.column,
+                f"the source URL carries the date {ev.shown} ({ev.text!r}, "
+                f"{_where(ev.location, doc.path)}) but the {self._declared_text(declared, doc)} "
+                f"differs; expected within {tol} day{'s' if tol != 1 else ''}" + _said(proposal),
                 doc_id=doc.doc_id,
                 related=[declared.location],
+                properties=_properties(proposal, declared, ev),
             )
 
-    def _text(self, doc: Document, declared: Declared, when: date) -> Iterator[Finding]:
-        from provlint.plugins.dates.datetext import (
-            body_index,
-            body_mentions,
-            is_dateline,
-            nearest_year,
-            shorten,
-        )
+    def _text(
+        self,
+        doc: Document,
+        declared: Declared,
+        when: date,
+        evidence: list[Evidence],
+        proposal: Proposal | None,
+    ) -> Iterator[Finding]:
+        """The text's timestamps, datelines and stamps are one claim: when
+        one of them agrees with the declared date, it stands."""
+        from provlint.plugins.dates.datetext import shorten
 
-        tol = int(self.config["tolerance-days"])
-        max_line = int(self.config["timestamp-lines"]) + (doc.header.body_line if doc.header else 0)
-        body, mentions = body_mentions(doc)
-        # Line facts (an edit word, room for a dateline) are computed once per
-        # line, not once per mention: one line may hold thousands of dates.
-        index = body_index(doc)
-        stamps: list[tuple[Any, date, str]] = []
-        for m in mentions:
-            if m.line > max_line:
-                break
-            if m.kind == "datetime" and m.date is not None:
-                if index.line_search(_EDIT_WORDS, m.start):
-                    continue
-                stamps.append((m, m.date, "timestamp"))
-            elif m.kind in ("month-day", "full") and is_dateline(body, m, index):
-                resolved = (
-                    m.date if m.kind == "full" else nearest_year(m.month or 1, m.day or 1, when)
-                )
-                if resolved is not None:
-                    stamps.append((m, resolved, "dateline"))
-        if not stamps or any(abs((d - when).days) <= tol for _, d, _ in stamps):
+        claims = [e for e in evidence if e.kind in ("timestamp", "dateline", "stamp")]
+        if any(e.agrees(when) for e in claims):
             return
-        m, d, what = stamps[0]
-        extra = f", resolves to {d.isoformat()}" if what == "dateline" else ""
-        others = f"; {len(stamps) - 1} more disagree" if len(stamps) > 1 else ""
+        if any(e.kind == "updated" and e.near(when) for e in evidence):
+            return  # the declared date is the page's own update stamp: a date it shows
+        if claims:
+            ev = claims[0]
+            what = {"timestamp": "timestamp", "dateline": "dateline", "stamp": "date stamp"}
+            extra = ""
+            if ev.precision == "guess":
+                extra = f", resolves to {ev.dates[0].isoformat()}"
+            elif ev.precision == "either":
+                extra = ", " + " or ".join(d.isoformat() for d in ev.dates)
+            others = f"; {len(claims) - 1} more disagree" if len(claims) > 1 else ""
+            tol = ev.tolerance
+            message = (
+                f"{what[ev.kind]} {shorten(ev.text)!r} (line {ev.location.line}{extra}) "
+                f"disagrees with the {self._declared_text(declared, doc)}; expected within "
+                f"{tol} day{'s' if tol != 1 else ''}{others}"
+            )
+        else:
+            late = [e for e in evidence if e.kind == "updated" and e.before(when)]
+            if not late:
+                return
+            ev = late[0]
+            message = (
+                f"update stamp {shorten(ev.text)!r} (line {ev.location.line}) says the page was "
+                f"updated on {ev.shown}, before the {self._declared_text(declared, doc)}; a page "
+                "is published on or before its first update"
+            )
         yield self.finding(
             doc.path,
-            m.line,
-            m.column,
-            f"{what} {shorten(m.text)!r} (line {m.line}{extra}) disagrees with the "
-            f"{self._declared_text(declared, doc)}; expected within {tol} day"
-            f"{'s' if tol != 1 else ''}{others}",
+            ev.location.line,
+            ev.location.column,
+            message + _said(proposal),
             doc_id=doc.doc_id,
             related=[declared.location],
+            properties=_properties(proposal, declared, ev),
         )
+
+
+# --------------------------------------------------------------------------
+# Evidence and the proposed date
+# --------------------------------------------------------------------------
+
+_KIND_ORDER = {"url": 0, "timestamp": 1, "dateline": 2, "stamp": 3, "updated": 4}
+_KIND_NAME = {
+    "url": "the URL",
+    "timestamp": "the machine timestamp",
+    "dateline": "the dateline",
+    "stamp": "the date stamp",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One date the document claims for itself: ``kind`` is ``url``,
+    ``timestamp``, ``dateline``, ``stamp`` (published) or ``updated`` (a
+    later edit: publication on or before it); ``dates`` one date, or the
+    two readings of an ambiguous ``05/03/2021`` (``precision`` ``either``).
+    ``precision`` is ``day``, ``month`` (a URL's ``/2021/12/``), ``guess``
+    (a dateline's year taken near the declared date) or ``either``."""
+
+    kind: str
+    dates: tuple[date, ...]
+    text: str
+    location: Location
+    tolerance: int
+    precision: str = "day"
+    shown: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.shown:
+            object.__setattr__(self, "shown", " or ".join(d.isoformat() for d in self.dates))
+
+    def agrees(self, when: date) -> bool:
+        """Whether ``when`` is what this evidence says, within its tolerance."""
+        if self.kind == "updated":
+            return not self.before(when)
+        if self.precision == "month":
+            first = self.dates[0]
+            return (first.year, first.month) == (when.year, when.month) or any(
+                abs((when - d).days) <= self.tolerance for d in _month_edges(first)
+            )
+        return any(abs((d - when).days) <= self.tolerance for d in self.dates)
+
+    def near(self, when: date) -> bool:
+        """Whether a reading is within the tolerance of ``when``, either way."""
+        return any(abs((d - when).days) <= self.tolerance for d in self.dates)
+
+    def before(self, when: date) -> bool:
+        """Whether every reading is more than the tolerance before ``when``."""
+        return all((when - d).days > self.tolerance for d in self.dates)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "date": self.shown,
+            "text": self.text,
+            "path": self.location.path,
+            "line": self.location.line,
+            "column": self.location.column,
+        }
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The date the evidence agrees on: the pieces that give it, how sure
+    (``high``: two kinds or more; ``medium``: one) and the document's
+    declarations of its date."""
+
+    when: date
+    confidence: str
+    support: tuple[Evidence, ...]
+    declared: tuple[dict[str, Any], ...]
+    document: str = ""
+
+    def kinds(self) -> list[str]:
+        out: list[str] = []
+        for e in self.support:
+            if e.kind not in out:
+                out.append(e.kind)
+        return sorted(out, key=_KIND_ORDER.__getitem__)
+
+
+def _propose(evidence: list[Evidence], doc: Document) -> Proposal | None:
+    """The date every piece of evidence allows, when one or more pieces
+    give it to the day and none gives another (a dateline without its year
+    must give its month and day, an update stamp must not come before it);
+    None otherwise. The date chosen is the one most kinds of evidence give
+    (within a day of it), then the one most pieces give exactly."""
+    pieces = [e for e in evidence if e.kind != "updated" and e.precision != "guess"]
+    exact = [e for e in pieces if e.precision == "day"]
+    if not exact:
+        return None
+
+    def support(d: date) -> list[Evidence]:
+        out = []
+        for e in pieces:
+            if e.precision == "month":
+                if (e.dates[0].year, e.dates[0].month) == (d.year, d.month):
+                    out.append(e)
+            elif any(abs((x - d).days) <= 1 for x in e.dates):
+                out.append(e)
+        return out
+
+    best = max(
+        sorted({e.dates[0] for e in exact}),
+        key=lambda d: (
+            len({e.kind for e in support(d)}),
+            sum(1 for e in exact if e.dates[0] == d),
+        ),
+    )
+    backing = support(best)
+    if len(backing) != len(pieces):
+        return None  # some evidence gives another date
+    if any(e.precision == "guess" and not _same_day_of_year(e.dates[0], best) for e in evidence):
+        return None  # a dateline gives another day (its year unknown)
+    if any(e.kind == "updated" and e.before(best) for e in evidence):
+        return None  # published after its own update
+    kinds = {e.kind for e in backing}
+    declared = []
+    for decl in doc.declarations_of("date"):
+        declared.append(
+            {
+                "origin": decl.origin,
+                "format": doc.header.format
+                if decl.origin == "header" and doc.header is not None
+                else "index"
+                if decl.origin == "index"
+                else decl.origin,
+                "path": decl.location.path,
+                "line": decl.location.line,
+                "column": decl.location.column,
+                "value": str(decl.value),
+            }
+        )
+    return Proposal(
+        best, "high" if len(kinds) >= 2 else "medium", tuple(backing), tuple(declared), doc.path
+    )
+
+
+def _same_day_of_year(guess: date, when: date) -> bool:
+    """Whether a month and day (``guess``'s; its year is a guess) fall within
+    a day of ``when`` in some year."""
+    for year in (when.year - 1, when.year, when.year + 1):
+        try:
+            if abs((guess.replace(year=year) - when).days) <= 1:
+                return True
+        except ValueError:  # 29 February
+            continue
+    return False
+
+
+def _said(proposal: Proposal | None) -> str:
+    """The message's last clause: what the evidence says, when it agrees."""
+    if proposal is None:
+        return ""
+    names = [_KIND_NAME[k] for k in proposal.kinds()]
+    when = proposal.when.isoformat()
+    if len(names) == 1:
+        return f"; {names[0]} gives {when}"
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    return f"; {listed} {'both' if len(names) == 2 else 'all'} give {when}"
+
+
+def _properties(
+    proposal: Proposal | None, declared: Declared | None = None, found: Evidence | None = None
+) -> dict[str, Any] | None:
+    """A finding's structured data: what was expected and found, and the
+    proposed date with its evidence and the date's declarations."""
+    out: dict[str, Any] = {}
+    if declared is not None and found is not None:
+        out["expected"] = str(declared.value)
+        out["found"] = found.shown
+        out["found_kind"] = found.kind
+    if proposal is not None:
+        out["document"] = proposal.document
+        out["proposed_date"] = proposal.when.isoformat()
+        out["confidence"] = proposal.confidence
+        out["evidence"] = [e.to_dict() for e in proposal.support]
+        out["declared"] = [dict(d) for d in proposal.declared]
+    return out or None
 
 
 def _month_edges(first: date) -> tuple[date, date]:
@@ -221,6 +560,7 @@ def _month_edges(first: date) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
+_CODE_HINT = re.compile(r"[\"=<]")
 _EDIT_WORDS = re.compile(
     r"updat|modif|edit|revis|aktualisiert|geändert|mis à jour|actualiz|corrected|correction",
     re.IGNORECASE,

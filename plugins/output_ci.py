@@ -17,8 +17,8 @@ from provlint.output import (
     json_safe,
     one_line,
     sanitize,
+    summary,
 )
-from provlint.plugins.output_formats import _summary
 from provlint.report import Report
 
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ class JsonLinesFormat(OutputFormat):
                 for r in f.related
             ]
             stream.write(_line(d))
-        stream.write(_line({"summary": _summary(reports)}))
+        stream.write(_line({"summary": summary(reports)}))
 
 
 @hookimpl

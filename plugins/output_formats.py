@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -16,6 +15,7 @@ from provlint.output import (
     json_safe,
     one_line,
     sanitize,
+    summary,
 )
 from provlint.reading import read_inside
 from provlint.report import Report
@@ -23,27 +23,6 @@ from provlint.report import Report
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _BOLD = "\x1b[1m"
 _RESET = "\x1b[0m"
-
-
-def _summary(reports: Sequence[Report]) -> dict[str, object]:
-    by_sev: Counter[str] = Counter()
-    by_check: Counter[str] = Counter()
-    documents = 0
-    for r in reports:
-        documents += int(r.stats.get("documents", 0))
-        for f in r.findings:
-            by_sev[f.severity.value] += 1
-            by_check[f"{f.code} {f.check}"] += 1
-    exit_code = max((r.exit_code for r in reports), default=0)
-    return {
-        "documents": documents,
-        "findings": sum(by_sev.values()),
-        "errors": by_sev["error"],
-        "warnings": by_sev["warning"],
-        "info": by_sev["info"],
-        "by_check": dict(sorted(by_check.items())),
-        "exit_code": exit_code,
-    }
 
 
 _SOURCE_BYTES = 8 * 1024 * 1024
@@ -125,7 +104,7 @@ class TextFormat(OutputFormat):
             for report in reports:
                 for tb in report.tracebacks:
                     stream.write(sanitize(tb))
-        s = _summary(reports)
+        s = summary(reports)
         if options.quiet and not s["errors"]:
             return
         if options.statistics and s["by_check"]:
@@ -178,8 +157,8 @@ class JsonFormat(OutputFormat):
         stream.write(f'{{\n  "version": {compact(__version__)},\n  "findings": [')
         stream.write(body)
         stream.write("\n  ]" if findings else "]")
-        summary = json.dumps(_summary(reports), indent=2, ensure_ascii=True).replace("\n", "\n  ")
-        stream.write(f',\n  "summary": {summary}\n}}\n')
+        totals = json.dumps(summary(reports), indent=2, ensure_ascii=True).replace("\n", "\n  ")
+        stream.write(f',\n  "summary": {totals}\n}}\n')
 
 
 @hookimpl

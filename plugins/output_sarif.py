@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from provlint import Severity, hookimpl
 from provlint.model import Check, Location
-from provlint.output import FormatOptions, OutputFormat, sanitize
+from provlint.output import FormatOptions, OutputFormat, json_safe, sanitize
 from provlint.report import Report
 from provlint.suppress import fingerprint
 
@@ -146,6 +146,8 @@ def build_sarif(reports: Sequence[Report]) -> dict[str, Any]:
                         _related(r, i, base_id) for i, r in enumerate(related, 1)
                     ]
             result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(f)}
+            if f.properties:  # a check's structured data: SARIF's property bag
+                result["properties"] = json_safe(dict(f.properties))
             if reason:  # suppressed inline in the document's header
                 result["suppressions"] = [{"kind": "inSource", "justification": _text(reason)}]
             results.append(result)

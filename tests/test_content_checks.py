@@ -123,6 +123,196 @@ def test_content_lines(line: str) -> None:
     assert kinds(f"{PROSE}\n{line}\n\n{PROSE}")[3] is None
 
 
+# One line of each class of furniture in each language the lists cover
+# (written for these tests).
+FURNITURE_BY_LANGUAGE = [
+    # French
+    ("Mot de passe oublié ?", sr.SIGNUP),
+    ("Créer un compte", sr.SIGNUP),
+    ("Partager sur Facebook", sr.SHARE),
+    ("Tout accepter", sr.COOKIE),
+    ("Nous utilisons des cookies pour mesurer l'audience du site.", sr.COOKIE),
+    ("Mentions légales", sr.FOOTER),
+    ("À lire aussi", sr.FEED),
+    ("Lire aussi : Le port prépare sa saison", sr.RELATED),
+    ("Aller au contenu principal", sr.NAVIGATION),
+    ("Par Jeanne Morel", sr.BYLINE),
+    # Spanish
+    ("¿Olvidaste tu contraseña?", sr.SIGNUP),
+    ("Iniciar sesión", sr.SIGNUP),
+    ("Compartir en Twitter", sr.SHARE),
+    ("Este sitio web utiliza cookies propias y de terceros.", sr.COOKIE),
+    ("Aviso legal", sr.FOOTER),
+    ("Noticias relacionadas", sr.FEED),
+    ("Lea también: El puerto amplía su muelle", sr.RELATED),
+    ("Volver arriba", sr.NAVIGATION),
+    ("Por Lucía Herrera", sr.BYLINE),
+    # Portuguese
+    ("Esqueceu sua senha?", sr.SIGNUP),
+    ("Compartilhar no Facebook", sr.SHARE),
+    ("Este site usa cookies para melhorar a sua experiência.", sr.COOKIE),
+    ("Política de privacidade", sr.FOOTER),
+    ("Mais lidas", sr.FEED),
+    ("Voltar ao topo", sr.NAVIGATION),
+    # Italian
+    ("Password dimenticata?", sr.SIGNUP),
+    ("Condividi su WhatsApp", sr.SHARE),
+    ("Accetta tutti", sr.COOKIE),
+    ("Tutti i diritti riservati", sr.FOOTER),
+    ("Articoli correlati", sr.FEED),
+    ("Torna su", sr.NAVIGATION),
+    # Dutch
+    ("Wachtwoord vergeten?", sr.SIGNUP),
+    ("Deel dit artikel", sr.SHARE),
+    ("Deze website maakt gebruik van cookies.", sr.COOKIE),
+    ("Algemene voorwaarden", sr.FOOTER),
+    ("Meest gelezen", sr.FEED),
+    ("Naar boven", sr.NAVIGATION),
+    # German
+    ("Passwort vergessen?", sr.SIGNUP),
+    ("Deine Registrierung war erfolgreich", sr.SIGNUP),
+    ("Ähnliche Beiträge", sr.FEED),
+    ("Zum Inhalt springen", sr.NAVIGATION),
+    ("Von Anna Berger", sr.BYLINE),
+    ("Schlagwörter: Hafen, Fähre, Winter", sr.TAGS),
+    # Russian
+    ("Забыли пароль?", sr.SIGNUP),
+    ("Вход / Регистрация", sr.SIGNUP),
+    ("Поделиться", sr.SHARE),
+    ("Мы используем файлы cookie, чтобы сайт работал лучше.", sr.COOKIE),
+    ("Все права защищены", sr.FOOTER),
+    ("Читайте также", sr.FEED),
+    ("Наверх", sr.NAVIGATION),
+    ("Автор: Ирина Смирнова", sr.BYLINE),
+    # Polish
+    ("Nie pamiętasz hasła?", sr.SIGNUP),
+    ("Zaloguj się", sr.SIGNUP),
+    ("Udostępnij", sr.SHARE),
+    ("Ta strona używa plików cookies.", sr.COOKIE),
+    ("Polityka prywatności", sr.FOOTER),
+    ("Zobacz także", sr.FEED),
+    ("Czytaj też: Port buduje nowe nabrzeże", sr.RELATED),
+    # Korean
+    ("로그인", sr.SIGNUP),
+    ("비밀번호 찾기", sr.SIGNUP),
+    ("공유하기", sr.SHARE),
+    ("개인정보처리방침", sr.FOOTER),
+    ("무단 전재 및 재배포 금지", sr.FOOTER),
+    ("많이 본 뉴스", sr.FEED),
+    ("본문 바로가기", sr.NAVIGATION),
+    ("김민준 기자", sr.BYLINE),
+    ("입력 2021.12.06 14:05", sr.BYLINE),
+    # Japanese
+    ("ログイン", sr.SIGNUP),
+    ("パスワードをお忘れの方", sr.SIGNUP),
+    ("この記事をシェアする", sr.SHARE),
+    ("当サイトではCookieを使用しています。", sr.COOKIE),
+    ("プライバシーポリシー", sr.FOOTER),
+    ("関連記事", sr.FEED),
+    ("ページトップへ", sr.NAVIGATION),
+    # Chinese
+    ("登录", sr.SIGNUP),
+    ("忘记密码", sr.SIGNUP),
+    ("分享到：微信 微博", sr.SHARE),
+    ("联系我们", sr.FOOTER),
+    ("版权所有 © 2021 港口新闻网", sr.FOOTER),
+    ("京ICP备12345678号", sr.FOOTER),
+    ("相关阅读", sr.FEED),
+    ("【纠错】", sr.FEED),
+    ("返回顶部", sr.NAVIGATION),
+    ("责任编辑：王磊", sr.BYLINE),
+    # Stamps, counts and arrows, in several languages
+    ("il y a 5 minutes", sr.FEED),
+    ("hace 3 horas", sr.FEED),
+    ("5 минут назад", sr.FEED),
+    ("10분 전", sr.FEED),
+    ("3 Kommentare", sr.FEED),
+    ("12 комментариев", sr.FEED),
+    ("© Example Wire GmbH 2021Content by Example CMS", sr.FOOTER),
+    ("← Older post", sr.NAVIGATION),
+    ("Newer post →", sr.NAVIGATION),
+    ("Home ›", sr.BREADCRUMB),
+    ("Start|Magazin|Tipps|Fähren", sr.MENU),
+    ("Impressum // Über uns // Datenschutz // Kontakt", sr.MENU),
+    ("[Start] [Archiv] [Impressum]", sr.MENU),
+    ("Datenschutz · Impressum", sr.FOOTER),
+    ("Mentions légales | Contact", sr.FOOTER),
+    ("Accueil > Actualités > Le conseil portuaire adopte le nouvel horaire", sr.BREADCRUMB),
+]
+
+
+@pytest.mark.parametrize(("line", "kind"), FURNITURE_BY_LANGUAGE)
+def test_furniture_lines_by_language(line: str, kind: str) -> None:
+    assert sr.match_line(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Partager les frais avec la région reste la priorité, a expliqué la présidente.",
+        "S'abonner au passage annuel coûtera désormais quarante euros.",
+        "Déjà membre du conseil depuis 2010, il a voté contre le projet.",
+        "Inscrivez-vous à la course avant lundi midi.",
+        "Compartir en familia es lo mejor del verano.",
+        "Compartir el muelle con los pesqueros fue la solución.",
+        "Assinar o contrato foi difícil, disse o prefeito.",
+        "Condividere la banchina è stata la soluzione.",
+        "Teilen mit anderen ist schön.",
+        "Melden Sie sich an der Rezeption.",
+        "Jetzt testen wir die neue Anlegestelle.",
+        "Ihre E-Mail hat uns am Montag erreicht, schrieb der Reeder.",
+        "Kein Konto für die Fähre wurde bisher eröffnet.",
+        "Подписаться на годовой абонемент можно в кассе порта.",
+        "Zapisz się na listę oczekujących, radzi przewoźnik.",
+        "Powered by wind and tide, the old ferry crossed in four hours.",
+        "Designed by Frank Gehry, the terminal opened in 1998.",
+        "By Monday the council had agreed to the plan.",
+        "« Nous reverrons les chiffres dans un an »",
+        "Back to the harbour the fishermen went, one boat after another.",
+        "Anna | Tom",
+        "[1] [2]",
+    ],
+)
+def test_sentences_that_start_like_furniture(line: str) -> None:
+    assert sr.match_line(line) in (None, sr.NAV_LINK, sr.FOOTER_LINK)
+    assert kinds(f"{PROSE}\n{line}\n\n{PROSE}")[3] is None
+
+
+def test_match_line_takes_the_old_pair_of_flags() -> None:
+    line = "Example Wire Ltd, all rights reserved"
+    assert sr.match_line(line, (True, True)) == sr.match_line(line) == sr.FOOTER
+    assert sr.match_line(line, (False, False)) is None
+
+
+def test_a_lone_navigation_word_counts_only_beside_residue() -> None:
+    assert sr.match_line("Search") == sr.NAV_LINK
+    assert kinds(f"{PROSE}Search\n{PROSE}")[2] is None
+    assert kinds(f"{PROSE}Search\nPrivacy Policy\n{PROSE}")[2] == sr.NAV_LINK
+
+
+def test_cjk_menu_row() -> None:
+    """Menu items separated by spaces on one line: Chinese and Japanese
+    prose has no spaces, so five or more short words are a menu."""
+    row = "时政 地方 法治 高层 人事 理论 国际"
+    assert kinds(f"{PROSE}{row}\n{PROSE}")[2] == sr.MENU
+    # Lines of a poem, spaced: longer words, and too few of them.
+    poem = "春风吹过海港 渔船慢慢回来 灯塔亮了"
+    assert kinds(f"{PROSE}{poem}\n{PROSE}")[2] is None
+    # Korean separates its words by spaces: never a menu row on that ground.
+    assert kinds(f"{PROSE}배가 항구에 도착 했다 오늘 아침\n{PROSE}")[2] is None
+
+
+def test_cjk_long_lines_are_prose() -> None:
+    """A long line of Chinese with sentence punctuation is prose, however
+    few spaces it has (its width counts each character twice)."""
+    line = (
+        "港务委员会周一经过长时间讨论，批准了新的渡轮时刻表，"
+        "按新时刻表运行的首批航班将于春季开始。"
+    )
+    got = kinds(f"Privacy Policy\n{line}\nTerms of Use\n")
+    assert got == [sr.FOOTER, None, sr.FOOTER, None]
+
+
 def test_language_names_run_together() -> None:
     line = "InternationalEnglishEnglishMundoEspañolSpanish"
     assert kinds(f"{PROSE}{line}\n{PROSE}")[2] == sr.LANGUAGE
@@ -146,13 +336,26 @@ def test_menu_run() -> None:
     assert kinds(short)[2:5] == [None] * 3
 
 
+def test_cjk_menu_run() -> None:
+    """Short lines in Chinese, Japanese or Korean make a menu as English
+    ones do: their length is counted in display width, not in spaces."""
+    menu = f"{PROSE}港口\n渡轮\n时刻表\n冬季\n天气\n"
+    assert kinds(menu)[2:7] == [sr.MENU] * 5
+    ko = f"{PROSE}정치\n경제\n사회\n국제\n문화\n"
+    assert kinds(ko)[2:7] == [sr.MENU] * 5
+    # Short lines that are sentences (particles, a verb ending) are not.
+    zh = f"{PROSE}渡轮停了吗\n天气变冷了\n港口关闭了吧\n船来了\n"
+    assert not any(kinds(zh))
+    ko_prose = f"{PROSE}배가 떠났다.\n항구가 닫혔다\n날씨가 춥다\n바람이 분다\n"
+    assert not any(kinds(ko_prose))
+
+
 def test_lists_and_tables_are_not_menus() -> None:
     md = f"{PROSE}\n- Ana Ferreira\n- Tom Blake\n- Ines Moreau\n- Karl Weber\n- Sara Lind\n"
     assert not any(kinds(md))
     table = f"{PROSE}| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n"
     assert not any(kinds(table))
-    cjk = f"{PROSE}港口\n渡轮\n时刻表\n冬季\n天气\n"
-    assert not any(kinds(cjk))
+
 
 
 def test_code_fences_are_content() -> None:
@@ -288,6 +491,116 @@ def test_front_matter_body_lines(provlint_corpus: CorpusBuilder) -> None:
     )
     (f,) = _residue(provlint_corpus)
     assert (f.line, f.column) == (7, 1)
+
+
+def test_a_large_menu_in_a_long_page(provlint_corpus: CorpusBuilder) -> None:
+    """Furniture above and below the text flags a page however long the
+    text is (frame-lines); so does a very large number of furniture lines
+    anywhere (count-lines). A content list in the middle does not."""
+    long = PROSE * 30
+    top = "Home\nWorld\nBusiness\nHarbour\nIslands\nWeather\n"
+    bottom = "Coast\nFerries\nFishing\nTourism\nArchive\nEvents\n"
+    provlint_corpus.row("a", "a.txt").doc("a.txt", top + long + bottom)
+    (f,) = _residue(provlint_corpus)
+    assert f.line == 1 and "12 of 72 lines (1% of the text)" in f.message
+    assert _residue(provlint_corpus, check_options={"scrape-residue": {"frame-lines": 13}}) == []
+    provlint_corpus.doc("a.txt", PROSE * 15 + top + bottom + PROSE * 15)
+    assert _residue(provlint_corpus) == []
+    provlint_corpus.doc("a.txt", PROSE * 15 + (top + bottom) * 4 + PROSE * 15)  # 48 lines
+    (f,) = _residue(provlint_corpus)
+    assert "48 of 108 lines" in f.message
+    assert _residue(provlint_corpus, check_options={"scrape-residue": {"count-lines": 49}}) == []
+
+
+def test_phrases_option_adds_literal_phrases(provlint_corpus: CorpusBuilder) -> None:
+    text = "Hafenblick Plus freischalten\n" + PROSE + "Zum Hafenarchiv (nur Mitglieder)\n"
+    provlint_corpus.row("a", "a.txt").doc("a.txt", text)
+    assert _residue(provlint_corpus) == []
+    extra = {
+        "scrape-residue": {
+            "phrases": {
+                "sign-up": ["Hafenblick Plus freischalten"],
+                "navigation": ["Zum Hafenarchiv (nur Mitglieder)…"],
+            }
+        }
+    }
+    (f,) = _residue(provlint_corpus, check_options=extra)
+    assert '"Hafenblick Plus freischalten" (sign-up prompt)' in f.message
+    assert "(navigation)" in f.message
+    with pytest.raises(provlint.ConfigError, match="phrases"):
+        _residue(provlint_corpus, check_options={"scrape-residue": {"phrases": {"menus": ["x"]}}})
+
+
+def test_phrases_from_a_configuration_file_found_with_the_folder(tmp_path: Path) -> None:
+    """Phrases are literal text, so a configuration found with the folder
+    (untrusted) may set them."""
+    (tmp_path / "INDEX.md").write_text(
+        "| id | file |\n|---|---|\n| a | a.txt |\n", encoding="utf-8"
+    )
+    (tmp_path / "a.txt").write_text(
+        "Hafenblick Plus freischalten\n" + PROSE + "Hafenblick Plus kündigen\n", encoding="utf-8"
+    )
+    (tmp_path / "provlint.toml").write_text(
+        '[check.scrape-residue.phrases]\nsign-up = ["Hafenblick Plus freischalten", '
+        '"Hafenblick Plus kündigen"]\n',
+        encoding="utf-8",
+    )
+    from provlint.config import load_config
+
+    config = load_config(tmp_path)
+    assert not config.trusted
+    config = config.with_overrides(select=("PV304",), load_entrypoints=False)
+    report = provlint.run(tmp_path, config)
+    assert [(f.path, f.line) for f in report.findings] == [("a.txt", 1)]
+
+
+def test_literal_phrases_are_not_patterns() -> None:
+    from provlint.plugins.scrape_residue.phrases import builtin, literal
+
+    assert re.fullmatch(literal("Log in (free)"), "log   in (FREE)!", re.I)
+    assert not re.fullmatch(literal("Log in (free)"), "log in free", re.I)
+    assert re.fullmatch(literal("Read the story…"), "Read the story of the ferry", re.I)
+    with pytest.raises(ValueError, match="must start with a letter"):
+        literal("(free) log in")
+    extended = builtin().extended({"share": ["Diesen Fahrplan weitersagen"], "stop-words": ["og"]})
+    assert extended.match("Diesen Fahrplan weitersagen") == sr.SHARE
+    assert "og" in extended.stop_words and "og" not in builtin().stop_words
+    assert builtin().match("Diesen Fahrplan weitersagen") is None
+
+
+def test_phrase_data_files(tmp_path: Path) -> None:
+    """Every pattern of the data files compiles, has no capturing group and
+    starts with a word the index can find; the format's errors are named."""
+    from provlint.plugins.scrape_residue.phrases import (
+        DATA,
+        SECTIONS,
+        Phrases,
+        builtin,
+        load,
+        parse,
+    )
+
+    languages = {p.stem for p in DATA.glob("*.txt")}
+    assert languages >= {"en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "ko", "ja", "zh"}
+    for kind, alternatives in load(DATA.glob("*.txt")).items():
+        if kind == "stop-words":
+            continue
+        assert kind in SECTIONS.values()
+        for alt in alternatives:
+            assert re.compile(alt, re.I).groups == 0, alt
+    assert len(builtin().index) > 500
+    for text, error in [
+        ("[menus]\nHome\n", "x.txt:1: unknown section"),
+        ("Home\n", "x.txt:1: a pattern before any"),
+        ("[define]\nnot a definition\n", "x.txt:2: expected 'name = regex'"),
+    ]:
+        with pytest.raises(ValueError, match=error):
+            parse(text, "x.txt")
+    with pytest.raises(ValueError, match="literal word"):
+        Phrases({sr.SHARE: [r"\d+ shares"]})
+    (tmp_path / "x.txt").write_text("[share]\nshare on %nowhere%\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not defined"):
+        load([tmp_path / "x.txt"])
 
 
 # --------------------------------------------------------------------------

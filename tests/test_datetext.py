@@ -6,13 +6,17 @@ from datetime import date
 
 import pytest
 from provlint.plugins.dates.datetext import (
+    TextIndex,
     extract,
+    full_stop,
+    in_code,
     is_dateline,
     is_forward,
     is_furniture,
     is_past,
     last_weekday,
     nearest_year,
+    sentence,
     standalone_date,
     url_date,
 )
@@ -78,6 +82,8 @@ def test_relative_weekday(text: str, weekday: int, offset: int) -> None:
         "Call 555-1234 now",
         "The year 2021 ended.",  # a year alone is not a date
         "sun 5 degrees",  # weekday abbreviations alone are not weekdays
+        "Tonnage: Jan 41.2, Feb 32.9, Mar 6.8",  # monthly figures
+        "News 15 JAN 20",  # a day and month with a two-digit year
     ],
 )
 def test_no_false_mentions(text: str) -> None:
@@ -125,6 +131,18 @@ def test_last_weekday() -> None:
         ("https://ex.test/2021/12/story", D(2021, 12, 1), "month"),
         ("https://ex.test/story-1091261798", None, None),
         ("https://20211205.ex.test/", None, None),
+        # A number that counts the word after it is no day: the month stays.
+        ("https://ex.test/2023/10/3-fragen-an-die-stadt", D(2023, 10, 1), "month"),
+        ("https://ex.test/2019/11/10-things-to-know", D(2019, 11, 1), "month"),
+        ("https://ex.test/2019/11/5g-rollout", D(2019, 11, 1), "month"),
+        ("https://ex.test/news/2023-10-3-fragen-an-die-stadt", None, None),
+        # A day ends the path or its segment, or comes before a word it does not count.
+        ("https://ex.test/2019/11/10/10-things-to-know", D(2019, 11, 10), "day"),
+        ("https://ex.test/2019/11/05-things-to-know", D(2019, 11, 5), "day"),
+        ("https://ex.test/2019/11/5-update-on-ferries", D(2019, 11, 5), "day"),
+        ("https://ex.test/2019/11/5", D(2019, 11, 5), "day"),
+        ("https://ex.test/2019/11/05.html", D(2019, 11, 5), "day"),
+        ("https://ex.test/news/20191105-things", D(2019, 11, 5), "day"),
     ],
 )
 def test_url_date(url: str, expected: date | None, precision: str | None) -> None:
@@ -186,3 +204,69 @@ def test_standalone_date_skips_furniture() -> None:
     text = "What's new\n\nThread title\n\nJoined: Jun 2, 2019\nJul 18, 2021\nBody text.\n"
     m = standalone_date(text, extract(text))
     assert m is not None and m.date == D(2021, 7, 18) and m.line == 6
+
+
+def test_code_and_json_values_are_not_text() -> None:
+    text = (
+        'Log: { "Name": "quay sensor", "Timestamp": "2030-08-14 17:43:12" }\n'
+        '{ "datePublished": "2021-01-02" }\n'
+        "```\nrun on 2021-05-05\n```\n"
+        "On 2021-06-06 the crews met.\n"
+    )
+    ix = TextIndex(text)
+    got = {m.text: in_code(text, m, ix) for m in extract(text, index=ix)}
+    assert got == {
+        "2030-08-14 17:43:12": True,  # a quoted value after a key
+        "2021-01-02": False,  # a key that names the publication keeps its date
+        "2021-05-05": True,  # inside a fenced block
+        "2021-06-06": False,
+    }
+
+
+def test_a_line_ends_a_clause_unless_the_text_is_wrapped() -> None:
+    block = "Posted by the editor\nAugust 5, 2019\nThe crews were pleased.\n"
+    (m,) = [m for m in extract(block) if m.kind == "full"]
+    a, b = sentence(block, m.start, m.end)
+    assert block[a:b].strip() == "August 5, 2019"
+    wrapped = (
+        "The council said that the harbour works would go on through the winter,\n"
+        "and that the crews had already moved the first barges on August 5, 2019\n"
+        "to the eastern quay, where the dredging was carried out over two weeks.\n"
+        "The mayor said the town was pleased with the speed of the work so far.\n"
+    )
+    (m,) = [m for m in extract(wrapped) if m.kind == "full"]
+    a, b = sentence(wrapped, m.start, m.end)
+    assert "eastern quay" in wrapped[a:b]
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("Es tritt am 1. Juli in Kraft.", False),  # a day before a month
+        ("He left on March 5. Then", True),
+        ("in 2019. The", True),
+        ("the U.S. government", False),
+        ("on Feb. 9 at", False),
+        ("Dr. Holt", False),
+    ],
+)
+def test_full_stop(text: str, ends: bool) -> None:
+    assert full_stop(text, text.index(". ")) is ends
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "role"),
+    [
+        ("Storm news\n" + "Ferry timetable 12 May 2021\n" * 3, 1, "listing"),
+        ("Tom on June 2, 2021 at 9:12 pm said:\nThe barges left.\n", 0, "comment"),
+        ("Archive October 2021 (2) September 2021 (1) August 2021 (4)\n", 0, "dates"),
+        ("Forum|--News| |--October 2021| |--Events| |--Help\n", 0, "menu"),
+        ("Title: A Author: B Pages: 3 Release: 03.11.2022 Publisher: C\n", 0, "record"),
+        ("Harbour works\n14 October 2021\n" + "The crews worked. " * 12 + "\n", 1, "stamp"),
+        ("Home\n14 October 2021\nA\nB\nC\nD\n" + "The crews worked. " * 12 + "\n", 1, "masthead"),
+    ],
+)
+def test_line_roles(text: str, line: int, role: str) -> None:
+    ix = TextIndex(text)
+    ix.attach(extract(text, index=ix))
+    assert ix.line_role(ix.starts[line]) == role

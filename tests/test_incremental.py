@@ -36,6 +36,12 @@ NAMES = (
     "Lanmoor Morvane Nettleby"
 ).split()
 RESIDUE = ["Subscribe to our newsletter", "Share this story", "Read more", "Cookie settings"]
+# Short lines a site repeats on its pages, which the line classifier keeps:
+# duplicate-content leaves them out once three texts of one site have them.
+TEASERS = [
+    "What the council said about the harbour plan",
+    "How the island ferry got its name in the end",
+]
 
 
 def _text(seed: int, story: int, residue: bool) -> str:
@@ -55,7 +61,7 @@ def _text(seed: int, story: int, residue: bool) -> str:
     if story % 2 == 0:
         body += "\n\nThe summit was held on 20 March 2021 and the vote followed."
     if residue:
-        body = "\n".join(RESIDUE) + "\n\n" + body + "\n\n" + "\n".join(RESIDUE)
+        body = "\n".join(RESIDUE) + "\n\n" + body + "\n\n" + "\n".join(RESIDUE + TEASERS)
     return body + "\n"
 
 
@@ -75,13 +81,13 @@ class Corpus:
 
     def write_index(self) -> None:
         lines = [
-            "| id | file | source | date | derived_from | sha256 |",
-            "|---|---|---|---|---|---|",
+            "| id | file | source | url | date | derived_from | sha256 |",
+            "|---|---|---|---|---|---|---|",
         ]
         for r in self.rows:
             lines.append(
-                f"| {r['id']} | {r['file']} | {r.get('source', 'Wire')} | {r['date']} "
-                f"| {r.get('derived', '')} | {r.get('sha', '')} |"
+                f"| {r['id']} | {r['file']} | {r.get('source', 'Wire')} | {r.get('url', '')} "
+                f"| {r['date']} | {r.get('derived', '')} | {r.get('sha', '')} |"
             )
         self.write_doc("INDEX.md", "\n".join(lines) + "\n")
 
@@ -89,7 +95,13 @@ class Corpus:
         name = f"d{n}.txt"
         text = _text(seed, story, residue)
         self.write_doc(name, text)
-        row = {"id": f"i{n % 7}", "file": name, "date": f"2021-03-{day:02d}", "derived": derived}
+        row = {
+            "id": f"i{n % 7}",
+            "file": name,
+            "date": f"2021-03-{day:02d}",
+            "derived": derived,
+            "url": f"https://{('north', 'south')[n % 2]}.example/news/{name}",
+        }
         if n % 2 == 0:  # the digest as catalogued: a renamed file is found by it
             row["sha"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
         self.rows.append(row)
@@ -202,7 +214,7 @@ def test_incremental_equals_cold(
     c = Corpus(root)
     for n in range(start):
         day = 1 + (n % 4) * 7 + n % 3  # a story's documents within days of each other
-        c.add(n, n * 5 % 11, n % 4, day, n % 5 == 0, f"i{(n + 2) % 7}" if n % 4 else "")
+        c.add(n, n * 5 % 11, n % 4, day, n % 3 == 0, f"i{(n + 2) % 7}" if n % 4 else "")
     c.write_doc(f"d{start}.txt", _text(1, 1, False))  # an exact copy of d1's text
     c.rows.append({"id": f"i{start}", "file": f"d{start}.txt", "date": "2021-05-01"})
     c.write_doc("outlier.txt", _text(8, 0, False))  # story 0, dated months away

@@ -50,6 +50,9 @@ def test_wheel_contents(tmp_path: Path) -> None:
     assert "provlint/schemas/index-row.schema.json" in names
     assert "provlint/schemas/header.schema.json" in names
     assert "provlint/plugins/date_inconsistent.py" in names
+    assert "provlint/plugins/dates/words.toml" in names  # the date rules' word lists
+    assert "provlint/plugins/dates/stamp-words.txt" in names  # data beside its check
+    assert "provlint/plugins/scrape_residue/data/en.txt" in names
     assert "provlint/py.typed" in names
     entry_points = zipfile.ZipFile(wheel).read("provlint-0.1.0.dist-info/entry_points.txt").decode()
     assert "provlint = provlint.cli:main" in entry_points

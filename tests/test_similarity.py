@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+import re
 from array import array
+from pathlib import Path
+from typing import Any
 
 from provlint.plugins.duplicate_content.similarity import (
     estimate,
@@ -154,3 +157,155 @@ def test_text_print_in_chunks_equals_the_whole_word_list() -> None:
         whole = (len(tokens), text_hash(tokens), array("I", sorted(shingles(tokens))))
         for chunk in (1, 2, 3, 7, 1 << 20):
             assert text_print(text, chunk) == whole, (text, chunk)
+
+
+# --------------------------------------------------------------------------
+# Furniture does not count
+# --------------------------------------------------------------------------
+
+_MENU = "\n".join(
+    "Home News Harbour Islands Business Weather Sport Opinion Culture Podcasts Video Archive "
+    "Events Jobs Notices Puzzles Travel Food Schools Health Tides Shipping Fishing Farming "
+    "Property Motors Letters Crosswords Gardening Books Music Theatre Film Science".split()
+)
+_TEASERS = "\n".join(
+    [
+        "Council votes to keep the old harbour lights on",
+        "A new bakery opens its doors on the north quay",
+        "Why the island bus is late again this winter",
+        "The lifeboat crew that trains in the dark",
+        "Ten years of the summer regatta in pictures",
+        "How the fish market plans to cut its waste",
+        "The school that teaches sailing to every pupil",
+        "What the new tide tables mean for walkers",
+        "The choir that sings on the pier each Sunday",
+        "A guide to the coastal path for beginners",
+        "The last net maker on the west side of town",
+        "Where to watch the seals this spring",
+        "A lighthouse keeper's diary goes on show",
+        "Pupils build a raft from recycled bottles",
+        "Divers find an old anchor off the breakwater",
+        "A walk along the sea wall at low tide",
+    ]
+)
+_BODIES = [
+    "The harbour board approved the new ferry timetable on Monday after a long debate, and "
+    "the first crossings under it are due to run from the spring, the board said.",
+    "Engineers will close the old bridge to lorries from March while they replace the "
+    "bearings, the county said on Tuesday, and a speed limit will apply until autumn.",
+    "The town library will open until eight on weekday evenings from next month, after a "
+    "petition signed by more than a thousand readers, the council announced.",
+    "A second crane will be installed at the container quay this summer so that the larger "
+    "ships can be unloaded in one tide, the port company said in its annual report.",
+]
+
+
+def _page(body: str) -> str:
+    return f"{_MENU}\n\n{body}\n\nMost read\n{_TEASERS}\n\nPrivacy Policy\nTerms of Use\n"
+
+
+def _site_pages(tmp: Path, bodies: list[str], hosts: list[Any], **options: Any) -> list[Any]:
+    """The (copy, origin) pairs duplicate-content reports on pages of one
+    layout, each from ``hosts`` (None: no url), in a new corpus under ``tmp``."""
+    from provlint.testing import CorpusBuilder
+
+    corpus = CorpusBuilder(tmp / f"c{len(list(tmp.iterdir()))}")
+    for i, (body, host) in enumerate(zip(bodies, hosts, strict=True)):
+        url = f"https://{host}/2021/12/0{i + 1}/story-{i}" if host else None
+        corpus.row(f"p{i}", f"p{i}.txt", source="Harbour Post", date=f"2021-12-0{i + 1}", url=url)
+        corpus.doc(f"p{i}.txt", body=_page(body))
+    opts = {"duplicate-content": options} if options else {}
+    found = corpus.findings(select="duplicate-content", check_options=opts)
+    return sorted((f.path, f.related[0].path) for f in found)
+
+
+def test_furniture_print_leaves_out_residue_lines() -> None:
+    from provlint.plugins.duplicate_content.similarity import furniture_print, text_print
+    from provlint.plugins.scrape_residue import classify
+
+    text = _page(_BODIES[0])
+    lines = text.split("\n")
+    kept, short = furniture_print(lines, classify(lines, text))
+    body = text_print(_BODIES[0] + "\n" + _TEASERS)[2]
+    assert kept == body  # the menu, "Most read" and the footer are gone
+    assert len(short) == 16  # the headlines: short lines the site may repeat
+    held = set().union(*(s for _, s in short))
+    assert held <= set(kept)
+
+
+def test_different_articles_in_the_same_furniture_are_not_copies(tmp_path: Path) -> None:
+    """Short articles of one site inside identical menus and lists of
+    headlines: the menus are residue, and the headlines, on three texts of
+    the site, are its furniture; neither counts. Before, such pairs had a
+    containment of about 0.8."""
+    hosts = ["www.harbour-post.example"] * 3
+    assert _site_pages(tmp_path, _BODIES[:3], hosts) == []
+    # The same pages with the repeated-line rule off: the headlines count.
+    assert _site_pages(tmp_path, _BODIES[:3], hosts, **{"repeat-min-docs": 4}) != []
+    # On two texts of the site only, the headlines are not yet furniture.
+    assert _site_pages(tmp_path, _BODIES[:2], hosts[:2]) != []
+
+
+def test_lines_repeated_on_other_sites_do_not_add_up(tmp_path: Path) -> None:
+    hosts = ["north.example", "south.example", "east.example"]
+    assert _site_pages(tmp_path, _BODIES[:3], hosts) != []
+    assert _site_pages(tmp_path, _BODIES[:3], [None, None, None]) != []
+
+
+def test_copies_on_one_site_are_still_copies(tmp_path: Path) -> None:
+    """The site's repeated lines are short and at the ends of the page: an
+    article copied on three of its pages is still reported, in both modes."""
+    story = " ".join([_BODIES[0], _BODIES[1], _BODIES[2]])
+    bodies = [story, story.replace("Monday", "Tuesday"), story.replace("spring", "summer")]
+    bodies.append(_BODIES[3])
+    hosts = ["www.harbour-post.example"] * 4
+    want = [("p1.txt", "p0.txt"), ("p2.txt", "p0.txt")]
+    assert _site_pages(tmp_path, bodies, hosts) == want
+    assert _site_pages(tmp_path, bodies, hosts, **{"exact-limit": 0}) == want
+
+
+def test_large_corpora_leave_the_same_furniture_out(tmp_path: Path) -> None:
+    hosts = ["www.harbour-post.example"] * 3
+    assert _site_pages(tmp_path, _BODIES[:3], hosts, **{"exact-limit": 0}) == []
+
+
+def test_a_raw_scrape_and_its_clean_copy_score_alike_in_both_modes() -> None:
+    """The bundled raw scrape and its cleaned copy: without the furniture
+    their texts nearly coincide, by exact shingles and by signatures."""
+    import re
+
+    import provlint
+    from conftest import REPO
+
+    scores = []
+    for limit in (3000, 0):
+        config = provlint.Config(
+            load_entrypoints=False,
+            documents=("seeds/*.txt", "seeds/*.md"),
+            select=("duplicate-content",),
+            check_options={"duplicate-content": {"exact-limit": limit}},
+        )
+        (f,) = provlint.run(REPO, config).findings
+        assert (f.path, f.related[0].path) == ("seeds/clean-copy.txt", "seeds/raw-scrape.txt")
+        m = re.search(r"containment ([\d.]+), Jaccard ([\d.]+)", f.message)
+        assert m is not None
+        scores.append((float(m.group(1)), float(m.group(2))))
+    (c_exact, j_exact), (c_sig, j_sig) = scores
+    assert c_exact >= 0.95 and j_exact >= 0.85  # furniture included: Jaccard 0.69
+    assert abs(c_sig - c_exact) <= 0.1 and abs(j_sig - j_exact) <= 0.1
+
+
+def test_signatures_keep_the_text_sizes(tmp_path: Path) -> None:
+    """Containment from signatures needs each text's size: a copy of half a
+    page (Jaccard about 0.5) is reported with a containment near 1."""
+    from provlint.testing import CorpusBuilder
+
+    corpus = CorpusBuilder(tmp_path / "c")
+    corpus.row("a", "a.txt", date="2021-12-01", url="https://www.harbour-post.example/a")
+    corpus.row("b", "b.txt", date="2021-12-02")
+    page = f"{_MENU}\n\n{' '.join(_BODIES)}\n\nPrivacy Policy\nTerms of Use\n"
+    corpus.doc("a.txt", body=page).doc("b.txt", body=" ".join(_BODIES[:2]))
+    opts = {"duplicate-content": {"exact-limit": 0}}
+    (f,) = corpus.findings(select="duplicate-content", check_options=opts)
+    assert f.path == "b.txt"
+    assert re.search(r"containment (0\.9\d|1\.00), Jaccard 0\.[45]", f.message), f.message

@@ -8,6 +8,7 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import combinations
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from provlint import Document, Emit, Finding, KeyedCheck, Location, Severity, Totals, hookimpl
 
@@ -30,11 +31,31 @@ class Text(NamedTuple):
     """The ids it names in ``derived_from``."""
     order: tuple[int, str, str]
     size: int
-    """Distinct shingles."""
+    """Distinct shingles, furniture left out."""
     shingles: array[int] | None
-    """Every shingle (corpora up to ``exact-limit``)."""
+    """Every shingle, furniture left out (corpora up to ``exact-limit``)."""
     sig: array[int] | None
-    """The MinHash signature (larger corpora)."""
+    """The MinHash signature of the shingles held by none of ``lines``
+    (larger corpora)."""
+    lines: tuple[tuple[int, array[int]], ...] = ()
+    """Short lines the document's site may repeat on its pages: the hash of
+    each, and the shingles that hold one of its words."""
+
+
+class Seen(NamedTuple):
+    """A short line of a document, under the key of its site and hash."""
+
+    path: str
+    digest: str
+    """The hash of the document's folded text (its key in stage ``text``)."""
+
+
+class Drop(NamedTuple):
+    """A line of the document at ``path`` that its site repeats on many
+    pages: its shingles do not count."""
+
+    path: str
+    line: int
 
 
 class Rep(NamedTuple):
@@ -79,8 +100,25 @@ class DuplicateContent(KeyedCheck):
     - *near duplicates*: word 5-gram shingles, scored by both **Jaccard**
       (shared / all) and **containment** (the share of the smaller text
       found in the other). Either reaching `threshold` (0.8) flags the pair.
-      A raw page scrape and its cleaned copy share little page furniture, so
-      their Jaccard is low (about 0.5) but their containment is near 1.
+
+    Page furniture does not count towards either score, so that two
+    different articles of one site are not taken for copies because they
+    share its menus and lists of headlines, and a raw page scrape scores
+    close to its cleaned copy:
+
+    - the lines that scrape-residue's line classifier takes for furniture
+      (menus, sign-in prompts, footers, feeds...; the built-in phrase
+      lists) give no shingles;
+    - of the other lines, the short ones (up to 60 characters, the first
+      and the last twelve of each text) are counted per site (the host of
+      the document's `url`, without `www.`): a line on `repeat-min-docs`
+      (3) different texts of one site is that site's furniture, and every
+      page of the site that has it leaves out the shingles that hold its
+      words. This is a keyed reduction of its own (one key per site and
+      line), so incremental runs give what cold runs give. Documents
+      without a `url` take no part in it; identical texts count once.
+
+    Exact duplicates compare the whole folded text, furniture included.
 
     Up to `exact-limit` documents (3,000), every pair is scored exactly
     (prefix filtering finds every pair that can reach the threshold).
@@ -114,11 +152,14 @@ class DuplicateContent(KeyedCheck):
     where a text really came from.
 
     **Example.** `seeds/clean-copy.txt:1:1: PV302 duplicate-content: the text
-    is a near duplicate of seeds/raw-scrape.txt (containment 0.97, Jaccard
-    0.46); expected a derived_from link between them`
+    is a near duplicate of seeds/raw-scrape.txt (containment 1.00, Jaccard
+    0.92); expected a derived_from link between them, or one copy removed`
 
     **Options.** `threshold` (0 to 1, default 0.8); `exact-limit` (default
-    3000); `min-words` (default 30): shorter texts are not compared.
+    3000); `min-words` (default 30): shorter texts are not compared (words
+    of the whole text, furniture included); `repeat-min-docs` (default 3):
+    on how many different texts of one site a short line must be to be the
+    site's furniture.
     """
 
     code = "PV302"
@@ -128,11 +169,12 @@ class DuplicateContent(KeyedCheck):
         "threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
         "exact-limit": {"type": "integer", "minimum": 0, "maximum": 10_000},
         "min-words": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+        "repeat-min-docs": {"type": "integer", "minimum": 2, "maximum": 1_000_000},
     }
-    defaults = {"threshold": 0.8, "exact-limit": 3000, "min-words": 30}
-    stages = ("text", "all", "band", "near")
-    records = (Text, Rep, Near)
-    lonely = frozenset({"band"})
+    defaults = {"threshold": 0.8, "exact-limit": 3000, "min-words": 30, "repeat-min-docs": 3}
+    stages = ("line", "text", "all", "band", "near")
+    records = (Seen, Drop, Text, Rep, Near)
+    lonely = frozenset({"line", "band"})
 
     def corpus_size_breaks(self) -> tuple[int, ...]:
         return (int(self.config["exact-limit"]),)
@@ -140,19 +182,39 @@ class DuplicateContent(KeyedCheck):
     def totals_key(self, totals: Totals) -> Hashable:
         return totals.documents <= int(self.config["exact-limit"])
 
-    def emit(self, doc: Document) -> Iterator[tuple[tuple[str, str], Text]]:
+    def emit(self, doc: Document) -> Iterator[tuple[tuple[Any, ...], Seen | Text]]:
         from provlint.dates import parse_declared
-        from provlint.plugins.duplicate_content.similarity import signature, text_print
+        from provlint.plugins.duplicate_content.similarity import (
+            furniture_print,
+            signature,
+            text_print,
+        )
+        from provlint.plugins.scrape_residue import body_lines
 
         if doc.text is None:
             return
         count, digest, hashes = text_print(doc.body)
         if count < int(self.config["min-words"]):
             return
+        lines, kinds = body_lines(doc)
+        site = _site(doc)
+        if any(kinds) or site:
+            hashes, short = furniture_print(lines, kinds, hashes)
+        else:
+            short = ()
+        if site is None:
+            short = ()  # only a site's own pages show what it repeats
         decl = doc.first("date")
         day = parse_declared(decl.value) if decl is not None else None
         exact = doc.corpus_size <= int(self.config["exact-limit"])
         derived = tuple(sorted({ident for ident, _ in doc.derived_ids()}))
+        if exact:
+            shingles, sig = hashes, None
+        else:
+            held = set().union(*(s for _, s in short)) if short else set()
+            shingles, sig = None, signature(h for h in hashes if h not in held)
+        for line, _ in short:
+            yield ("line", site, line), Seen(doc.path, digest)
         yield (
             ("text", digest),
             Text(
@@ -161,8 +223,9 @@ class DuplicateContent(KeyedCheck):
                 derived,
                 _order(doc.path, day),
                 len(hashes),
-                hashes if exact else None,
-                None if exact else signature(hashes),
+                shingles,
+                sig,
+                short,
             ),
         )
 
@@ -170,6 +233,8 @@ class DuplicateContent(KeyedCheck):
         self, key: tuple[Any, ...], records: Sequence[Any], totals: Totals
     ) -> Iterable[Finding | Emit]:
         stage = key[0]
+        if stage == "line":
+            return self._line(key, records)
         if stage == "text":
             return self._group(records, totals)
         if stage == "all":
@@ -178,12 +243,25 @@ class DuplicateContent(KeyedCheck):
             return self._bucket(records)
         return self._near(key, records)
 
-    def _group(self, records: Sequence[Text], totals: Totals) -> Iterator[Finding | Emit]:
+    def _line(self, key: tuple[Any, ...], records: Sequence[Seen]) -> Iterator[Emit]:
+        """A short line of one site's pages: when it is on ``repeat-min-docs``
+        different texts of the site, it is furniture, and every page that
+        has it leaves out its shingles."""
+        if len({r.digest for r in records}) < int(self.config["repeat-min-docs"]):
+            return
+        for r in records:
+            yield Emit(("text", r.digest), Drop(r.path, key[2]))
+
+    def _group(self, records: Sequence[Text | Drop], totals: Totals) -> Iterator[Finding | Emit]:
         """A group of identical texts: every copy not documented by a link
         is reported once, against the earliest; the earliest goes on to the
-        near-duplicate comparison for all of them."""
-        members = sorted(records, key=lambda t: t.order)
+        near-duplicate comparison for all of them, without the lines its
+        site repeats."""
+        members = sorted((r for r in records if isinstance(r, Text)), key=lambda t: t.order)
+        if not members:
+            return
         rep = members[0]
+        shingles, sig, distinct = _without_repeated(members, records)
         ids = tuple(sorted({m.doc_id for m in members if m.doc_id}))
         derived = tuple(sorted({d for m in members for d in m.derived}))
         size = len(members)
@@ -191,13 +269,12 @@ class DuplicateContent(KeyedCheck):
             for first in _undeclared_families(members):
                 copy = members[first]
                 yield self._report(copy.path, copy.doc_id, rep.path, None, size)
-        out = Rep(rep.path, rep.doc_id, rep.order, ids, derived, rep.size, rep.shingles, rep.sig)
+        out = Rep(rep.path, rep.doc_id, rep.order, ids, derived, distinct, shingles, sig)
         if totals.documents <= int(self.config["exact-limit"]):
             yield Emit(("all",), out)
             return
         from provlint.plugins.duplicate_content.similarity import BAND_ROWS, EMPTY, SIG_BINS
 
-        sig = rep.sig
         if sig is None:
             return
         for band in range(SIG_BINS // BAND_ROWS):
@@ -272,6 +349,47 @@ class DuplicateContent(KeyedCheck):
             doc_id=doc_id,
             related=[Location(origin, 1, 1, "the earlier copy")],
         )
+
+
+def _site(doc: Document) -> str | None:
+    """The host of the document's ``url`` (without ``www.``), or None."""
+    url = doc.get("url")
+    if not isinstance(url, str):
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
+
+
+def _without_repeated(
+    members: Sequence[Text], records: Sequence[Any]
+) -> tuple[array[int] | None, array[int] | None, int]:
+    """The shingles (or the signature) and the size of a group of identical
+    texts, without the shingles of the lines their site repeats on many
+    pages (the group's Drop records)."""
+    from provlint.plugins.duplicate_content.similarity import signature
+
+    # Identical texts have the same lines; only those with a site list them.
+    text = next((m for m in members if m.lines), members[0])
+    dropped = {d.line for d in records if isinstance(d, Drop)}
+    drop: set[int] = set()
+    keep: set[int] = set()
+    for line, held in text.lines:
+        (drop if line in dropped else keep).update(held)
+    if text.shingles is not None:
+        if not drop:
+            return text.shingles, None, text.size
+        kept = array("I", (h for h in text.shingles if h not in drop))
+        return kept, None, len(kept)
+    if text.sig is None:
+        return None, None, text.size
+    sig = text.sig
+    if keep - drop:
+        extra = signature(keep - drop)
+        sig = array("I", map(min, sig, extra))
+    return None, sig, max(0, text.size - len(drop))
 
 
 def _undeclared_families(members: Sequence[Text]) -> Iterator[int]:

@@ -370,3 +370,72 @@ def _lsh_pairs_np(
             jac, con = _scores(s, e, sizes[a], sizes[b])
             if jac >= threshold or con >= threshold:
                 yield Pair(keys[a], keys[b], jac, con)
+
+
+# --- furniture ---------------------------------------------------------------
+
+LINE_CHARS = 60
+"""Lines up to this long may be furniture a site repeats on its pages."""
+LINE_KEEP = 12
+"""Such lines kept from the top and from the bottom of a text."""
+
+
+def line_hash(tokens: list[str]) -> int:
+    """A stable 64-bit hash of a line's :func:`words`."""
+    b = " ".join(tokens).encode("utf-8")
+    return zlib.crc32(b) << 32 | zlib.adler32(b)
+
+
+def _window_shingles(tokens: list[str], lo: int, hi: int) -> set[int]:
+    """The :func:`shingles` of ``tokens`` that hold one of ``tokens[lo:hi]``."""
+    out = set()
+    for s in range(max(0, lo - SHINGLE + 1), min(hi, len(tokens) - SHINGLE + 1)):
+        out.add((zlib.crc32(" ".join(tokens[s : s + SHINGLE]).encode("utf-8")) * _MIX) & 0xFFFFFFFF)
+    return out
+
+
+def furniture_print(
+    lines: list[str],
+    kinds: list[str | None],
+    whole: array | None = None,  # type: ignore[type-arg]
+) -> tuple[array, tuple[tuple[int, array], ...]]:  # type: ignore[type-arg]
+    """The shingles of a text with its furniture left out, and the short
+    lines a site may repeat on all its pages.
+
+    ``kinds`` are the residue kinds of ``lines`` (scrape-residue's line
+    classifier): lines of any kind are left out. Of the lines kept, those
+    of up to :data:`LINE_CHARS` characters, the first and the last
+    :data:`LINE_KEEP` of them, come back as ``(line hash, shingles)``: the
+    hash of the line's words, and the shingles that hold one of them (so
+    that they can be left out too, once the corpus shows the line on many
+    pages of the document's site). ``whole`` is the shingles of the whole
+    text, when known: they are the answer when no line is furniture."""
+    if whole is not None and not any(kinds):
+        kept, hashes = lines, whole
+    else:
+        kept = [line for line, kind in zip(lines, kinds, strict=True) if kind is None]
+        hashes = text_print("\n".join(kept))[2]
+    short = [i for i, line in enumerate(kept) if len(line.strip()) <= LINE_CHARS]
+    if len(short) > 2 * LINE_KEEP:
+        short = short[:LINE_KEEP] + short[-LINE_KEEP:]
+    out: dict[int, set[int]] = {}
+    for i in short:
+        tokens = words(kept[i])
+        if not tokens:
+            continue
+        before: list[str] = []
+        j = i - 1
+        while j >= 0 and len(before) < SHINGLE - 1:
+            before = words(kept[j]) + before
+            j -= 1
+        before = before[-(SHINGLE - 1) :] if before else []
+        after: list[str] = []
+        j = i + 1
+        while j < len(kept) and len(after) < SHINGLE - 1:
+            after += words(kept[j])
+            j += 1
+        window = before + tokens + after[: SHINGLE - 1]
+        found = _window_shingles(window, len(before), len(before) + len(tokens))
+        out.setdefault(line_hash(tokens), set()).update(found)
+    lines_out = tuple((h, array("I", sorted(s))) for h, s in out.items() if s)
+    return hashes, lines_out
