@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._lazy import lazy_compile
 from .hookspecs import hookimpl
 from .keyed import Emit, KeyedCheck, Totals
 from .model import (
@@ -59,6 +60,7 @@ __all__ = [
     "Totals",
     "__version__",
     "hookimpl",
+    "lazy_compile",
     "run",
     "run_many",
 ]

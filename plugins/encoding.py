@@ -7,8 +7,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
-from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
-from provlint._lazy import lazy_compile
+from provlint import Document, DocumentCheck, Finding, Severity, hookimpl, lazy_compile
 
 # --------------------------------------------------------------------------
 # Mojibake: UTF-8 bytes that were decoded as Windows-1252 or Latin-1

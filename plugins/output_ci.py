@@ -6,8 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from provlint import Severity, hookimpl
-from provlint._lazy import lazy_compile
+from provlint import Severity, hookimpl, lazy_compile
 from provlint.model import Finding
 from provlint.output import (
     FormatOptions,

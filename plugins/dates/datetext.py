@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from provlint._lazy import lazy_compile
+from provlint import lazy_compile
 
 # --------------------------------------------------------------------------
 # Vocabulary

@@ -12,7 +12,7 @@ from array import array
 from collections.abc import Sequence
 from itertools import compress
 
-from provlint._lazy import lazy_compile
+from provlint import lazy_compile
 
 from .kinds import (
     BREADCRUMB,
