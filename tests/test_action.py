@@ -112,7 +112,8 @@ class Runner:
             out_file = self.temp / f"github-output-{i}"
             out_file.write_text("")
             env = dict(os.environ)
-            env.update({k: _substitute(str(v), self.values) for k, v in step.get("env", {}).items()})
+            step_env = step.get("env", {})
+            env.update({k: _substitute(str(v), self.values) for k, v in step_env.items()})
             env.update(GITHUB_OUTPUT=str(out_file), RUNNER_TEMP=str(self.temp), CI="true")
             script = _substitute(step["run"], self.values)
             # GitHub runs `bash --noprofile --norc -eo pipefail {0}`.
@@ -243,7 +244,8 @@ def _copy_working_tree(dst: Path) -> None:
     )
     if proc.returncode != 0 or not proc.stdout:
         pytest.skip("not a git checkout of provlint")
-    for rel in sorted(set(filter(None, proc.stdout.decode("utf-8", "surrogateescape").split("\0")))):
+    listed = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    for rel in sorted(set(filter(None, listed))):
         src = REPO / rel
         if src.is_file() and not src.is_symlink():
             (dst / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -8,10 +8,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+import provlint
 import pytest
 from conftest import REPO
-
-import provlint
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ a package index for provlint's dependencies and skip without one."""
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import json
 import os
 import re
@@ -20,11 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import provlint
 import pytest
 import yaml
 from conftest import REPO
-
-import provlint
 from provlint import cli
 
 if sys.version_info >= (3, 11):
@@ -138,7 +138,7 @@ def test_snippets_pin_the_current_release() -> None:
     the current version, the one docs/releasing.md has made."""
     pins: list[tuple[str, str]] = []
     for path in DOCS:
-        for lang, block in _blocks(path):
+        for _lang, block in _blocks(path):
             for m in re.finditer(
                 r"rev:\s*(\S+)|github\.com/provlint/provlint@(\S+?)[\"'\s]|"
                 r"uses:\s*provlint/provlint@(\S+)",
@@ -313,7 +313,9 @@ def test_ci_recipe_steps_do_what_its_table_says(tmp_path: Path, case: str) -> No
 def test_action_recipe_uses_the_actions_inputs_and_outputs() -> None:
     action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
     doc = REPO / "docs" / "output-formats.md"
-    block = next(b for lang, b in _blocks(doc) if lang == "yaml" and "uses: provlint/provlint@" in b)
+    block = next(
+        b for lang, b in _blocks(doc) if lang == "yaml" and "uses: provlint/provlint@" in b
+    )
     steps = yaml.safe_load(block)["steps"]
     step = next(s for s in steps if str(s.get("uses", "")).startswith("provlint/provlint@"))
     assert step["uses"] == f"provlint/provlint@{TAG}"
@@ -352,7 +354,7 @@ def test_library_and_cli_agree_on_a_named_folder_without_index(
 @pytest.mark.parametrize(
     ("files", "cwd", "hint"),
     [
-        ({"a.txt": "text\n"}, ".", "this folder holds documents but no catalogue: `provlint index`"),
+        ({"a.txt": "x\n"}, ".", "this folder holds documents but no catalogue: `provlint index`"),
         ({"documents/a.txt": "text\n"}, ".", "`provlint index documents` writes that folder's"),
         ({"documents/INDEX.md": INDEX}, ".", "run `provlint validate documents`"),
         ({}, ".", "; pass a corpus folder as an argument"),
