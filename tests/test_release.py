@@ -225,6 +225,35 @@ def test_documented_commands_parse() -> None:
     assert seen["provlint"] >= 10 and seen["pip"] >= 3, seen
 
 
+def test_documented_code_blocks_parse(tmp_path: Path) -> None:
+    """Every YAML, TOML and Python block in README and docs/ parses, and
+    every TOML block is a configuration provlint loads."""
+    import textwrap
+
+    from provlint.config import load_config
+
+    seen = {"yaml": 0, "toml": 0, "python": 0}
+    for path in DOCS:
+        for n, (lang, raw) in enumerate(_blocks(path)):
+            block = textwrap.dedent(raw)  # a block inside a list item is indented
+            where = f"{path.name}, block {n + 1}"
+            if lang == "yaml":
+                assert yaml.safe_load(block) is not None, where
+            elif lang == "toml":
+                tomllib.loads(block)
+                folder = tmp_path / f"{path.stem}-{n}"
+                folder.mkdir()
+                name = "pyproject.toml" if "[tool.provlint" in block else "provlint.toml"
+                (folder / name).write_text(block, encoding="utf-8")
+                load_config(folder)
+            elif lang == "python":
+                compile(block, where, "exec")
+            else:
+                continue
+            seen[lang] += 1
+    assert all(seen.values()), seen
+
+
 def _workflow() -> dict[str, Any]:
     doc = REPO / "docs" / "output-formats.md"
     for lang, block in _blocks(doc):
