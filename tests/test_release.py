@@ -503,6 +503,11 @@ def test_readme_pre_commit_snippet_works_verbatim(tmp_path: Path) -> None:
         pytest.skip("pre-commit could not install the hook environment: no package index")
     assert proc.returncode == 0, out
     assert re.search(r"^provlint\.+Passed$", out, re.M), out
+    # `pre-commit autoupdate` keeps the newest tag, which this one is.
+    proc = run([*pc, "autoupdate"], repo)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"rev: {TAG}" in (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    git(repo, "checkout", "--", ".pre-commit-config.yaml")
 
     assert run([*pc, "install"], repo).returncode == 0
     head = git(repo, "rev-parse", "HEAD")
