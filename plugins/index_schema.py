@@ -60,7 +60,7 @@ class IndexSchema(CatalogueCheck):
         if not cat.exists:
             why = f" ({cat.read_error})" if cat.read_error else ""
             # None there at all: say which command writes one.
-            hint = "" if cat.read_error else "; `provlint index` writes one from the headers"
+            hint = "" if cat.read_error else "; `provlint index` on this folder writes one"
             yield self.finding(
                 cat.path,
                 0,

@@ -377,7 +377,7 @@ def test_library_and_cli_agree_on_a_named_folder_without_index(
     lib = [(f.code, f.path, f.message) for f in report.findings]
     cmd = [(f["code"], f["path"], f["message"]) for f in out["findings"]]
     assert [(c, Path(p).name, m) for c, p, m in lib] == [(c, Path(p).name, m) for c, p, m in cmd]
-    assert lib[0][0] == "PV101" and "`provlint index` writes one" in lib[0][2]
+    assert lib[0][0] == "PV101" and "`provlint index` on this folder writes one" in lib[0][2]
 
 
 @pytest.mark.parametrize(
