@@ -143,10 +143,11 @@ def test_without_git_paths_are_relative_to_the_current_directory(
     assert {i["location"]["path"] for i in json.loads(text)} >= {"a.txt", "INDEX.md"}
 
 
-def test_project_root_agrees_with_git(tmp_path: Path) -> None:
+def test_project_root_agrees_with_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The top found by walking up to ``.git`` is the one ``git rev-parse
     --show-toplevel`` prints: a repository, a folder inside it, a linked
-    worktree (``.git`` is a file), a repository nested in another."""
+    worktree (``.git`` is a file), a repository nested in another. git's
+    environment is not followed."""
     top = tmp_path / "top"
     (top / "a" / "b").mkdir(parents=True)
     _git(top, "init", "-q")
@@ -164,6 +165,9 @@ def test_project_root_agrees_with_git(tmp_path: Path) -> None:
     # Corpora in two work trees: no common top, the current directory.
     assert project_root([top / "a", nested], tmp_path) == tmp_path
     assert project_root([top / "a", top / "a" / "b"], tmp_path) == top
+    monkeypatch.setenv("GIT_DIR", str(nested / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(nested))
+    assert project_root([top / "a" / "b"], tmp_path) == top
 
 
 def test_a_hostile_repository_cannot_make_provlint_run_anything(
