@@ -527,7 +527,8 @@ def test_a_worker_killed_once_is_replaced_and_the_findings_are_the_same(
 @pytest.mark.parametrize(
     ("where", "doing"),
     [
-        ("emit", f"reading the documents {_doc(250)} to {_doc(499)}"),
+        # dask may give up on any batch the dying worker held: not only the killer's.
+        ("emit", "reading the documents "),
         ("judge", "judging the keyed checks' stage 1"),
     ],
 )
