@@ -100,8 +100,11 @@ class Finding:
     ``column`` are 1-based, 0 meaning "the whole file". ``related`` holds the
     other side of a contradiction: another file and line, or an INDEX.md row.
     ``properties`` is structured data a check adds (JSON values: strings,
-    numbers, booleans, lists and string-keyed mappings), such as the date
-    ``date-mismatch`` proposes; it does not take part in comparisons.
+    numbers, booleans, lists and string-keyed mappings): the dates, scores
+    and ids its message quotes, such as the date ``date-mismatch`` proposes
+    (the ``data`` member of the JSON output); it does not take part in
+    comparisons. ``end_line`` and ``end_column`` end the span the finding
+    points at (the column of its last character), 0 when unknown.
     """
 
     path: str
@@ -115,6 +118,8 @@ class Finding:
     related: tuple[Location, ...] = ()
     plugin: str = ""
     properties: Mapping[str, Any] | None = field(default=None, compare=False)
+    end_line: int = field(default=0, compare=False)
+    end_column: int = field(default=0, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -131,6 +136,8 @@ class Finding:
                 self.related,
                 self.plugin,
                 self.properties,
+                self.end_line,
+                self.end_column,
             ),
         )
 
@@ -143,11 +150,14 @@ class Finding:
         return Location(self.path, self.line, self.column)
 
     def to_dict(self) -> dict[str, Any]:
-        """Its JSON form; ``properties`` only when it has some."""
+        """Its JSON form (schemas/output.schema.json): ``properties`` is
+        ``data``, an empty mapping when the check added none."""
         out = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
             "code": self.code,
             "check": self.check,
             "severity": self.severity.value,
@@ -155,9 +165,8 @@ class Finding:
             "doc_id": self.doc_id,
             "related": [r.to_dict() for r in self.related],
             "plugin": self.plugin,
+            "data": dict(self.properties) if self.properties else {},
         }
-        if self.properties:
-            out["properties"] = dict(self.properties)
         return out
 
 
@@ -308,11 +317,14 @@ class RaggedRow(IndexRow):
 
 @dataclass(frozen=True, slots=True)
 class TableProblem:
-    """Something the INDEX.md parser could not read as the contract says."""
+    """Something the INDEX.md parser could not read as the contract says.
+    ``data`` holds the values its message quotes, with the kind of problem
+    under ``problem`` (index-schema's finding data)."""
 
     line: int
     column: int
     message: str
+    data: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -632,8 +644,12 @@ class Check:
         related: Iterable[Location] = (),
         severity: Severity | None = None,
         properties: Mapping[str, Any] | None = None,
+        end_line: int = 0,
+        end_column: int = 0,
     ) -> Finding:
-        """Build a finding of this check."""
+        """Build a finding of this check. ``properties`` holds the values
+        the message quotes (see :class:`Finding`); ``end_line`` and
+        ``end_column`` end its span, when known."""
         return Finding(
             path=path,
             line=line,
@@ -646,6 +662,8 @@ class Check:
             related=tuple(related),
             plugin=self.plugin,
             properties=properties or None,
+            end_line=end_line,
+            end_column=end_column,
         )
 
     def corpus_size_breaks(self) -> tuple[int, ...]:

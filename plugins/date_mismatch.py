@@ -74,11 +74,12 @@ class DateMismatch(DocumentCheck):
     (the URL, a stamp, a machine timestamp, a dateline with its year, none
     of them giving another), the message says which date and on what:
     `the URL, the date stamp and the machine timestamp all give
-    2021-12-05`. The finding's `properties` (JSON and SARIF output) carry
-    it: `document` (its path), `proposed_date`, `confidence` (`high` when two kinds of evidence or
-    more agree, `medium` for one), `evidence` (each piece: `kind`, `date`,
-    `text`, `path`, `line`, `column`) and `declared` (each declaration of
-    the date: `origin`, `format`, `path`, `line`, `column`, `value`).
+    2021-12-05`. The finding's data (`data` in JSON, `properties` in
+    SARIF) carries it: `proposed` (the date), `confidence` (`high` when two
+    kinds of evidence or more agree, `medium` for one), `document` (its
+    path), `support` (each piece of evidence: `kind`, `date`, `text`,
+    `path`, `line`, `column`) and `declarations` (each declaration of the
+    date: `origin`, `format`, `path`, `line`, `column`, `value`).
     `provlint fix --unsafe-fixes` offers to write it into INDEX.md and the
     header (see docs/index-and-fix.md).
 
@@ -253,7 +254,11 @@ class DateMismatch(DocumentCheck):
                 + _said(proposal),
                 doc_id=doc.doc_id,
                 related=[there.location],
-                properties=_properties(proposal),
+                properties={
+                    "declared": da.isoformat() if here is a else db.isoformat(),
+                    "other_declared": db.isoformat() if here is a else da.isoformat(),
+                    **(_properties(proposal) or {}),
+                },
             )
 
     def _order(
@@ -269,7 +274,11 @@ class DateMismatch(DocumentCheck):
                 f"the {self._declared_text(declared, doc)} is in the future (today is "
                 f"{today.isoformat()}); expected a date that has happened" + _said(proposal),
                 doc_id=doc.doc_id,
-                properties=_properties(proposal),
+                properties={
+                    "declared": when.isoformat(),
+                    "today": today.isoformat(),
+                    **(_properties(proposal) or {}),
+                },
             )
         seen: set[str] = set()
         for got in doc.declared.get("retrieved", []):
@@ -287,6 +296,7 @@ class DateMismatch(DocumentCheck):
                     "before it is published",
                     doc_id=doc.doc_id,
                     related=[declared.location],
+                    properties={"declared": when.isoformat(), "retrieved": captured.isoformat()},
                 )
 
     def _declared_text(self, declared: Declared, doc: Document) -> str:
@@ -537,19 +547,25 @@ def _said(proposal: Proposal | None) -> str:
 def _properties(
     proposal: Proposal | None, declared: Declared | None = None, found: Evidence | None = None
 ) -> dict[str, Any] | None:
-    """A finding's structured data: what was expected and found, and the
-    proposed date with its evidence and the date's declarations."""
+    """A finding's structured data: the declared date and the date the
+    evidence gives (ISO dates), and the proposed date with its evidence
+    (``support``) and the date's declarations (``declarations``)."""
     out: dict[str, Any] = {}
     if declared is not None and found is not None:
-        out["expected"] = str(declared.value)
-        out["found"] = found.shown
-        out["found_kind"] = found.kind
+        when = parse_declared(declared.value)
+        if when is not None:
+            out["declared"] = when.isoformat()
+        out["evidence"] = found.dates[0].isoformat()
+        out["evidence_dates"] = [d.isoformat() for d in found.dates]
+        out["evidence_kind"] = found.kind
+        out["evidence_precision"] = found.precision
+        out["evidence_text"] = found.text
     if proposal is not None:
         out["document"] = proposal.document
-        out["proposed_date"] = proposal.when.isoformat()
+        out["proposed"] = proposal.when.isoformat()
         out["confidence"] = proposal.confidence
-        out["evidence"] = [e.to_dict() for e in proposal.support]
-        out["declared"] = [dict(d) for d in proposal.declared]
+        out["support"] = [e.to_dict() for e in proposal.support]
+        out["declarations"] = [dict(d) for d in proposal.declared]
     return out or None
 
 

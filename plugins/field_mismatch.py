@@ -71,7 +71,22 @@ class FieldMismatch(DocumentCheck):
                     "expected the same value in both",
                     doc_id=doc.doc_id,
                     related=[there.location],
+                    properties={
+                        "field": name,
+                        "value": _data(here.value),
+                        "origin": here.origin,
+                        "other_value": _data(there.value),
+                        "other_origin": there.origin,
+                    },
                 )
+
+
+def _data(value: Any) -> Any:
+    """``value`` as JSON data: a string, number, boolean or null as it is,
+    anything else (a date YAML read, a list) as its text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 def _show(value: Any) -> str:

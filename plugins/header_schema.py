@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
 
@@ -38,10 +39,31 @@ class HeaderSchema(DocumentCheck):
         from provlint.schema import iter_errors
 
         for line, column, message in header.errors:
-            yield self.finding(doc.path, line, column, message, doc_id=doc.doc_id)
+            yield self.finding(
+                doc.path,
+                line,
+                column,
+                message,
+                doc_id=doc.doc_id,
+                properties={"problem": "parse", "format": header.format},
+            )
         for path, message in iter_errors("header", header.fields):
             line, column = header.position(*path)
-            yield self.finding(doc.path, line, column, message, doc_id=doc.doc_id)
+            data: dict[str, Any] = {"problem": "schema", "format": header.format}
+            if path:
+                data["field"] = ".".join(str(p) for p in path)
+                value: Any = header.fields
+                for part in path:
+                    try:
+                        value = value[part]
+                    except (KeyError, IndexError, TypeError):
+                        value = None
+                        break
+                if value is None or isinstance(value, (str, int, float, bool)):
+                    data["value"] = value
+                else:
+                    data["value"] = str(value)
+            yield self.finding(doc.path, line, column, message, doc_id=doc.doc_id, properties=data)
 
 
 @hookimpl
