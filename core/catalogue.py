@@ -213,7 +213,11 @@ def _parse(lines: list[str], path: str) -> Catalogue:
                         1,
                         f"the alignment row has {len(delim)} cells but the header row has "
                         f"{len(head)}",
-                        {"problem": "alignment-row", "cells": len(delim), "header_cells": len(head)},
+                        {
+                            "problem": "alignment-row",
+                            "cells": len(delim),
+                            "header_cells": len(head),
+                        },
                     )
                 )
             seen: dict[str, int] = {}
@@ -571,7 +575,10 @@ def read_catalogue(root: Path) -> Catalogue:
         line = raw[: problem[0]].count(b"\n") + 1
         col = problem[0] - (raw.rfind(b"\n", 0, problem[0]) + 1) + 1
         where = TableProblem(
-            line, col, f"{problem[1]} at byte {problem[0]}", {"problem": "encoding", "byte": problem[0]}
+            line,
+            col,
+            f"{problem[1]} at byte {problem[0]}",
+            {"problem": "encoding", "byte": problem[0]},
         )
     # Neither the bytes nor the text are kept while the rows are made.
     del raw

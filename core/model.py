@@ -32,6 +32,7 @@ __all__ = [
     "Location",
     "RaggedRow",
     "Severity",
+    "phrase_end",
 ]
 
 
@@ -62,6 +63,26 @@ class Severity(str, enum.Enum):
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITIES = tuple(s.value for s in Severity)
+
+
+def phrase_end(text: str | None, line: int, column: int, phrase: str) -> tuple[int, int]:
+    """Where ``phrase`` ends (the line and column of its last character)
+    when it stands in ``text`` at ``line`` and ``column`` (1-based), else
+    ``(0, 0)``: a finding's ``end_line`` and ``end_column``, given only
+    when the text confirms them."""
+    if not text or not phrase or line < 1 or column < 1:
+        return 0, 0
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return 0, 0
+    at = start + column - 1
+    if not text.startswith(phrase, at) or "\n" in text[start:at]:
+        return 0, 0
+    lines = phrase.count("\n")
+    last = phrase.rsplit("\n", 1)[-1]
+    return line + lines, (len(last) if lines else column - 1 + len(phrase))
 
 
 @dataclass(frozen=True, order=True, slots=True)

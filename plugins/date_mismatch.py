@@ -10,6 +10,7 @@ from typing import Any
 
 from provlint import Declared, Document, DocumentCheck, Finding, Location, Severity, hookimpl
 from provlint.dates import parse_declared
+from provlint.model import phrase_end
 
 
 def _where(loc: Location, doc_path: str) -> str:
@@ -254,6 +255,7 @@ class DateMismatch(DocumentCheck):
                 + _said(proposal),
                 doc_id=doc.doc_id,
                 related=[there.location],
+                **_end(doc, here.location, str(here.value)),
                 properties={
                     "declared": da.isoformat() if here is a else db.isoformat(),
                     "other_declared": db.isoformat() if here is a else da.isoformat(),
@@ -324,6 +326,7 @@ class DateMismatch(DocumentCheck):
                 doc_id=doc.doc_id,
                 related=[declared.location],
                 properties=_properties(proposal, declared, ev),
+                **_end(doc, ev.location, ev.text),
             )
 
     def _text(
@@ -376,6 +379,7 @@ class DateMismatch(DocumentCheck):
             doc_id=doc.doc_id,
             related=[declared.location],
             properties=_properties(proposal, declared, ev),
+            **_end(doc, ev.location, ev.text),
         )
 
 
@@ -542,6 +546,15 @@ def _said(proposal: Proposal | None) -> str:
         return f"; {names[0]} gives {when}"
     listed = ", ".join(names[:-1]) + " and " + names[-1]
     return f"; {listed} {'both' if len(names) == 2 else 'all'} give {when}"
+
+
+def _end(doc: Document, where: Location, phrase: str) -> dict[str, int]:
+    """``end_line`` and ``end_column`` of ``phrase`` at ``where``, when the
+    document's text shows it there."""
+    if where.path != doc.path:
+        return {}
+    end_line, end_column = phrase_end(doc.text, where.line, where.column, phrase)
+    return {"end_line": end_line, "end_column": end_column} if end_line else {}
 
 
 def _properties(

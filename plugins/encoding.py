@@ -670,6 +670,8 @@ class Encoding(DocumentCheck):
                     "count": n,
                     "characters": {f"U+{ord(ch):04X}": k for ch, k in ranked[:10]},
                 },
+                end_line=line,
+                end_column=col,
             )
 
 @hookimpl

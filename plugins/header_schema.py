@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
+from provlint.model import phrase_end
 
 
 class HeaderSchema(DocumentCheck):
@@ -63,7 +64,21 @@ class HeaderSchema(DocumentCheck):
                     data["value"] = value
                 else:
                     data["value"] = str(value)
-            yield self.finding(doc.path, line, column, message, doc_id=doc.doc_id, properties=data)
+            end_line, end_column = (
+                phrase_end(doc.text, line, column, str(data["value"]))
+                if isinstance(data.get("value"), str)
+                else (0, 0)
+            )
+            yield self.finding(
+                doc.path,
+                line,
+                column,
+                message,
+                doc_id=doc.doc_id,
+                properties=data,
+                end_line=end_line,
+                end_column=end_column,
+            )
 
 
 @hookimpl
