@@ -245,6 +245,7 @@ class DateMismatch(DocumentCheck):
             if abs((da - db).days) <= (1 if timed else 0):
                 continue
             here, there = (b, a) if b.location.path == doc.path else (a, b)
+            end = _end(doc, here.location, str(here.value))
             yield self.finding(
                 here.location.path,
                 here.location.line,
@@ -255,7 +256,8 @@ class DateMismatch(DocumentCheck):
                 + _said(proposal),
                 doc_id=doc.doc_id,
                 related=[there.location],
-                **_end(doc, here.location, str(here.value)),
+                end_line=end[0],
+                end_column=end[1],
                 properties={
                     "declared": da.isoformat() if here is a else db.isoformat(),
                     "other_declared": db.isoformat() if here is a else da.isoformat(),
@@ -316,6 +318,7 @@ class DateMismatch(DocumentCheck):
             if ev.kind != "url" or ev.agrees(when):
                 continue
             tol = ev.tolerance
+            end = _end(doc, ev.location, ev.text)
             yield self.finding(
                 ev.location.path,
                 ev.location.line,
@@ -326,7 +329,8 @@ class DateMismatch(DocumentCheck):
                 doc_id=doc.doc_id,
                 related=[declared.location],
                 properties=_properties(proposal, declared, ev),
-                **_end(doc, ev.location, ev.text),
+                end_line=end[0],
+                end_column=end[1],
             )
 
     def _text(
@@ -371,6 +375,7 @@ class DateMismatch(DocumentCheck):
                 f"updated on {ev.shown}, before the {self._declared_text(declared, doc)}; a page "
                 "is published on or before its first update"
             )
+        end = _end(doc, ev.location, ev.text)
         yield self.finding(
             doc.path,
             ev.location.line,
@@ -379,7 +384,8 @@ class DateMismatch(DocumentCheck):
             doc_id=doc.doc_id,
             related=[declared.location],
             properties=_properties(proposal, declared, ev),
-            **_end(doc, ev.location, ev.text),
+            end_line=end[0],
+            end_column=end[1],
         )
 
 
@@ -548,13 +554,12 @@ def _said(proposal: Proposal | None) -> str:
     return f"; {listed} {'both' if len(names) == 2 else 'all'} give {when}"
 
 
-def _end(doc: Document, where: Location, phrase: str) -> dict[str, int]:
+def _end(doc: Document, where: Location, phrase: str) -> tuple[int, int]:
     """``end_line`` and ``end_column`` of ``phrase`` at ``where``, when the
-    document's text shows it there."""
+    document's text shows it there; else (0, 0)."""
     if where.path != doc.path:
-        return {}
-    end_line, end_column = phrase_end(doc.text, where.line, where.column, phrase)
-    return {"end_line": end_line, "end_column": end_column} if end_line else {}
+        return 0, 0
+    return phrase_end(doc.text, where.line, where.column, phrase)
 
 
 def _properties(
