@@ -32,6 +32,7 @@ __all__ = [
     "Location",
     "RaggedRow",
     "Severity",
+    "bounded_data",
     "phrase_end",
 ]
 
@@ -63,6 +64,33 @@ class Severity(str, enum.Enum):
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITIES = tuple(s.value for s in Severity)
+
+
+DATA_CHARS = 1000
+"""The longest string a finding's data keeps; a longer one is cut in the
+middle, as a message is (the file's text may quote anything)."""
+DATA_ITEMS = 50
+"""The most items a list in a finding's data keeps (the first ones)."""
+
+
+def bounded_data(value: Any, depth: int = 0) -> Any:
+    """``value`` (a finding's data) with every string of more than
+    :data:`DATA_CHARS` characters cut in the middle (`` … `` between its
+    start and end), every list cut to its first :data:`DATA_ITEMS` items,
+    and nothing nested more than 8 deep."""
+    if isinstance(value, str):
+        if len(value) <= DATA_CHARS:
+            return value
+        room = DATA_CHARS - 3
+        head = (room + 1) // 2
+        return f"{value[:head]} … {value[len(value) - (room - head) :]}"
+    if depth >= 8 and isinstance(value, (Mapping, list, tuple)):
+        return None
+    if isinstance(value, Mapping):
+        return {bounded_data(str(k)): bounded_data(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [bounded_data(v, depth + 1) for v in value[:DATA_ITEMS]]
+    return value
 
 
 def phrase_end(text: str | None, line: int, column: int, phrase: str) -> tuple[int, int]:
@@ -669,8 +697,9 @@ class Check:
         end_column: int = 0,
     ) -> Finding:
         """Build a finding of this check. ``properties`` holds the values
-        the message quotes (see :class:`Finding`); ``end_line`` and
-        ``end_column`` end its span, when known."""
+        the message quotes (see :class:`Finding`), bounded by
+        :func:`bounded_data`; ``end_line`` and ``end_column`` end its span,
+        when known."""
         return Finding(
             path=path,
             line=line,
@@ -682,7 +711,7 @@ class Check:
             doc_id=doc_id,
             related=tuple(related),
             plugin=self.plugin,
-            properties=properties or None,
+            properties=bounded_data(properties) if properties else None,
             end_line=end_line,
             end_column=end_column,
         )

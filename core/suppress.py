@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .model import Check, Document, Finding, Location, Severity
+from .model import Check, Document, Finding, Location, Severity, bounded_data
 
 _POSITIONS = re.compile(r"(?:\blines? \d+|:\d+(?::\d+)?\b|\bcolumn \d+)")
 
@@ -115,7 +115,7 @@ def _finding(
         message=message,
         doc_id=doc.doc_id,
         plugin="core",
-        properties=data or {"problem": "malformed"},
+        properties=bounded_data(data or {"problem": "malformed"}),
     )
 
 
@@ -174,11 +174,13 @@ def apply_suppressions(
                 message=f"{s.key!r} {what}; remove the suppression",
                 doc_id=s.doc_id,
                 plugin="core",
-                properties={
-                    "problem": "unknown-check" if name is None else "unused",
-                    "suppressed": s.key,
-                    "reason": s.reason,
-                },
+                properties=bounded_data(
+                    {
+                        "problem": "unknown-check" if name is None else "unused",
+                        "suppressed": s.key,
+                        "reason": s.reason,
+                    }
+                ),
             )
         )
     return kept, suppressed, unused

@@ -246,3 +246,22 @@ def test_end_positions_point_at_the_text(outputs: dict[str, tuple[Path, str, str
             else:
                 assert span == str(wanted), f
     assert spans >= 5
+
+
+def test_data_is_bounded() -> None:
+    """Data quotes the folder's text, so a huge value is cut like a
+    message, and a long list keeps its first items."""
+    from provlint.model import DATA_CHARS, DATA_ITEMS, DocumentCheck, bounded_data
+
+    class Probe(DocumentCheck):
+        code = "PV999"
+        name = "probe"
+
+    f = Probe().finding(
+        "a.md", 1, 1, "m", properties={"file": "f" * 200_000, "ids": list(range(1000))}
+    )
+    assert f.properties is not None
+    cut = f.properties["file"]
+    assert len(cut) == DATA_CHARS and " … " in cut and cut.startswith("fff")
+    assert f.properties["ids"] == list(range(DATA_ITEMS))
+    assert bounded_data({"a": [{"b": "x"}]}) == {"a": [{"b": "x"}]}
