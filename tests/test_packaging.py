@@ -49,6 +49,7 @@ def test_wheel_contents(tmp_path: Path) -> None:
     assert tops == {"provlint", "provlint-0.1.0.dist-info"}, tops
     assert "provlint/schemas/index-row.schema.json" in names
     assert "provlint/schemas/header.schema.json" in names
+    assert "provlint/schemas/output.schema.json" in names  # the JSON output's schema
     assert "provlint/plugins/date_inconsistent.py" in names
     assert "provlint/plugins/dates/words.toml" in names  # the date rules' word lists
     assert "provlint/plugins/dates/stamp-words.txt" in names  # data beside its check
