@@ -94,9 +94,22 @@ def _add_config_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="ignore every configuration file: defaults and command-line flags only",
     )
+    p.add_argument(
+        "--no-respect-gitignore",
+        action="store_true",
+        help="also find documents that the corpus's .gitignore files ignore",
+    )
 
 
 def _base_config(args: argparse.Namespace, root: Path) -> Config:
+    """:func:`_file_config`, with --no-respect-gitignore."""
+    cfg = _file_config(args, root)
+    if getattr(args, "no_respect_gitignore", False):
+        cfg = cfg.with_overrides(respect_gitignore=False)
+    return cfg
+
+
+def _file_config(args: argparse.Namespace, root: Path) -> Config:
     """The configuration a command starts from: --config FILE, none with
     --isolated, else the file found from ``root`` upwards."""
     from pathlib import Path
