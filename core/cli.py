@@ -406,8 +406,10 @@ class _HelpWithFormats(argparse.Action):
     ) -> None:
         namespace.plugins = getattr(namespace, "plugins", None) or []
         namespace.no_entry_points = getattr(namespace, "no_entry_points", False)
-        parser.epilog = _formats_epilog(_registry(namespace)) + "\n" + (parser.epilog or "")
+        registry = _registry(namespace)
+        parser.epilog = _formats_epilog(registry) + "\n" + (parser.epilog or "")
         parser.print_help()
+        _report_load_errors(registry)  # a plugin that failed: why its format is missing
         parser.exit()
 
 

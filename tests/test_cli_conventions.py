@@ -23,6 +23,7 @@ GOOD = {
     "b.md": "---\nid: b2\ndate: 2021-12-06\n---\nBody.\n",
 }
 BIN = Path(sys.executable).parent
+HERE = Path(__file__).parent  # a working folder from which 'import provlint' is the installed one
 
 
 def make(root: Path, files: dict[str, str]) -> Path:
@@ -178,7 +179,7 @@ def test_top_level_help_lists_every_subcommand_and_loads_no_plugin() -> None:
         "assert not loaded, loaded\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-P", "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=HERE, timeout=60
     )
     assert proc.returncode == 0, proc.stderr
     for command in ("validate", "cache", "checks", "config", "explain", "index", "fix"):
@@ -301,7 +302,8 @@ def _env() -> dict[str, str]:
 
 def _completion(shell: str) -> str:
     proc = subprocess.run(
-        [sys.executable, "-P", "-m", "provlint", "completion", shell, "--no-entry-points"],
+        [sys.executable, "-m", "provlint", "completion", shell, "--no-entry-points"],
+        cwd=HERE,
         capture_output=True,
         text=True,
         env=_env(),
@@ -445,7 +447,7 @@ def test_date_words_are_read_with_tomli_on_python_310() -> None:
         "assert datetext.WORDS and all(datetext.WORDS.values())\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-P", "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=HERE, timeout=60
     )
     assert proc.returncode == 0, proc.stderr
 
