@@ -36,7 +36,7 @@ exit codes:
 INDEX_EPILOG = """\
 exit codes:
   0  INDEX.md written, or already up to date
-  1  with --check: INDEX.md would change (the diff is printed)
+  1  with --check or --diff: INDEX.md would change (the diff is printed)
   2  usage or configuration error, or INDEX.md cannot be read or written
   3  internal error (nothing was written)
 """
