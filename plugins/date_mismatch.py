@@ -81,8 +81,8 @@ class DateMismatch(DocumentCheck):
     path), `support` (each piece of evidence: `kind`, `date`, `text`,
     `path`, `line`, `column`) and `declarations` (each declaration of the
     date: `origin`, `format`, `path`, `line`, `column`, `value`).
-    `provlint fix --unsafe-fixes` offers to write it into INDEX.md and the
-    header (see docs/index-and-fix.md).
+    `provlint fix --unsafe-fixes` writes it into INDEX.md and the header
+    (`--diff` shows the change and writes nothing; see docs/index-and-fix.md).
 
     **Why it matters.** A curator's date is wrong more often than its format.
     When the page's own URL or timestamp says 5 December and the catalogue
