@@ -648,9 +648,9 @@ def _collect(reg: Registry) -> None:
             if other is not None:
                 clash = "name" if other.name == cls.name else "code"
                 reg.internal_error(
-                    f"check {cls.name} ({cls.code}) from plugin {info.label!r} has the same "
-                    f"{clash} as check {other.name} ({other.code}) from plugin "
-                    f"{other.plugin.label!r}; the second is not loaded",
+                    f"check {cls.name} ({cls.code}) of plugin {info.label} is not loaded: its "
+                    f"{clash} is taken by check {other.name} ({other.code}) of plugin "
+                    f"{other.plugin.label}, loaded first",
                     plugin=info.identity,
                 )
                 continue
