@@ -85,16 +85,18 @@ class InternalError(Check):
 
     **What it does.** Reports, as a finding, any failure inside provlint or a
     plugin: a plugin module that cannot be imported, a misspelt hook, two
-    checks claiming one code or name, a check that raises on a document or
-    returns something other than findings. The finding names the plugin and
-    the check; `--verbose` adds the traceback.
+    checks claiming one code or name, a check class that implements none of
+    its methods (reported once, when its plugin loads), a header parser or
+    a check that raises on a document or returns something other than
+    findings (None included). The finding names the plugin and the check;
+    `--verbose` adds the traceback.
 
     **Why it matters.** One broken plugin must not hide the results of every
     other check, and must not pass silently either: the run completes, and
     the exit code is 3 so CI notices.
 
-    **Example.** `<plugin my_checks>:0:0: PV001 internal-error: check
-    'title-length' (plugin my_checks 1.0) raised ValueError on
+    **Example.** `seeds/a.txt:1:1: PV001 internal-error: check
+    'title-length' (plugin my-checks 1.0) raised ValueError on
     seeds/a.txt: bad value`
 
     **Options.** None. It cannot be ignored or deselected.

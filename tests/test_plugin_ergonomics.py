@@ -682,24 +682,15 @@ def test_check_timeout_flag(sites: dict[str, Path], tmp_path: Path) -> None:
     assert proc.returncode == 2 and "expected a number of seconds >= 0" in proc.stderr
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_a_slow_check_is_named_on_a_terminal(sites: dict[str, Path], tmp_path: Path) -> None:
+def _on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    """Run ``args`` with stderr a pseudo-terminal: the exit code and what
+    the terminal showed."""
     import pty
 
-    root = _corpus(tmp_path / "c", a=b"---\ndate: 2021-12-05\n---\nSLOW-CHECK\n")
-    args = [sys.executable, "-m", "provlint", "validate", str(root), "--no-cache", "-q"]
-    # stderr a terminal: the running check is named after a few seconds.
     leader, follower = pty.openpty()
     try:
-        started = time.monotonic()
         proc = subprocess.run(
-            args,
-            cwd=root,
-            env=_env(sites["embargo"]),
-            stdout=subprocess.PIPE,
-            stderr=follower,
-            timeout=120,
+            args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=follower, timeout=300
         )
         os.close(follower)
         follower = -1
@@ -707,7 +698,7 @@ def test_a_slow_check_is_named_on_a_terminal(sites: dict[str, Path], tmp_path: P
         while True:
             try:
                 chunk = os.read(leader, 4096)
-            except OSError:  # the terminal's other side is closed: all read
+            except OSError:  # the other side is closed: everything is read
                 break
             if not chunk:
                 break
@@ -716,15 +707,227 @@ def test_a_slow_check_is_named_on_a_terminal(sites: dict[str, Path], tmp_path: P
         os.close(leader)
         if follower != -1:
             os.close(follower)
-    assert proc.returncode == 0, seen
+    return proc.returncode, seen.decode("utf-8", "replace")
+
+
+SLOW_DOC = b"---\ndate: 2021-12-05\n---\nSLOW-CHECK\n"
+NOTICE = "provlint: check 'embargo-date' (plugin provlint-embargo 1.2.0) still running on {} (3 s)"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_slow_check_is_named_on_a_terminal(sites: dict[str, Path], tmp_path: Path) -> None:
+    root = _corpus(tmp_path / "c", a=SLOW_DOC)
+    args = [sys.executable, "-m", "provlint", "validate", str(root), "--no-cache", "-q"]
+    env = _env(sites["embargo"])
+    started = time.monotonic()
+    code, shown = _on_a_terminal(args, root, env)
+    assert code == 0, shown
     assert time.monotonic() - started >= 4
-    text = seen.decode()
-    assert (
-        "provlint: check 'embargo-date' (plugin provlint-embargo 1.2.0) still running on a.txt (3 s)"
-        in text
-    ), text
-    # Not a terminal: nothing is said.
-    proc2 = subprocess.run(
-        args, cwd=root, env=_env(sites["embargo"]), capture_output=True, text=True, timeout=120
+    assert NOTICE.format("a.txt") in shown, shown
+    # Not a terminal, or --no-progress: nothing is said.
+    proc = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    code, shown = _on_a_terminal([*args, "--no-progress"], root, env)
+    assert (code, shown) == (0, "")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_slow_check_in_a_worker_process_is_named_too(
+    sites: dict[str, Path], tmp_path: Path
+) -> None:
+    corpus = CorpusBuilder(tmp_path / "c")
+    for i in range(500):  # enough documents for two worker processes
+        corpus.row(f"d{i}", f"d{i:03}.txt", source="Wire", date="2021-12-05")
+        corpus.doc(f"d{i:03}.txt", raw=SLOW_DOC if i == 7 else PLAIN)
+    root = corpus.write()
+    args = [sys.executable, "-m", "provlint", "validate", str(root), "--no-cache", "-q", "-j", "2"]
+    code, shown = _on_a_terminal(args, root, _env(sites["embargo"]))
+    assert code == 0, shown
+    assert NOTICE.format("d007.txt") in shown, shown
+
+
+# --------------------------------------------------------------------------
+# The same rules, from Python (quick)
+# --------------------------------------------------------------------------
+
+
+def _checks_object(*classes: type) -> Any:
+    class Checks:
+        __name__ = "local-checks"
+
+        @provlint.hookimpl
+        def provlint_register_checks(self) -> list[type]:
+            return list(classes)
+
+    return Checks()
+
+
+class _NoEmit(KeyedCheck):
+    """A keyed check that emits nothing."""
+
+    code, name = "XE311", "no-emit"
+    stages = ("k",)
+
+    def judge(self, key: Any, records: Any, totals: Any) -> Any:
+        return []
+
+
+class _NoCatalogue(CatalogueCheck):
+    """A catalogue check without check_catalogue."""
+
+    code, name = "XE312", "no-catalogue"
+
+
+class _NoCorpus(provlint.CorpusCheck):
+    """A corpus check without check_corpus."""
+
+    code, name = "XE313", "no-corpus"
+
+
+class _HalfDocument(provlint.DocumentCheck, KeyedCheck):
+    """Keyed, and a document check without check_document."""
+
+    code, name = "XE314", "half-document"
+    stages = ("k",)
+
+    def emit(self, doc: provlint.Document) -> Iterator[tuple[Any, Any]]:
+        yield ("k", 1), doc.path
+
+
+@pytest.mark.parametrize(
+    "cls, says",
+    [
+        (_NoEmit, "does not implement the keyed protocol of a KeyedCheck: emit(doc) or "
+         "emit_catalogue(catalogue), with judge(key, records, totals)"),
+        (_NoCatalogue, "does not implement check_catalogue(catalogue)"),
+        (_NoCorpus, "does not implement check_corpus(corpus)"),
+        (_HalfDocument, "does not implement check_document(doc)"),
+    ],
+    ids=lambda v: getattr(v, "name", ""),
+)
+def test_each_kind_of_check_is_validated_at_load(cls: type, says: str) -> None:
+    reg = build_registry(load_entrypoints=False, objects=[_checks_object(cls)])
+    [error] = reg.findings
+    assert error.message.startswith(f"plugin 'local-checks': check {cls.name} ")  # type: ignore[attr-defined]
+    assert says in error.message
+    assert error.plugin == "local-checks"
+    assert cls.name not in reg.checks  # type: ignore[attr-defined]
+
+
+def test_a_header_parser_returning_garbage_names_its_plugin(
+    provlint_corpus: CorpusBuilder,
+) -> None:
+    class Garbage:
+        __name__ = "garbage-headers"
+
+        @provlint.hookimpl
+        def provlint_parse_header(self, path: str, text: str) -> Any:
+            return "not a header" if "GARBAGE" in text else None
+
+    provlint_corpus.row("a1", "a.txt", source="Wire", date="2021-12-05")
+    provlint_corpus.doc("a.txt", raw=b"GARBAGE\n")
+    [error] = provlint_corpus.findings(plugins=[Garbage()], select=["PV001"])
+    assert (error.path, error.line, error.column, error.plugin) == (
+        "a.txt", 1, 1, "garbage-headers"
     )
-    assert (proc2.returncode, proc2.stderr) == (0, "")
+    assert error.message == (
+        "the header parser of plugin garbage-headers returned str on a.txt, expected a Header"
+    )
+
+
+def test_blocked_plugins_leave_selectors_inactive_with_warnings(
+    provlint_corpus: CorpusBuilder,
+) -> None:
+    provlint_corpus.row("a1", "a.txt", source="Wire").doc("a.txt").doc("b.txt")
+    report = provlint_corpus.run(
+        select=["missing-date", "unindexed-file"],
+        blocked_plugins=["missing_date"],
+        extend_select=["PV107"],
+        per_file_ignores={"*.txt": ["missing-date"]},
+        check_options={"missing-date": {"severity": "info"}},
+    )
+    assert [(f.path, f.check) for f in report.findings] == [("b.txt", "unindexed-file")]
+    assert report.registry is not None
+    assert report.registry.warnings == [
+        "[check.missing-date]: no loaded check is named 'missing-date'; left inactive, as "
+        "-p no:missing_date blocked a plugin that may provide it",
+        *(
+            f"{key}: {sel!r} matches no loaded check; left inactive, as -p no:missing_date "
+            "blocked a plugin that may provide it"
+            for key, sel in [
+                ("select", "missing-date"),
+                ("extend-select", "PV107"),
+                ("per-file-ignores.*.txt", "missing-date"),
+            ]
+        ),
+    ]
+
+
+def test_an_unknown_block_is_a_warning_from_python_too(provlint_corpus: CorpusBuilder) -> None:
+    provlint_corpus.row("a1", "a.txt", source="Wire").doc("a.txt")
+    report = provlint_corpus.run(blocked_plugins=["missing_dates"], select=["missing-date"])
+    assert [f.check for f in report.findings] == ["missing-date"]
+    assert report.registry is not None
+    [warning] = report.registry.warnings
+    assert warning.startswith("-p no:missing_dates: no plugin is named 'missing_dates'")
+
+
+def test_the_slow_notice_repeats_while_the_call_goes_on() -> None:
+    import io
+
+    from provlint.guard import SlowNotice
+
+    stream = io.StringIO()
+    notice = SlowNotice()
+    notice.enable(stream, after=0.2, every=0.5)
+    try:
+        with notice.running("check 'slow' (plugin p 1.0)", "a\x1b[31m.txt"):
+            time.sleep(1.0)
+        with notice.running("check 'quick' (plugin p 1.0)", ""):
+            pass
+        time.sleep(0.4)
+    finally:
+        notice.disable()
+    lines = stream.getvalue().split("\n")
+    said = [line.rsplit("\x1b[K", 1)[-1] for line in lines if line]
+    assert said[:2] == [
+        "provlint: check 'slow' (plugin p 1.0) still running on a\\x1b[31m.txt (0 s)",
+        "provlint: check 'slow' (plugin p 1.0) still running on a\\x1b[31m.txt (1 s)",
+    ]
+    assert len(said) == 2  # not a third time, and nothing of the quick call
+
+
+@pytest.mark.parametrize(
+    "tty, env, no_progress, shown",
+    [
+        (True, {}, False, True),
+        (False, {}, False, False),
+        (True, {"CI": "true"}, False, False),
+        (True, {}, True, False),
+    ],
+)
+def test_the_slow_notice_is_for_terminals_only(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, env: dict[str, str], no_progress: bool, shown: bool
+) -> None:
+    import argparse
+    import io
+
+    from provlint import cli
+    from provlint.guard import SLOW
+
+    class Err(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    monkeypatch.delenv("CI", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    err = Err()
+    monkeypatch.setattr(sys, "stderr", err)
+    try:
+        cli._slow_notice(argparse.Namespace(no_progress=no_progress))
+        assert (SLOW.stream is err) is shown
+    finally:
+        SLOW.disable()
