@@ -49,7 +49,8 @@ import time
 
 from provlint import DocumentCheck, Header, Severity, hookimpl
 
-LINE = re.compile(r" date (\\d{4}-\\d{2}-\\d{2}) \\| embargo (\\d{4}-\\d{2}-\\d{2})(?: \\| title ([^\\n]*))?\\n")
+DAY = r"(\\d{4}-\\d{2}-\\d{2})"
+LINE = re.compile(rf" date {DAY} \\| embargo {DAY}(?: \\| title ([^\\n]*))?\\n")
 
 
 class EmbargoDate(DocumentCheck):
@@ -193,7 +194,11 @@ DISTRIBUTIONS = {
         "provlint_embargo-1.2.0",
         {
             "pyproject.toml": _pyproject(
-                "provlint-embargo", "provlint_embargo", "embargo", "provlint_embargo.plugin", "1.2.0"
+                "provlint-embargo",
+                "provlint_embargo",
+                "embargo",
+                "provlint_embargo.plugin",
+                "1.2.0",
             ),
             "provlint_embargo/__init__.py": EMBARGO_INIT,
             "provlint_embargo/plugin.py": EMBARGO_PLUGIN,
@@ -260,7 +265,16 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             (project / rel).parent.mkdir(parents=True, exist_ok=True)
             (project / rel).write_text(text.lstrip("\n"), encoding="utf-8")
         dist = tmp / f"{key}-dist"
-        _pip("wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(dist), str(project), cwd=tmp)
+        _pip(
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(dist),
+            str(project),
+            cwd=tmp,
+        )
         [wheel] = dist.glob(f"{stem}-*.whl")
         out[key] = tmp / f"{key}-site"
         _pip("install", "--no-deps", "--no-index", "--target", str(out[key]), str(wheel), cwd=tmp)
@@ -340,7 +354,9 @@ def test_a_plugin_named_twice_loads_once_quietly(
     sites: dict[str, Path], tmp_path: Path, flags: list[str]
 ) -> None:
     root = _corpus(tmp_path / "c", a=EMBARGOED, b=PLAIN)
-    (root / "trusted.toml").write_text('plugins = ["provlint_embargo", "provlint_embargo.plugin"]\n')
+    (root / "trusted.toml").write_text(
+        'plugins = ["provlint_embargo", "provlint_embargo.plugin"]\n'
+    )
     out, err = _json([sites["embargo"]], "validate", str(root), *flags, cwd=root, exit_code=0)
     assert err == ""
     # Its check and its header parser are there, once.
@@ -409,7 +425,11 @@ def test_a_check_without_its_method_is_reported_once_at_load(
     load = [f for f in out["findings"] if "no-protocol" in f["message"]]
     assert len(load) == 1  # once, not once per document
     [error] = load
-    assert (error["code"], error["path"], error["plugin"]) == ("PV001", "", "provlint-broken-checks")
+    assert (error["code"], error["path"], error["plugin"]) == (
+        "PV001",
+        "",
+        "provlint-broken-checks",
+    )
     assert error["message"] == (
         "plugin 'provlint-broken-checks': check no-protocol (BK101) does not implement "
         "check_document(doc), which a DocumentCheck runs on each document"
@@ -480,7 +500,9 @@ def test_none_from_judge_or_a_catalogue_check_is_reported(
 
 
 @pytest.mark.slow
-def test_a_header_parser_that_raises_names_its_plugin(sites: dict[str, Path], tmp_path: Path) -> None:
+def test_a_header_parser_that_raises_names_its_plugin(
+    sites: dict[str, Path], tmp_path: Path
+) -> None:
     root = _corpus(tmp_path / "c", a=EMBARGOED, b=b"EXPLODE\nbody\n")
     out, _ = _json([sites["embargo"]], "validate", str(root), cwd=root, exit_code=3)
     [error] = [f for f in out["findings"] if f["code"] == "PV001"]
@@ -799,8 +821,11 @@ class _HalfDocument(provlint.DocumentCheck, KeyedCheck):
 @pytest.mark.parametrize(
     "cls, says",
     [
-        (_NoEmit, "does not implement the keyed protocol of a KeyedCheck: emit(doc) or "
-         "emit_catalogue(catalogue), with judge(key, records, totals)"),
+        (
+            _NoEmit,
+            "does not implement the keyed protocol of a KeyedCheck: emit(doc) or "
+            "emit_catalogue(catalogue), with judge(key, records, totals)",
+        ),
         (_NoCatalogue, "does not implement check_catalogue(catalogue)"),
         (_NoCorpus, "does not implement check_corpus(corpus)"),
         (_HalfDocument, "does not implement check_document(doc)"),
@@ -830,7 +855,10 @@ def test_a_header_parser_returning_garbage_names_its_plugin(
     provlint_corpus.doc("a.txt", raw=b"GARBAGE\n")
     [error] = provlint_corpus.findings(plugins=[Garbage()], select=["PV001"])
     assert (error.path, error.line, error.column, error.plugin) == (
-        "a.txt", 1, 1, "garbage-headers"
+        "a.txt",
+        1,
+        1,
+        "garbage-headers",
     )
     assert error.message == (
         "the header parser of plugin garbage-headers returned str on a.txt, expected a Header"
