@@ -301,30 +301,32 @@ def _new_sources(before: set[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def _module_of(info: PluginInfo) -> str:
-    return info.module.split(":", 1)[0]
+def _function(value: Any) -> Any:
+    return getattr(value, "__func__", value)
 
 
-def _same_plugin(reg: Registry, info: PluginInfo) -> PluginInfo | None:
-    """The loaded plugin that ``info`` names again, if any: one of the same
-    distribution whose module is ``info``'s, its package or one of its
-    submodules (an entry point naming ``pkg.plugin`` and ``-p pkg``)."""
-    module = _module_of(info)
-    if info.origin in ("builtin", "object"):
-        return None
-    for other in reg.plugins:
-        if other.dist != info.dist or other.origin in ("builtin", "object"):
-            continue
-        theirs = _module_of(other)
-        if module == theirs or (
-            info.dist and (module.startswith(theirs + ".") or theirs.startswith(module + "."))
-        ):
-            return other
-    return None
+def _already_loaded(reg: Registry, obj: Any) -> bool:
+    """Whether every hook implementation of ``obj`` is one that a loaded
+    plugin registered already (the same functions): the plugin named again
+    through another module, as ``-p pkg`` for a package that re-exports the
+    hooks of its entry point ``pkg.plugin``."""
+    mine = set()
+    for name in dir(obj):
+        if reg.pm.parse_hookimpl_opts(obj, name) is not None:
+            mine.add(_function(getattr(obj, name)))
+    if not mine:
+        return False
+    loaded = {
+        _function(impl.function)
+        for caller in vars(reg.pm.hook).values()
+        if hasattr(caller, "get_hookimpls")
+        for impl in caller.get_hookimpls()
+    }
+    return mine <= loaded
 
 
 def _register(reg: Registry, obj: Any, info: PluginInfo) -> None:
-    if reg.pm.is_registered(obj) or _same_plugin(reg, info) is not None:
+    if reg.pm.is_registered(obj) or (info.origin != "builtin" and _already_loaded(reg, obj)):
         return  # named twice (an entry point and -p, say): loaded once, quietly
     taken = reg.pm.get_plugin(info.name)
     if taken is not None:

@@ -411,6 +411,29 @@ def test_a_name_taken_by_another_plugin_is_one_short_line() -> None:
     assert set(reg.option_schemas) == {"twin-one"}
 
 
+def test_a_module_reexporting_a_plugins_hooks_is_not_loaded_again() -> None:
+    import types
+
+    @provlint.hookimpl
+    def provlint_config_options() -> dict[str, Any]:
+        return {"first-key": {"type": "string"}}
+
+    @provlint.hookimpl
+    def provlint_register_formats() -> list[type]:
+        return []
+
+    plugin = types.ModuleType("pkg.plugin")
+    plugin.provlint_config_options = provlint_config_options  # type: ignore[attr-defined]
+    package = types.ModuleType("pkg")  # re-exports the plugin's hooks
+    package.provlint_config_options = provlint_config_options  # type: ignore[attr-defined]
+    extra = types.ModuleType("pkg.extra")  # a hook of its own, and a re-exported one
+    extra.provlint_config_options = provlint_config_options  # type: ignore[attr-defined]
+    extra.provlint_register_formats = provlint_register_formats  # type: ignore[attr-defined]
+    reg = build_registry(load_entrypoints=False, objects=[plugin, package, extra])
+    assert reg.findings == []
+    assert [p.name for p in reg.plugins if p.origin == "object"] == ["pkg.plugin", "pkg.extra"]
+
+
 # --------------------------------------------------------------------------
 # Check classes validated at load time; None where findings are expected
 # --------------------------------------------------------------------------
