@@ -982,3 +982,22 @@ def test_the_slow_notice_is_for_terminals_only(
         assert (SLOW.stream is err) is shown
     finally:
         SLOW.disable()
+
+
+class _OneFinding(provlint.DocumentCheck):
+    """A document check that returns one finding, not an iterable of them."""
+
+    code, name = "XE321", "one-finding"
+
+    def check_document(self, doc: provlint.Document) -> Any:
+        return self.finding(doc.path, 1, 1, "alone")
+
+
+def test_a_single_finding_returned_is_reported(provlint_corpus: CorpusBuilder) -> None:
+    provlint_corpus.row("a1", "a.txt", source="Wire", date="2021-12-05").doc("a.txt")
+    [error] = provlint_corpus.findings(plugins=[_OneFinding], select=["XE321"])
+    assert error.message == (
+        "check 'one-finding' (plugin checks:_OneFinding) returned a Finding on a.txt, not an "
+        "iterable of findings (yield each finding, or return a list; an empty one when there "
+        "is none)"
+    )
