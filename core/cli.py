@@ -73,7 +73,8 @@ def _add_plugin_args(p: argparse.ArgumentParser) -> None:
         action="append",
         metavar="MODULE",
         default=[],
-        help="load plugin MODULE (an installed module); -p no:NAME blocks plugin NAME",
+        help="load plugin MODULE (an installed plugin's name, or a module to import); "
+        "-p no:NAME blocks plugin NAME",
     )
     p.add_argument(
         "--no-entry-points",
@@ -240,6 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: a local cluster with --jobs workers)",
     )
     v.add_argument(
+        "--check-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop a check that runs longer than SECONDS on one document (0: no limit; "
+        "default: the configuration's check-timeout, else 10)",
+    )
+    v.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
@@ -373,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(the diff is printed too)",
     )
     _add_config_args(f)
+    _add_plugin_args(f)
 
     sc = sub.add_parser(
         "completion",
@@ -450,7 +459,41 @@ def _registry(args: argparse.Namespace) -> Registry:
     from .registry import build_registry
 
     extra, blocked = _plugin_flags(args)
-    return build_registry(extra, blocked, load_entrypoints=not args.no_entry_points)
+    registry = build_registry(extra, blocked, load_entrypoints=not args.no_entry_points)
+    _print_warnings(registry)
+    return registry
+
+
+def _print_warnings(*registries: Registry | None) -> None:
+    """The warnings of loading the plugins (``Registry.warnings``), once each."""
+    from .output import one_line
+
+    seen: set[str] = set()
+    for registry in registries:
+        for warning in registry.warnings if registry is not None else ():
+            if warning not in seen:
+                seen.add(warning)
+                sys.stderr.write(f"provlint: warning: {one_line(warning)}\n")
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, found {value!r}")
+    return seconds
+
+
+def _slow_notice(args: argparse.Namespace) -> None:
+    """On a terminal (not in CI, not with --no-progress), say which check is
+    running when one takes more than a few seconds."""
+    if args.no_progress or os.environ.get("CI") or not sys.stderr.isatty():
+        return
+    from .guard import SLOW
+
+    SLOW.enable(sys.stderr)
 
 
 def _use_color(choice: str, stream: TextIO) -> bool:
@@ -482,10 +525,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         plugin_modules=(*base_cfg.plugin_modules, *extra),
         blocked_plugins=(*base_cfg.blocked_plugins, *blocked),
         load_entrypoints=False if args.no_entry_points else None,
+        check_timeout=args.check_timeout,
         jobs=args.jobs,
         cache=not args.no_cache,
         cache_dir=Path(args.cache_dir).resolve() if args.cache_dir else None,
     )
+    _slow_notice(args)
     if args.engine == "dask":
         from .engine_dask import run_targets_dask
 
@@ -496,6 +541,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if args.scheduler:
             raise ConfigError("--scheduler needs --engine dask")
         reports = run_targets(targets, cfg, progress=_progress_bar(args))
+    _print_warnings(*(r.registry for r in reports))
     stale: list[dict[str, Any]] = []
     if args.baseline:
         reports, stale = _apply_baseline(reports, args.baseline, args.update_baseline)
@@ -1017,8 +1063,15 @@ def cmd_fix(args: argparse.Namespace) -> int:
         )
     write = not (args.check or args.diff)
     would = failed = dates = 0
+    extra, blocked = _plugin_flags(args)
     for target in locate(args.paths):
-        plan = plan_fix(target, _base_config(args, target.root), unsafe=unsafe)
+        base = _base_config(args, target.root)
+        cfg = base.with_overrides(
+            plugin_modules=(*base.plugin_modules, *extra),
+            blocked_plugins=(*base.blocked_plugins, *blocked),
+            load_entrypoints=False if args.no_entry_points else None,
+        )
+        plan = plan_fix(target, cfg, unsafe=unsafe)
         _notes(target.root, plan.notes)
         index = plan.index
         index_label = _shown(target.root / "INDEX.md")

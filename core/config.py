@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -285,19 +285,34 @@ def validate_plugin_config(
     config: Config,
     option_schemas: Mapping[str, Mapping[str, Any]],
     check_options: Mapping[str, Mapping[str, Any]],
+    *,
+    blocked: Sequence[str] = (),
+    warn: Callable[[str], None] | None = None,
 ) -> None:
     """Check the keys plugins contribute and every per-check option table
-    against their JSON Schemas. Raises :class:`ConfigError` naming the key."""
+    against their JSON Schemas. Raises :class:`ConfigError` naming the key.
+
+    With ``blocked`` (the plugins ``-p no:NAME`` kept from loading), a key
+    or a ``[check.NAME]`` table that no loaded plugin knows may be the
+    blocked plugin's: it is left inactive and ``warn`` is told, instead of
+    an error."""
     where = f"{config.source}: " if config.source else ""
+    inactive = _inactive(blocked)
     for key, value in config.extra.items():
         schema = option_schemas.get(key)
         if schema is None:
+            if blocked and warn is not None:
+                warn(f"{where}'{key}': no loaded plugin declares this key; {inactive}")
+                continue
             known = ", ".join(sorted([*CORE_KEYS, *option_schemas]))
             raise ConfigError(f"{where}unknown configuration key '{key}' (known keys: {known})")
         _validate(where, key, value, schema)
     for name, opts in config.check_options.items():
         props = check_options.get(name)
         if props is None:
+            if blocked and warn is not None:
+                warn(f"{where}[check.{name}]: no loaded check is named '{name}'; {inactive}")
+                continue
             raise ConfigError(f"{where}[check.{name}]: no check is named '{name}'")
         for key, value in opts.items():
             if key == "severity":
@@ -311,6 +326,11 @@ def validate_plugin_config(
                 known = ", ".join(sorted(["severity", *props])) or "severity"
                 raise ConfigError(f"{where}check.{name}: unknown option '{key}' (options: {known})")
             _validate(where, f"check.{name}.{key}", value, props[key])
+
+
+def _inactive(blocked: Sequence[str]) -> str:
+    flags = " ".join(f"-p no:{b}" for b in blocked)
+    return f"left inactive, as {flags} blocked a plugin that may provide it"
 
 
 def config_schema(

@@ -314,7 +314,7 @@ def judge_one(
             guard.errors.report(
                 f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record: "
                 f"{item.why}",
-                plugin=spec.plugin.name,
+                plugin=spec.plugin.identity,
             )
         elif isinstance(item, Emit):
             items.append((stage_of(check, item.key), key_text(item.key), item.record))
@@ -325,11 +325,18 @@ def judge_one(
 
 def _checked_emits(
     check: KeyedCheck, stage: int, found: Iterable[Any] | None
-) -> Iterator[Any]:
+) -> Iterator[Any] | None:
     """What ``judge`` of ``stage`` yielded, each :class:`Emit` checked (a
     key of a later stage, a good record: :func:`provlint.keyed.emitted`)
-    or turned into a :class:`BadRecord`. Run inside the call's time limit."""
-    for item in found or ():
+    or turned into a :class:`BadRecord`. Run inside the call's time limit.
+    None when ``judge`` returned None (an internal error)."""
+    if found is None:
+        return None
+    return _emits_checked(check, stage, found)
+
+
+def _emits_checked(check: KeyedCheck, stage: int, found: Iterable[Any]) -> Iterator[Any]:
+    for item in found:
         if not isinstance(item, Emit):
             yield item
             continue

@@ -58,14 +58,17 @@ class ErrorCollector:
         tb: str | None = None,
         plugin: str = "",
         check: str | None = None,
+        line: int = 0,
+        column: int = 0,
     ) -> Finding:
         """Record one internal error; ``tb`` is its traceback, if any, and
-        ``check`` the name of the check that failed, if one did."""
+        ``check`` the name of the check that failed, if one did. ``line``
+        and ``column`` place it in ``path`` (0: the whole file)."""
         data = {"check": check or "", "plugin": plugin}
         f = Finding(
             path=path,
-            line=0,
-            column=0,
+            line=line,
+            column=column,
             code=INTERNAL_ERROR_CODE,
             check=INTERNAL_ERROR_NAME,
             severity=Severity.ERROR,

@@ -123,22 +123,37 @@ class Processor:
 
     def parse_header(self, path: str, text: str) -> Header | None:
         """The first header a header parser (third-party ones first) makes of
-        ``text``; a parser that fails is an internal error."""
+        ``text``; a parser that fails is an internal error naming its
+        plugin, at the top of the document (line 1, column 1: where a
+        header is)."""
+        registry = self.selection.registry
         try:
-            header: Header | None = self.selection.registry.pm.hook.provlint_parse_header(
-                path=path, text=text
-            )
+            header: Header | None = registry.pm.hook.provlint_parse_header(path=path, text=text)
         except Exception as exc:
+            from .registry import raising_plugin
+
+            info = raising_plugin(registry, "provlint_parse_header", exc)
             self.errors.report(
-                f"a header parser raised {type(exc).__name__} on {path}: {exc}",
+                f"the header parser of plugin {info.label if info else 'unknown'} raised "
+                f"{type(exc).__name__} on {path}: {exc}",
                 path=path,
                 tb=traceback.format_exc(),
+                plugin=info.identity if info else "",
+                line=1,
+                column=1,
             )
             return None
         if header is not None and not isinstance(header, Header):
+            from .registry import answering_plugin
+
+            info = answering_plugin(registry, "provlint_parse_header", path=path, text=text)
             self.errors.report(
-                f"a header parser returned {type(header).__name__} on {path}, expected a Header",
+                f"the header parser of plugin {info.label if info else 'unknown'} returned "
+                f"{type(header).__name__} on {path}, expected a Header",
                 path=path,
+                plugin=info.identity if info else "",
+                line=1,
+                column=1,
             )
             return None
         return header
@@ -256,7 +271,7 @@ def keyed_records(
             f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
             f"{where}: {found.pop().why}",
             path=path,
-            plugin=spec.plugin.name,
+            plugin=spec.plugin.identity,
         )
     return found
 

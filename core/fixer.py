@@ -55,16 +55,19 @@ from .discovery import Target, resolve_inside, safe_relpath
 from .headers import parse_front_matter, parse_legacy
 from .indexer import (
     UNLISTABLE,
+    HeaderParser,
     IndexPlan,
     Note,
     document_paths,
     plan_cell_update,
+    plugin_header_parser,
     read_index_text,
     unified_diff,
 )
 from .reading import NotRegularFile, decode, read_regular
 
 _BOM = b"\xef\xbb\xbf"
+LEGACY_FORMAT = "legacy-date-line"
 
 
 class FixError(Exception):
@@ -228,13 +231,23 @@ def plan_fix(
     documents: Sequence[str] | None = None,
     *,
     unsafe: bool = False,
+    parse_header: HeaderParser | None = None,
 ) -> FixPlan:
     """Find every document of the corpus with a legacy header and plan its
     rewrite, and the INDEX.md digest update that goes with it. With
     ``unsafe``, also the dates ``date-mismatch`` proposes (see the module's
-    docstring)."""
+    docstring).
+
+    :param parse_header: how validate reads headers; by default, with the
+        plugins of ``config`` (third-party header formats first, as
+        validate tries them). A document whose header a plugin's parser
+        reads is not a legacy one, and is not rewritten."""
     plan = FixPlan(target.root)
     paths, plan.notes = corpus_documents(target, config, documents)
+    if parse_header is None:
+        parse_header = plugin_header_parser(
+            target.root, config, lambda path, line, msg: plan.notes.append(Note(path, line, msg))
+        )
     root_real = target.root.resolve()
     done: set[Path] = set()
     for rel in paths:
@@ -261,6 +274,19 @@ def plan_fix(
         except FixError as exc:
             plan.notes.append(Note(rel, 1, f"{exc}; not rewritten"))
             continue
+        if new is not None:
+            text, _ = decode(raw)
+            header = parse_header(rel, text) if text is not None else None
+            if header is not None and header.format != LEGACY_FORMAT:
+                plan.notes.append(
+                    Note(
+                        rel,
+                        1,
+                        f"its first line looks like a legacy header, but validate reads it as a "
+                        f"{header.format!r} header (a plugin's format); not rewritten",
+                    )
+                )
+                continue
         if new is None:
             if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 text, _ = decode(raw)

@@ -108,6 +108,89 @@ def _async_raise(thread_id: int, exc: type[BaseException] | None) -> None:
 _WATCHDOG = _Watchdog()
 
 
+class SlowNotice:
+    """Says on a terminal which check is running when one takes long.
+
+    Off until :meth:`enable` (the CLI turns it on when stderr is a
+    terminal). Then every call into a check is noted, and a thread writes
+    one line for a call that has run past ``after`` seconds, and another
+    every ``every`` seconds while it goes on. A forked worker process
+    starts its own thread on its first call."""
+
+    def __init__(self) -> None:
+        self.stream: Any = None
+        self.after = 3.0
+        self.every = 10.0
+        self.lock = threading.Lock()
+        self.calls: dict[int, list[Any]] = {}  # token -> [label, place, start, next notice]
+        self.tokens = itertools.count()
+        self.pid = 0
+        self.thread: threading.Thread | None = None
+
+    def enable(self, stream: Any, after: float = 3.0, every: float = 10.0) -> None:
+        self.stream, self.after, self.every = stream, after, every
+
+    def disable(self) -> None:
+        self.stream = None
+
+    @contextlib.contextmanager
+    def running(self, label: str, place: str) -> Iterator[None]:
+        """Note a call of the check ``label`` on ``place`` (a path, or ""
+        for the corpus) while the block runs."""
+        if self.stream is None:
+            yield
+            return
+        import os
+
+        if self.pid != os.getpid() or self.thread is None or not self.thread.is_alive():
+            if self.pid != os.getpid():  # a forked worker: the parent's calls are not its own
+                self.pid = os.getpid()
+                self.lock = threading.Lock()
+                self.calls = {}
+            self.thread = threading.Thread(
+                target=self._watch, args=(self.pid,), name="provlint-slow-check", daemon=True
+            )
+            self.thread.start()
+        token = next(self.tokens)
+        now = time.monotonic()
+        with self.lock:
+            self.calls[token] = [label, place, now, now + self.after]
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.calls.pop(token, None)
+
+    def _watch(self, pid: int) -> None:
+        from .output import escape_path, one_line
+
+        while self.stream is not None and self.pid == pid:
+            time.sleep(min(0.25, self.after / 4) or 0.25)
+            now = time.monotonic()
+            lines = []
+            with self.lock:
+                for call in self.calls.values():
+                    label, place, start, due = call
+                    if now >= due:
+                        call[3] = now + self.every
+                        lines.append(
+                            f"provlint: {one_line(label)} still running on "
+                            f"{escape_path(place) if place else 'the corpus'} "
+                            f"({now - start:.0f} s)"
+                        )
+            stream = self.stream
+            if lines and stream is not None:
+                try:
+                    # Clear the line first: a progress bar may be on it.
+                    stream.write("".join(f"\r\x1b[K{line}\n" for line in lines))
+                    stream.flush()
+                except (OSError, ValueError):  # pragma: no cover - the terminal went away
+                    return
+
+
+SLOW = SlowNotice()
+
+
 class Budget:
     """Per-check time limits for the calls made in this thread. On the main
     thread of a POSIX system: ``SIGALRM``, the handler installed once (use
@@ -176,9 +259,21 @@ def call_check(
     wrong: str | None = None
     label = f"check {spec.name!r} (plugin {spec.plugin.label})"
     place = where or "the corpus"
+    plugin = spec.plugin.identity
     try:
-        with budget.limit(seconds):
-            for item in produce() or ():
+        with budget.limit(seconds), SLOW.running(label, where):
+            produced = produce()
+            if produced is None or isinstance(produced, (Finding, str, bytes)):
+                what = "None" if produced is None else f"a {type(produced).__name__}"
+                errors.report(
+                    f"{label} returned {what} on {place}, not an iterable of findings "
+                    "(yield each finding, or return a list; an empty one when there is none)",
+                    path=where,
+                    plugin=plugin,
+                    check=spec.name,
+                )
+                return []
+            for item in produced:
                 if isinstance(item, Finding):
                     if severity is not None and item.check == spec.name:
                         item = replace(item, severity=severity)
@@ -194,7 +289,7 @@ def call_check(
         errors.report(
             f"{label} ran longer than {seconds:g} s on {place} and was stopped (check-timeout)",
             path=where,
-            plugin=spec.plugin.name,
+            plugin=plugin,
             check=spec.name,
         )
         return []
@@ -203,7 +298,7 @@ def call_check(
             f"{label} raised {type(exc).__name__} on {place}: {exc}",
             path=where,
             tb=traceback.format_exc(),
-            plugin=spec.plugin.name,
+            plugin=plugin,
             check=spec.name,
         )
         return []
@@ -211,7 +306,7 @@ def call_check(
         errors.report(
             f"{label} returned {wrong} instead of a Finding on {place}",
             path=where,
-            plugin=spec.plugin.name,
+            plugin=plugin,
             check=spec.name,
         )
     return [*cap.findings(), *other]

@@ -696,24 +696,36 @@ class _Planner:
         )
 
 
-def _plugin_headers(root: Path, config: Config, p: _Planner) -> HeaderParser:
-    """Every header format validate uses with ``config`` (the same plugins),
-    a parser's failure becoming a note on the document."""
+def plugin_header_parser(
+    root: Path, config: Config, note: Callable[[str, int, str], None]
+) -> HeaderParser:
+    """Every header format validate uses with ``config`` (the same plugins).
+    What loading the plugins reports (a plugin that failed, a warning) and a
+    parser's failure on a document become ``note(path, line, message)``."""
     from .runner import make_processor
 
     processor = make_processor(root, config)
+    for warning in processor.selection.registry.warnings:
+        note("", 0, f"warning: {warning}")
     for error in processor.errors.findings:  # a plugin that failed to load
-        p.note(0, f"plugin not loaded: {error.message}")
+        note("", 0, f"plugin not loaded: {error.message}")
     processor.errors.clear()
 
     def parse(path: str, text: str) -> Header | None:
         header = processor.parse_header(path, text)
         for error in processor.errors.findings:
-            p.note(0, error.message, path=path)
+            note(path, error.line, error.message)
         processor.errors.clear()
         return header
 
     return parse
+
+
+def _plugin_headers(root: Path, config: Config, p: _Planner) -> HeaderParser:
+    """:func:`plugin_header_parser`, its notes the planner's."""
+    return plugin_header_parser(
+        root, config, lambda path, line, msg: p.note(line, msg, path=path or INDEX_NAME)
+    )
 
 
 def _label(row: IndexRow) -> str:

@@ -86,16 +86,18 @@ class InternalError(Check):
 
     **What it does.** Reports, as a finding, any failure inside provlint or a
     plugin: a plugin module that cannot be imported, a misspelt hook, two
-    checks claiming one code or name, a check that raises on a document or
-    returns something other than findings. The finding names the plugin and
-    the check; `--verbose` adds the traceback.
+    checks claiming one code or name, a check class that implements none of
+    its methods (reported once, when its plugin loads), a header parser or
+    a check that raises on a document or returns something other than
+    findings (None included). The finding names the plugin and the check;
+    `--verbose` adds the traceback.
 
     **Why it matters.** One broken plugin must not hide the results of every
     other check, and must not pass silently either: the run completes, and
     the exit code is 3 so CI notices.
 
-    **Example.** `<plugin my_checks>:0:0: PV001 internal-error: check
-    'title-length' (plugin my_checks 1.0) raised ValueError on
+    **Example.** `seeds/a.txt:1:1: PV001 internal-error: check
+    'title-length' (plugin my-checks 1.0) raised ValueError on
     seeds/a.txt: bad value`
 
     **Options.** None. It cannot be ignored or deselected.
@@ -124,9 +126,16 @@ class PluginInfo:
     folder."""
 
     @property
+    def identity(self) -> str:
+        """The plugin's name wherever provlint shows one (``Finding.plugin``,
+        ``provlint checks``, messages): its distribution's name, ``provlint``
+        for the built-ins; a module outside any distribution (or a plugin
+        object given in code) goes by its own name."""
+        return self.dist or self.name
+
+    @property
     def label(self) -> str:
-        who = self.dist or self.name
-        return f"{who} {self.version}".strip()
+        return f"{self.identity} {self.version}".strip()
 
 
 @dataclass
@@ -152,6 +161,18 @@ class Registry:
     option_schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     errors: ErrorCollector = field(default_factory=ErrorCollector)
     """Where loading (and the run built on this registry) reports internal errors."""
+    warnings: list[str] = field(default_factory=list)
+    """What the person running provlint should know but that is no error: a
+    ``-p no:NAME`` that names no plugin, a configuration section left
+    inactive because its plugin is blocked. The CLI prints them on stderr."""
+    blocked: list[str] = field(default_factory=list)
+    """The names given to ``-p no:NAME`` that kept a plugin from loading."""
+    blocked_names: set[str] = field(default_factory=set)
+    """Every name of those plugins: entry point, distribution, module."""
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     @property
     def findings(self) -> list[Finding]:
@@ -281,28 +302,84 @@ def _new_sources(before: set[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+def _function(value: Any) -> Any:
+    return getattr(value, "__func__", value)
+
+
+def _already_loaded(reg: Registry, obj: Any) -> bool:
+    """Whether every hook implementation of ``obj`` is one that a loaded
+    plugin registered already (the same functions): the plugin named again
+    through another module, as ``-p pkg`` for a package that re-exports the
+    hooks of its entry point ``pkg.plugin``."""
+    mine = set()
+    for name in dir(obj):
+        if reg.pm.parse_hookimpl_opts(obj, name) is not None:
+            mine.add(_function(getattr(obj, name)))
+    if not mine:
+        return False
+    loaded = {
+        _function(impl.function)
+        for caller in vars(reg.pm.hook).values()
+        if hasattr(caller, "get_hookimpls")
+        for impl in caller.get_hookimpls()
+    }
+    return mine <= loaded
+
+
 def _register(reg: Registry, obj: Any, info: PluginInfo) -> None:
-    if reg.pm.is_registered(obj):
-        return  # named twice (an entry point and -p, say): loaded once
+    if reg.pm.is_registered(obj) or (info.origin != "builtin" and _already_loaded(reg, obj)):
+        return  # named twice (an entry point and -p, say): loaded once, quietly
+    taken = reg.pm.get_plugin(info.name)
+    if taken is not None:
+        other = _plugin_info(reg, info.name)
+        reg.internal_error(
+            f"plugin {info.identity!r} ({info.module}, {info.origin}) is not loaded: its name "
+            f"{info.name!r} is already taken by plugin {other.identity!r} ({other.module})",
+            plugin=info.identity,
+        )
+        return
     try:
         reg.pm.register(obj, name=info.name)
         reg.pm.check_pending()
     except Exception as exc:
         if reg.pm.is_registered(obj):
             reg.pm.unregister(obj)
+        # pluggy's messages may go on to list every registered plugin: the
+        # first line says what is wrong.
+        why = (str(exc).strip().splitlines() or [""])[0]
         reg.internal_error(
-            f"plugin {info.name!r} ({info.module}) could not be registered: "
-            f"{type(exc).__name__}: {exc}",
+            f"plugin {info.identity!r} ({info.module}) could not be registered: "
+            f"{type(exc).__name__}: {why}",
             tb=traceback.format_exc(),
-            plugin=info.name,
+            plugin=info.identity,
         )
         return
     info.loaded = True
     reg.plugins.append(info)
 
 
-def _blocked(info_name: str, module: str, blocked: Sequence[str]) -> bool:
-    return any(b in (info_name, module, module.rsplit(".", 1)[-1]) for b in blocked)
+class _Blocks:
+    """The names ``-p no:NAME`` gave, and which of them blocked a plugin."""
+
+    def __init__(self, blocked: Sequence[str]) -> None:
+        self.names = tuple(dict.fromkeys(b for b in blocked if b))
+        self.used: set[str] = set()
+
+    def __call__(self, reg: Registry, identity: str, *names: str) -> bool:
+        """Whether the plugin known by ``names`` (its entry-point name, its
+        module, its distribution...) is blocked; if so it is noted."""
+        hit = [b for b in self.names if b in names]
+        if not hit:
+            return False
+        self.used.update(hit)
+        reg.blocked.extend(b for b in hit if b not in reg.blocked)
+        reg.blocked_names.update(n for n in (identity, *names) if n and identity != "provlint")
+        reg.blocked_names.update(hit)
+        return True
+
+
+def _module_names(module: str) -> tuple[str, str]:
+    return module, module.rsplit(".", 1)[-1]
 
 
 def _entry_points() -> list[tuple[Any, str, str]]:
@@ -341,8 +418,11 @@ def build_registry(
 ) -> Registry:
     """Build a fresh plugin manager and registry.
 
-    :param extra_plugins: module names to import and load (`-p MODULE`).
-    :param blocked: plugin names or modules not to load (`-p no:NAME`).
+    :param extra_plugins: plugins to load (`-p NAME`): an installed plugin's
+        entry-point or distribution name selects it, any other name is a
+        module to import.
+    :param blocked: plugin names or modules not to load (`-p no:NAME`); a
+        name that blocks nothing is a warning in ``Registry.warnings``.
     :param load_entrypoints: whether to load every `provlint` entry point.
     :param objects: already-imported plugin objects (used by tests and the
         pytest fixture).
@@ -353,10 +433,11 @@ def build_registry(
     pm.add_hookspecs(hookspecs)
     reg = Registry(pm=pm)
     version = _provlint_version()
+    is_blocked = _Blocks(blocked)
 
     for modname in BUILTIN_PLUGINS:
         short = modname.rsplit(".", 1)[-1]
-        if _blocked(short, modname, blocked):
+        if is_blocked(reg, "provlint", short, modname):
             continue
         info = PluginInfo(short, modname, "builtin", "provlint", version)
         try:
@@ -365,38 +446,45 @@ def build_registry(
             reg.internal_error(
                 f"built-in plugin {modname} failed to import: {type(exc).__name__}: {exc}",
                 tb=traceback.format_exc(),
-                plugin=short,
+                plugin="provlint",
             )
             continue
         _register(reg, module, info)
 
     wanted = set(selected)
-    if load_entrypoints or wanted:
-        for ep, dist_name, dist_version in _entry_points():
-            if not load_entrypoints and not wanted & {ep.name, dist_name}:
-                continue
-            if _blocked(ep.name, ep.value.split(":")[0], blocked) or (
-                dist_name and dist_name in blocked
-            ):
-                continue
-            info = PluginInfo(ep.name, ep.value, "entry-point", dist_name, dist_version)
-            before = set(sys.modules)
-            try:
-                obj = ep.load()
-            except Exception as exc:
-                reg.internal_error(
-                    f"plugin {ep.name!r} (entry point {ep.value}"
-                    f"{', from ' + dist_name + ' ' + dist_version if dist_name else ''}) "
-                    f"failed to load: {type(exc).__name__}: {exc}",
-                    tb=traceback.format_exc(),
-                    plugin=ep.name,
-                )
-                continue
-            info.sources = _new_sources(before)
-            _register(reg, obj, info)
+    modules = list(extra_plugins)
+    entry_points: list[tuple[Any, str, str]] | None = None
+    if modules or load_entrypoints or wanted or set(is_blocked.names) - is_blocked.used:
+        entry_points = _entry_points()
+        # -p NAME naming an installed plugin selects it: it loads once,
+        # through its entry point.
+        known = {ep.name for ep, _, _ in entry_points} | {d for _, d, _ in entry_points if d}
+        wanted.update(m for m in modules if m in known)
+        modules = [m for m in modules if m not in known]
+    for ep, dist_name, dist_version in entry_points or ():
+        names = (ep.name, *_module_names(ep.value.split(":")[0]), dist_name)
+        if is_blocked(reg, dist_name or ep.name, *names):
+            continue
+        if not load_entrypoints and not wanted & {ep.name, dist_name}:
+            continue
+        info = PluginInfo(ep.name, ep.value, "entry-point", dist_name, dist_version)
+        before = set(sys.modules)
+        try:
+            obj = ep.load()
+        except Exception as exc:
+            reg.internal_error(
+                f"plugin {info.identity!r} (entry point {ep.name} = {ep.value}"
+                f"{', from ' + dist_name + ' ' + dist_version if dist_name else ''}) "
+                f"failed to load: {type(exc).__name__}: {exc}",
+                tb=traceback.format_exc(),
+                plugin=info.identity,
+            )
+            continue
+        info.sources = _new_sources(before)
+        _register(reg, obj, info)
 
-    for modname in extra_plugins:
-        if _blocked(modname, modname, blocked):
+    for modname in modules:
+        if is_blocked(reg, modname, *_module_names(modname)):
             continue
         before = set(sys.modules)
         try:
@@ -414,7 +502,17 @@ def build_registry(
 
     for obj in objects:
         name = getattr(obj, "__name__", None) or type(obj).__name__
+        if is_blocked(reg, str(name), str(name)):
+            continue
         _register(reg, obj, PluginInfo(str(name), str(name), "object"))
+
+    for name in is_blocked.names:
+        if name not in is_blocked.used:
+            reg.warn(
+                f"-p no:{name}: no plugin is named {name!r}, so nothing was blocked "
+                "(a plugin is named by its entry point, its distribution or its module; "
+                "`provlint checks` lists the loaded plugins)"
+            )
 
     _collect(reg)
     return reg
@@ -427,6 +525,39 @@ def _plugin_info(reg: Registry, plugin_name: str) -> PluginInfo:
     return PluginInfo(plugin_name, plugin_name, "unknown")  # pragma: no cover
 
 
+def raising_plugin(reg: Registry, hook_name: str, exc: BaseException) -> PluginInfo | None:
+    """The plugin whose implementation of ``hook_name`` raised ``exc``: the
+    innermost frame of its traceback that runs one of the hook's
+    implementations."""
+    codes: dict[Any, str] = {}
+    for impl in getattr(reg.pm.hook, hook_name).get_hookimpls():
+        function = getattr(impl.function, "__func__", impl.function)
+        code = getattr(function, "__code__", None)
+        if code is not None:
+            codes[code] = impl.plugin_name
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code in codes:
+            found = codes[tb.tb_frame.f_code]
+        tb = tb.tb_next
+    return _plugin_info(reg, found) if found is not None else None
+
+
+def answering_plugin(reg: Registry, hook_name: str, **kwargs: Any) -> PluginInfo | None:
+    """The plugin whose implementation of the firstresult hook ``hook_name``
+    gives the result, found by calling them again in pluggy's order (for a
+    result that turned out wrong: a rare path)."""
+    for impl in reversed(getattr(reg.pm.hook, hook_name).get_hookimpls()):
+        try:
+            result = impl.function(*(kwargs[a] for a in impl.argnames))
+        except Exception:
+            return _plugin_info(reg, impl.plugin_name)
+        if result is not None:
+            return _plugin_info(reg, impl.plugin_name)
+    return None
+
+
 def _call_each(reg: Registry, hook_name: str) -> Iterable[tuple[PluginInfo, Any]]:
     caller = getattr(reg.pm.hook, hook_name)
     # Registration order: built-ins first, so their codes win a clash.
@@ -436,9 +567,9 @@ def _call_each(reg: Registry, hook_name: str) -> Iterable[tuple[PluginInfo, Any]
             yield info, impl.function()
         except Exception as exc:
             reg.internal_error(
-                f"plugin {info.name!r}: hook {hook_name} raised {type(exc).__name__}: {exc}",
+                f"plugin {info.identity!r}: hook {hook_name} raised {type(exc).__name__}: {exc}",
                 tb=traceback.format_exc(),
-                plugin=info.name,
+                plugin=info.identity,
             )
 
 
@@ -460,7 +591,35 @@ def _validate_check(cls: Any) -> str | None:
         return f"check {cls.name} has severity {cls.severity!r}; expected error, warning or info"
     if not (cls.__doc__ or "").strip():
         return f"check {cls.name} has no docstring; `provlint explain` needs one"
+    missing = _unimplemented(cls)
+    if missing:
+        return f"check {cls.name} ({cls.code}) does not implement {'; '.join(missing)}"
     return None
+
+
+def _unimplemented(cls: type[Check]) -> list[str]:
+    """What each check base ``cls`` subclasses needs and ``cls`` leaves to
+    the base class (which would fail, or find nothing, on every call)."""
+    from .keyed import KeyedCheck
+
+    def own(base: type, method: str) -> bool:
+        return getattr(cls, method) is not getattr(base, method)
+
+    missing = []
+    if issubclass(cls, DocumentCheck) and not own(DocumentCheck, "check_document"):
+        missing.append("check_document(doc), which a DocumentCheck runs on each document")
+    if issubclass(cls, KeyedCheck) and not (
+        own(KeyedCheck, "emit") or own(KeyedCheck, "emit_catalogue")
+    ):
+        missing.append(
+            "the keyed protocol of a KeyedCheck: emit(doc) or emit_catalogue(catalogue), "
+            "with judge(key, records, totals)"
+        )
+    if issubclass(cls, CatalogueCheck) and not own(CatalogueCheck, "check_catalogue"):
+        missing.append("check_catalogue(catalogue), which a CatalogueCheck runs on INDEX.md")
+    if issubclass(cls, CorpusCheck) and not own(CorpusCheck, "check_corpus"):
+        missing.append("check_corpus(corpus), which a CorpusCheck runs on the corpus")
+    return missing
 
 
 def _collect(reg: Registry) -> None:
@@ -480,24 +639,24 @@ def _collect(reg: Registry) -> None:
             continue
         if not isinstance(result, (list, tuple)):
             reg.internal_error(
-                f"plugin {info.name!r}: provlint_register_checks returned "
+                f"plugin {info.identity!r}: provlint_register_checks returned "
                 f"{type(result).__name__}, expected a list of check classes",
-                plugin=info.name,
+                plugin=info.identity,
             )
             continue
         for cls in result:
             problem = _validate_check(cls)
             if problem:
-                reg.internal_error(f"plugin {info.name!r}: {problem}", plugin=info.name)
+                reg.internal_error(f"plugin {info.identity!r}: {problem}", plugin=info.identity)
                 continue
             other = reg.checks.get(cls.name) or codes.get(cls.code)
             if other is not None:
                 clash = "name" if other.name == cls.name else "code"
                 reg.internal_error(
-                    f"check {cls.name} ({cls.code}) from plugin {info.label!r} has the same "
-                    f"{clash} as check {other.name} ({other.code}) from plugin "
-                    f"{other.plugin.label!r}; the second is not loaded",
-                    plugin=info.name,
+                    f"check {cls.name} ({cls.code}) of plugin {info.label} is not loaded: its "
+                    f"{clash} is taken by check {other.name} ({other.code}) of plugin "
+                    f"{other.plugin.label}, loaded first",
+                    plugin=info.identity,
                 )
                 continue
             spec = CheckSpec(cls, info)
@@ -509,14 +668,14 @@ def _collect(reg: Registry) -> None:
             name = getattr(fmt, "name", None)
             if not name or not callable(getattr(fmt, "render", None)):
                 reg.internal_error(
-                    f"plugin {info.name!r}: output format {fmt!r} has no name or render()",
-                    plugin=info.name,
+                    f"plugin {info.identity!r}: output format {fmt!r} has no name or render()",
+                    plugin=info.identity,
                 )
                 continue
             if name in reg.formats:
                 reg.internal_error(
-                    f"plugin {info.name!r}: output format {name!r} is already provided",
-                    plugin=info.name,
+                    f"plugin {info.identity!r}: output format {name!r} is already provided",
+                    plugin=info.identity,
                 )
                 continue
             reg.formats[name] = fmt

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import codec
-from .config import Config, ConfigError, matches_selector, validate_plugin_config
+from .config import Config, ConfigError, _inactive, matches_selector, validate_plugin_config
 from .errors import ErrorCollector
 from .keyed import KeyedCheck
 from .model import CatalogueCheck, Check, CorpusCheck, DocumentCheck, Severity
@@ -102,7 +102,9 @@ def selected(spec: CheckSpec, config: Config) -> bool:
 
 def _check_selectors(config: Config, registry: Registry) -> None:
     """A selector that names no loaded check is a usage error (a typo would
-    otherwise silently select or ignore nothing)."""
+    otherwise silently select or ignore nothing), or a warning while a
+    plugin is blocked (the selector may name one of its checks) as long as
+    'select' still selects something."""
     specs = list(registry.checks.values())
     pairs = [
         ("select", config.select),
@@ -110,9 +112,21 @@ def _check_selectors(config: Config, registry: Registry) -> None:
         ("ignore", config.ignore),
     ]
     pairs += [(f"per-file-ignores.{g}", s) for g, s in config.per_file_ignores.items()]
+    def matches(sel: str) -> bool:
+        return any(matches_selector(s.code, s.name, [sel]) for s in specs)
+
+    # While a plugin is blocked, a selector may name one of its checks: a
+    # warning, unless 'select' would then select nothing at all.
+    selects = any(matches(sel) for sel in config.select if sel.strip())
     for key, selectors in pairs:
         for sel in selectors:
-            if sel.strip() and not any(matches_selector(s.code, s.name, [sel]) for s in specs):
+            if sel.strip() and not matches(sel):
+                if registry.blocked and (key != "select" or selects):
+                    registry.warn(
+                        f"{key}: {sel!r} matches no loaded check; "
+                        f"{_inactive(registry.blocked)}"
+                    )
+                    continue
                 known = ", ".join(sorted(s.name for s in specs))
                 raise ConfigError(
                     f"{key}: {sel!r} matches no check (a code such as PV107, a prefix such as "
@@ -124,6 +138,14 @@ def _check_required(config: Config, registry: Registry) -> None:
     """Every plugin the configuration requires must be loaded."""
     names = {p.name for p in registry.plugins} | {p.dist for p in registry.plugins if p.dist}
     missing = [r for r in config.required_plugins if r not in names]
+    blocked = [r for r in missing if r in registry.blocked_names]
+    if blocked:
+        raise ConfigError(
+            f"required plugin{'s' if len(blocked) > 1 else ''} {', '.join(blocked)} "
+            f"{'are' if len(blocked) > 1 else 'is'} blocked (-p no:NAME); unblock "
+            f"{'them' if len(blocked) > 1 else 'it'}, or remove "
+            f"{'them' if len(blocked) > 1 else 'it'} from 'required-plugins'"
+        )
     if missing:
         raise ConfigError(
             f"required plugin{'s' if len(missing) > 1 else ''} not loaded: {', '.join(missing)} "
@@ -149,6 +171,8 @@ def select_checks(cfg: Config, plugins: Iterable[Any] = ()) -> Selection:
         cfg,
         registry.option_schemas,
         {name: dict(spec.cls.options) for name, spec in registry.checks.items()},
+        blocked=registry.blocked,
+        warn=registry.warn,
     )
     _check_selectors(cfg, registry)
     _check_required(cfg, registry)
@@ -169,7 +193,7 @@ def select_checks(cfg: Config, plugins: Iterable[Any] = ()) -> Selection:
                     f"check {spec.name}: severity must be error, warning or info, found {sev!r}"
                 ) from exc
         try:
-            instance = spec.cls(opts, plugin=spec.plugin.name)
+            instance = spec.cls(opts, plugin=spec.plugin.identity)
         except (ValueError, TypeError) as exc:
             # The options are wrong, not the plugin: a configuration error.
             raise ConfigError(f"check {spec.name}: {exc}") from exc
@@ -178,7 +202,7 @@ def select_checks(cfg: Config, plugins: Iterable[Any] = ()) -> Selection:
                 f"check {spec.name!r} (plugin {spec.plugin.label}) could not be created: "
                 f"{type(exc).__name__}: {exc}",
                 tb=traceback.format_exc(),
-                plugin=spec.plugin.name,
+                plugin=spec.plugin.identity,
                 check=spec.name,
             )
             continue

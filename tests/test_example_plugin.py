@@ -191,7 +191,7 @@ def test_validate_reports_a_long_title(site: Path, tmp_path: Path) -> None:
     }
     assert "expected at most 120 characters, found 189" in finding["message"]
     assert "declared in the INDEX.md row on line 3" in finding["message"]
-    assert finding["plugin"] == "example"
+    assert finding["plugin"] == "provlint-example-plugin"
     assert out["summary"]["exit_code"] == 0  # a warning does not fail the run
 
 

@@ -18,6 +18,7 @@ from provlint.config import Config, ConfigError
 from provlint.discovery import discover
 from provlint.gitignore import MAX_GITIGNORE_BYTES, MAX_GITIGNORE_PATTERNS
 from provlint.globs import PathMatcher
+from provlint.output import project_root
 
 HEADER = "---\nid: {id}\ndate: 2021-12-05\nsource: Wire\n---\nText.\n"
 INDEX = "| id | file | date | source |\n|---|---|---|---|\n"
@@ -47,8 +48,9 @@ def _unindexed(root: Path, *flags: str, capsys: pytest.CaptureFixture[str]) -> l
     code = main([*args, "--no-cache", *flags])
     assert code in (0, 1)
     findings = json.loads(capsys.readouterr().out)["findings"]
+    base = project_root([root])  # paths are relative to the repository root, else cwd
     return sorted(
-        Path(f["path"]).resolve().relative_to(root.resolve()).as_posix() for f in findings
+        (base / f["path"]).resolve().relative_to(root.resolve()).as_posix() for f in findings
     )
 
 

@@ -100,7 +100,7 @@ def test_code_clash_names_both_plugins(corpus: Path) -> None:
 
     report = provlint.run(corpus, _cfg(), plugins=[_plugin("clashing", Clash)])
     (f,) = [f for f in report.findings if f.check == "internal-error"]
-    assert "same code as check index-schema" in f.message
+    assert "its code is taken by check index-schema" in f.message
     assert "clashing" in f.message and "provlint" in f.message
     assert report.exit_code == 3
 
