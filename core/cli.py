@@ -189,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="ignore document files that have no INDEX.md above them (for pre-commit)",
     )
     v.add_argument(
+        "--pre-commit",
+        action="store_true",
+        help="PATHs are one of the file lists pre-commit passes, which it may split over "
+        "several runs: in a git work tree, print each finding in exactly one of them, and "
+        "with INDEX.md staged only the rows the staged change adds or alters and their "
+        "documents (see README, pre-commit)",
+    )
+    v.add_argument(
         "--baseline",
         metavar="FILE",
         help="accept the findings recorded in FILE (JSON); report stale entries",
@@ -375,6 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="deprecated: writing is the default now (a note says so on stderr)",
     )
     f.add_argument(
+        "--skip-outside-corpus",
+        action="store_true",
+        help="ignore files that have no INDEX.md above them (for pre-commit)",
+    )
+    f.add_argument(
         "--unsafe-fixes",
         action="store_true",
         help="also write the dates date-mismatch proposes into INDEX.md and the headers "
@@ -513,7 +526,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .output import FormatOptions, project_root
     from .runner import locate, run_targets
 
-    targets = locate(args.paths, skip_outside=args.skip_outside_corpus)
+    targets = locate(args.paths, skip_outside=args.skip_outside_corpus, chunk=args.pre_commit)
     if not targets:
         return EXIT_OK  # every file named lies outside any corpus: nothing to check
     base_cfg = _base_config(args, targets[0].root)
@@ -1064,7 +1077,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     write = not (args.check or args.diff)
     would = failed = dates = 0
     extra, blocked = _plugin_flags(args)
-    for target in locate(args.paths):
+    for target in locate(args.paths, skip_outside=args.skip_outside_corpus):
         base = _base_config(args, target.root)
         cfg = base.with_overrides(
             plugin_modules=(*base.plugin_modules, *extra),

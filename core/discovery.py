@@ -76,6 +76,9 @@ class Target:
     root: Path
     only: frozenset[str] | None  # paths relative to root; None = everything
     explicit: bool
+    chunk: bool = False
+    """The named files are one of the lists pre-commit passes (``--pre-commit``):
+    INDEX.md, if named, is in ``only`` (see :mod:`provlint.staged`)."""
 
 
 def _find_index_upwards(start: Path) -> Path | None:
@@ -157,6 +160,7 @@ def locate(
     cwd: Path | None = None,
     *,
     skip_outside: bool = False,
+    chunk: bool = False,
 ) -> list[Target]:
     """Turn command-line paths into corpora to check.
 
@@ -170,6 +174,8 @@ def locate(
     run instead (the command line exits 2 with the same message).
     With ``skip_outside``, document files that belong to no corpus are
     skipped instead of being an error (what a pre-commit hook wants).
+    With ``chunk``, a named INDEX.md is a named file of its corpus like a
+    document (the run decides what that means: :mod:`provlint.staged`).
     """
     cwd = (cwd or Path.cwd()).resolve()
     if not paths:
@@ -199,6 +205,9 @@ def locate(
         if not os.path.lexists(p):
             raise ConfigError(f"{raw}: no such file or folder")
         parent = p.parent.resolve()
+        if p.name == INDEX_NAME and chunk:
+            partial.setdefault(parent, set()).add(INDEX_NAME)
+            continue
         if p.name == INDEX_NAME:
             whole.setdefault(parent, Target(parent, None, explicit=True))
             continue
@@ -212,7 +221,7 @@ def locate(
     targets = list(whole.values())
     for root, files in partial.items():
         if root not in whole:
-            targets.append(Target(root, frozenset(files), explicit=True))
+            targets.append(Target(root, frozenset(files), explicit=True, chunk=chunk))
     return sorted(targets, key=lambda t: str(t.root))
 
 

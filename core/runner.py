@@ -46,7 +46,8 @@ from .selection import select_checks
 
 if TYPE_CHECKING:
     from .cache import Store
-    from .model import Document, Finding
+    from .model import Catalogue, Document, Finding
+    from .staged import ChunkScope
 
 __all__ = [
     "BATCH",
@@ -143,6 +144,7 @@ def run_target(
     processor = make_processor(target.root, cfg, plugins)
     selection = processor.selection
     catalogue = read_catalogue(target.root)
+    only, chunk = _restriction(target, catalogue)
     docs = join_documents(target.root, catalogue, cfg)
     size = processor.corpus_size = len(docs)
     processor.index_path = catalogue.path
@@ -169,8 +171,8 @@ def run_target(
             store=store,
             executor=executor,
             progress=progress,
-            ids=target.only is not None,
-            wanted=Scope(target.only).named if target.only is not None else None,
+            ids=only is not None and chunk is None,
+            wanted=chunk.wanted if chunk else Scope(only).named if only is not None else None,
         )
         paths = [d.path for d in docs] if store is not None else []
         del docs  # the documents are read: the corpus phase has room for its work
@@ -223,9 +225,9 @@ def run_target(
         if store is not None:
             store.close()
         stack.close()
-    scope = None
-    if target.only is not None:
-        scope = Scope(target.only, phase.ids or {})
+    scope: Scope | None = chunk
+    if only is not None and chunk is None:
+        scope = Scope(only, phase.ids or {})
     stats: dict[str, Any] = {
         "documents": phase.documents,
         "rows": len(catalogue.rows),
@@ -250,6 +252,25 @@ def run_target(
         stats=stats,
         tracebacks=errors.tracebacks,
     )
+
+
+def _restriction(
+    target: Target, catalogue: Catalogue
+) -> tuple[frozenset[str] | None, ChunkScope | None]:
+    """The files a run reports on (None: all), and, for the files of one
+    pre-commit invocation inside a git work tree, the
+    :class:`provlint.staged.ChunkScope` that decides what it prints.
+    Outside a work tree a named INDEX.md means the whole corpus, as it does
+    without ``--pre-commit``."""
+    only = target.only
+    if not target.chunk or only is None:
+        return only, None
+    from .staged import chunk_scope
+
+    scope = chunk_scope(target.root, only, catalogue)
+    if scope is None and (catalogue.path or INDEX_NAME) in only:
+        return None, None
+    return only, scope
 
 
 def _all_records(store: Store, phase: PhaseResult, paths: list[str]) -> bool:

@@ -389,67 +389,275 @@ def test_provlint_all_catches_a_deleted_document(tools: Tools, tmp_path: Path) -
     assert _head(tools, repo) == start
 
 
-def test_split_invocations_keep_corpus_wide_findings(tools: Tools, tmp_path: Path) -> None:
-    """pre-commit really splits the file list here, and a corpus-wide finding
-    between files passed in different invocations is still reported.
+def _write_config(t: Tools, repo: Path, hooks: Sequence[dict[str, object]]) -> None:
+    """``.pre-commit-config.yaml`` with these hook entries (``id`` plus any
+    override, such as ``require_serial`` or ``args``)."""
+    lines = [f"repos:\n  - repo: {t.hook_repo.as_posix()}\n    rev: {t.rev}\n    hooks:\n"]
+    for hook in hooks:
+        items = list(hook.items())
+        key, value = items[0]
+        lines.append(f"      - {key}: {value}\n")
+        for key, value in items[1:]:
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            elif isinstance(value, list):
+                value = "[" + ", ".join(str(v) for v in value) + "]"
+            lines.append(f"        {key}: {value}\n")
+    (repo / ".pre-commit-config.yaml").write_text("".join(lines), encoding="utf-8")
 
-    pre-commit cuts a hook's file list into several command lines once it
-    is longer than about 128 KiB (``pre_commit.xargs``; ``require_serial``
-    only stops them running in parallel, not the split). Two documents that
-    share an id, ``docs/a-first.md`` and ``docs/z-last.md``, are passed first
-    and last, with 700 long-named padding files in between (excluded from the
-    corpus by ``provlint.toml``, so they add no findings), so the two
-    documents land in different invocations. No INDEX.md is passed, so every
-    invocation is in per-file mode. Each invocation prints its own summary
-    line; the test checks there are at least two, and that the duplicate id
-    is reported in every one of them, because each provlint run reads the
-    whole corpus."""
-    repo = make_corpus_repo(tools, tmp_path / "corpus", hooks=("provlint",))
-    (repo / "provlint.toml").write_text('exclude = ["pad/**"]\n', encoding="utf-8")
-    for name in ("a-first", "z-last"):
-        (repo / "docs" / f"{name}.md").write_text(
-            f'---\nid: shared-id\ntitle: "{name}"\nsource: Example Wire\n'
-            f"url: https://example.test/{name}\ndate: 2021-12-04\n---\n# {name}\n\nText.\n",
-            encoding="utf-8",
-        )
-        _add_row(
-            repo,
-            f"| shared-id | docs/{name}.md | {name} | Example Wire | "
-            f"https://example.test/{name} | 2021-12-04 |",
-        )
-    pad_dir = repo / "pad" / ("p" * 200)
-    pad_dir.mkdir(parents=True)
-    pads = []
-    for i in range(700):
-        (pad_dir / f"{i:04d}.txt").write_text("padding\n", encoding="utf-8")
-        pads.append(f"pad/{'p' * 200}/{i:04d}.txt")
-    files = ["docs/a-first.md", *pads, "docs/z-last.md"]
-    assert sum(len(f) + 1 for f in files) > 2**17
 
-    proc = tools.pc(repo, "run", "provlint", "--color", "never", "--files", *files)
+FINDING_LINE = re.compile(r"^\S[^\n]*?: PV\d{3} [a-z][a-z-]*(?: \[[a-z]+\])?: [^\n]*$", re.M)
+
+
+def _provlint(t: Tools, repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """provlint from the environment running the tests (the same code as
+    the hook repository's snapshot), in ``repo``."""
+    return t.run([sys.executable, "-P", "-m", "provlint", *args], repo, timeout=600)
+
+
+BIG = 2000
+LONG = "x" * 110  # long folder names: pre-commit must cut the file list
+
+
+def _big_corpus_repo(t: Tools, path: Path) -> tuple[Path, dict[str, str]]:
+    """A git repository with 2,000 documents under long folder names (about
+    150 bytes a path, 300 KB of file names: more than pre-commit puts on one
+    command line) and defects of every kind of place, all committed:
+
+    * ``shared``: the first and the last document share an id, so the
+      findings (on the last one's INDEX.md row and header) cite a place in
+      another invocation's files;
+    * a header date that disagrees with its row (on the document);
+    * a row and header without source or url (on the document, citing the row);
+    * a row naming a missing file (on INDEX.md);
+    * a document without a row (on the document).
+    """
+    repo = t.init_repo(path)
+    rows = []
+    paths = {}
+    for i in range(BIG):
+        folder = f"documents/section-{i // 100:02d}-{LONG}"
+        rel = f"{folder}/doc-{i:04d}.md"
+        paths[f"doc{i}"] = rel
+        ident = "shared" if i in (0, BIG - 1) else f"doc-{i:04d}"
+        date = f"2021-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        row_date = "2020-01-01" if i == 500 else date
+        source, url = ("", "") if i == 1000 else ("Wire", f"https://example.test/{i}")
+        head = f'---\nid: {ident}\ntitle: "Doc {i}"\n'
+        if source:
+            head += f"source: {source}\nurl: {url}\n"
+        doc = repo / rel
+        doc.parent.mkdir(parents=True, exist_ok=True)
+        doc.write_text(f"{head}date: {date}\n---\n# Doc {i}\n\nText.\n", encoding="utf-8")
+        rows.append(f"| {ident} | {rel} | Doc {i} | {source} | {url} | {row_date} |")
+    rows.append("| gone | documents/gone.md | Gone | Wire | https://example.test/g | 2021-01-01 |")
+    unindexed = repo / "documents" / "unindexed.md"
+    unindexed.write_text(
+        '---\nid: loose\ntitle: "Loose"\nsource: Wire\nurl: https://example.test/loose\n'
+        "date: 2021-02-02\n---\n# Loose\n\nText.\n",
+        encoding="utf-8",
+    )
+    (repo / "INDEX.md").write_text(
+        "# Big corpus\n\n| id | file | title | source | url | date |\n|---|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n",
+        encoding="utf-8",
+    )
+    (repo / ".gitignore").write_text(".provlint_cache/\n", encoding="utf-8")
+    return repo, paths
+
+
+@pytest.mark.parametrize("serial", [True, False], ids=["serial", "parallel"])
+def test_all_files_split_prints_each_finding_once(
+    tools: Tools, tmp_path: Path, serial: bool
+) -> None:
+    """``pre-commit run --all-files`` on 2,000 documents: pre-commit cuts
+    the list into several invocations (one after another, or with
+    ``require_serial: false`` in parallel), INDEX.md lands in one of them.
+    Every finding of the whole corpus is printed, each exactly once: the
+    findings equal those of one ``provlint validate`` of the whole corpus,
+    line for line."""
+    repo, _ = _big_corpus_repo(tools, tmp_path / "big")
+    _write_config(tools, repo, [{"id": "provlint", "require_serial": serial}])
+    tools.commit_all(repo, "2,000 documents, some defects")
+
+    whole = _provlint(tools, repo, "validate", "--no-cache")
+    assert whole.returncode == 1, whole.stdout + whole.stderr
+    expected = sorted(FINDING_LINE.findall(whole.stdout))
+    codes = {re.search(r": (PV\d{3}) ", line).group(1) for line in expected}  # type: ignore[union-attr]
+    assert {"PV103", "PV201", "PV106", "PV104", "PV105"} <= codes, expected
+    assert any(line.startswith("INDEX.md:") for line in expected), expected
+
+    proc = tools.pc(repo, "run", "provlint", "--all-files", "--color", "never", timeout=900)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     block = _hook_block(out, "provlint")
-    summaries = re.findall(r"^Found \d+ findings? .*$", block, re.M)
+    summaries = re.findall(r"^(?:Found \d+ findings? .*|All checks passed.*)$", block, re.M)
     assert len(summaries) >= 2, f"pre-commit did not split the file list:\n{out[:3000]}"
-    runs = re.split(r"^Found \d+ findings? .*$", block, flags=re.M)[: len(summaries)]
-    for n, chunk in enumerate(runs, 1):
-        assert "PV103 duplicate-id" in chunk and "'shared-id'" in chunk, (
-            f"invocation {n} of {len(runs)} lost the duplicate id:\n{chunk}"
-        )
+    printed = sorted(FINDING_LINE.findall(block))
+    assert printed == expected, (
+        f"{len(summaries)} invocations printed {len(printed)} finding lines, the whole corpus "
+        f"has {len(expected)}:\n" + "\n".join(printed)
+    )
 
 
-def test_separate_provlint_calls_each_see_the_whole_corpus(tools: Tools, tmp_path: Path) -> None:
-    """The same property without relying on pre-commit's length threshold:
-    two separate ``pre-commit run provlint --files FILE`` runs (so two
-    provlint invocations in the hook environment), one per file of a
-    duplicate-id pair; both report the duplicate."""
-    repo = make_corpus_repo(tools, tmp_path / "corpus", hooks=("provlint",))
-    for name in ("one", "two"):
-        (repo / "docs" / f"{name}.txt").write_text(f" date 2021-12-04 {name}.\n", "utf-8")
-        _add_row(repo, f"| same | docs/{name}.txt | {name} | Wire | | 2021-12-04 |")
-    for name in ("one", "two"):
-        proc = tools.pc(repo, "run", "provlint", "--color", "never", "--files", f"docs/{name}.txt")
-        out = proc.stdout + proc.stderr
-        assert proc.returncode == 1, out
-        assert "PV103 duplicate-id" in out and "'same'" in out, out
+def _old_defects_repo(t: Tools, path: Path, hooks: Sequence[str] = ("provlint",)) -> Path:
+    """The valid corpus, then a commit (made without hooks) with two
+    defects: alpha's header date disagrees with its row, and beta's row and
+    legacy header give neither source nor url."""
+    repo = make_corpus_repo(t, path, hooks)
+    alpha = repo / "docs" / "alpha.md"
+    alpha.write_text(ALPHA.replace("date: 2021-12-03", "date: 2021-12-02"), encoding="utf-8")
+    index = (repo / "INDEX.md").read_text(encoding="utf-8")
+    index = index.replace(
+        "| beta | docs/beta.txt | Beta report | Example Daily | https://example.test/beta |",
+        "| beta | docs/beta.txt | Beta report | | |",
+    )
+    (repo / "INDEX.md").write_text(index, encoding="utf-8")
+    t.commit_all(repo, "two defects, committed without the hooks")
+    whole = _provlint(t, repo, "validate", "--no-cache")
+    assert whole.returncode == 1, whole.stdout
+    assert "docs/alpha.md:6:7: PV201 date-mismatch" in whole.stdout, whole.stdout
+    assert "docs/beta.txt:1:1: PV106 missing-source" in whole.stdout, whole.stdout
+    assert t.pc(repo, "install").returncode == 0
+    return repo
+
+
+GAMMA = (
+    '---\nid: gamma\ntitle: "Gamma report"\nsource: Example Wire\n'
+    "url: https://example.test/gamma\ndate: 2021-12-08\n---\n# Gamma report\n\nText.\n"
+)
+GAMMA_ROW = (
+    "| gamma | docs/gamma.md | Gamma report | Example Wire | https://example.test/gamma | "
+    "2021-12-08 |"
+)
+
+
+def test_old_committed_defect_does_not_block_adding_a_row(tools: Tools, tmp_path: Path) -> None:
+    """A real ``git commit`` that adds one document and its row, with INDEX.md
+    staged, while two committed defects remain: it goes through, and the
+    old defects are not printed. ``provlint-all`` still reports them."""
+    repo = _old_defects_repo(tools, tmp_path / "corpus")
+    start = _head(tools, repo)
+    (repo / "docs" / "gamma.md").write_text(GAMMA, encoding="utf-8")
+    _add_row(repo, GAMMA_ROW)
+    tools.git(repo, "add", "-A")
+    proc = tools.run(["git", "commit", "-m", "add gamma"], repo)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert re.search(r"^provlint\.+Passed$", out, re.M), out
+    assert _head(tools, repo) != start
+
+    _write_config(tools, repo, [{"id": "provlint-all"}])
+    proc = tools.pc(repo, "run", "provlint-all", "--all-files", "--color", "never")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    block = _hook_block(out, "provlint-all")
+    assert "docs/alpha.md:6:7: PV201 date-mismatch" in block, out
+    assert "docs/beta.txt:1:1: PV106 missing-source" in block, out
+
+
+def test_new_bad_row_blocks_the_commit(tools: Tools, tmp_path: Path) -> None:
+    """Rows the staged change adds or alters are reported, with their
+    documents, even when the document is not staged; the old defects stay
+    out of the output."""
+    repo = _old_defects_repo(tools, tmp_path / "corpus")
+    start = _head(tools, repo)
+
+    # An altered row: gamma's date changed in INDEX.md only, so the
+    # committed (unchanged, unstaged) document now disagrees with it.
+    (repo / "docs" / "gamma.md").write_text(GAMMA, encoding="utf-8")
+    _add_row(repo, GAMMA_ROW)
+    tools.commit_all(repo, "gamma")
+    start = _head(tools, repo)
+    index = (repo / "INDEX.md").read_text(encoding="utf-8")
+    (repo / "INDEX.md").write_text(index.replace("2021-12-08 |", "2021-12-09 |"), "utf-8")
+    tools.git(repo, "add", "INDEX.md")
+    proc = tools.run(["git", "commit", "-m", "re-date gamma"], repo)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    block = _hook_block(out, "provlint")
+    lines = FINDING_LINE.findall(block)
+    assert lines and all(line.startswith("docs/gamma.md:") for line in lines), out
+    assert "PV201 date-mismatch" in block and "2021-12-09" in block, out
+    assert "alpha" not in block and "beta" not in block, out
+    assert _head(tools, repo) == start
+    tools.git(repo, "reset", "-q")
+    tools.git(repo, "checkout", "--", "INDEX.md")
+
+    # A new row naming a file that does not exist.
+    _add_row(repo, "| ghost | docs/ghost.md | Ghost | Wire | https://example.test/g | 2021-12-10 |")
+    tools.git(repo, "add", "INDEX.md")
+    proc = tools.run(["git", "commit", "-m", "add ghost"], repo)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    block = _hook_block(out, "provlint")
+    assert re.search(r"^INDEX\.md:\d+:\d+: PV104 missing-file: .*docs/ghost\.md", block, re.M), out
+    assert "alpha" not in block and "beta" not in block, out
+    assert _head(tools, repo) == start
+
+
+def test_provlint_index_hook(tools: Tools, tmp_path: Path) -> None:
+    """``provlint-index`` fails a commit whose document has no INDEX.md row,
+    printing the diff ``provlint index`` would apply; after it is applied
+    and staged, the commit goes through."""
+    repo = make_corpus_repo(tools, tmp_path / "corpus", hooks=("provlint-index",))
+    done = _provlint(tools, repo, "index")
+    assert done.returncode == 0, done.stdout + done.stderr
+    tools.commit_all(repo, "INDEX.md as provlint index writes it")
+    assert tools.pc(repo, "install").returncode == 0
+    start = _head(tools, repo)
+
+    (repo / "docs" / "gamma.md").write_text(GAMMA, encoding="utf-8")
+    tools.git(repo, "add", "docs/gamma.md")
+    proc = tools.run(["git", "commit", "-m", "add gamma without a row"], repo)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    block = _hook_block(out, "provlint-index")
+    assert re.search(r"^\+\| gamma \| docs/gamma\.md \|", block, re.M), out
+    assert "would be updated; 1 row added" in block, out
+    assert _head(tools, repo) == start
+
+    done = _provlint(tools, repo, "index")
+    assert done.returncode == 0, done.stdout + done.stderr
+    tools.git(repo, "add", "-A")
+    proc = tools.run(["git", "commit", "-m", "add gamma with its row"], repo)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert re.search(r"^provlint index --check\.+Passed$", out, re.M), out
+
+
+def test_provlint_fix_hook(tools: Tools, tmp_path: Path) -> None:
+    """``provlint-fix`` rewrites a staged document's legacy one-line header
+    as YAML front matter; pre-commit fails the commit because a file
+    changed. The fixed file, staged, commits. Unstaged legacy documents
+    (beta.txt, committed) are left alone."""
+    repo = make_corpus_repo(tools, tmp_path / "corpus", hooks=("provlint-fix", "provlint"))
+    assert tools.pc(repo, "install").returncode == 0
+    beta = (repo / "docs" / "beta.txt").read_bytes()
+    start = _head(tools, repo)
+
+    delta = repo / "docs" / "delta.txt"
+    delta.write_text(" date 2021-12-10 Delta report. The ministers met.\n", encoding="utf-8")
+    _add_row(
+        repo,
+        "| delta | docs/delta.txt | Delta report | Example Wire | https://example.test/d | "
+        "2021-12-10 |",
+    )
+    tools.git(repo, "add", "-A")
+    proc = tools.run(["git", "commit", "-m", "add delta"], repo)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "files were modified by this hook" in _hook_block(out, "provlint-fix"), out
+    assert _head(tools, repo) == start
+    text = delta.read_text(encoding="utf-8")
+    assert text.startswith("---\n") and "date: 2021-12-10" in text, text
+    assert text.endswith("Delta report. The ministers met.\n"), text
+    assert (repo / "docs" / "beta.txt").read_bytes() == beta
+
+    tools.git(repo, "add", "-A")
+    proc = tools.run(["git", "commit", "-m", "add delta"], repo)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert re.search(r"^provlint fix\.+Passed$", out, re.M), out
+    assert _head(tools, repo) != start
