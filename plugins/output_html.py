@@ -86,9 +86,10 @@ STRIP_MAX = 30
 """The most documents the date strip shows (those whose dates are furthest apart)."""
 _SRC_WINDOW = 160  # characters of a long source line shown around the column
 _SOURCE_BYTES = 8 * 1024 * 1024
-GRAPH_MAX_NODES = 150
+GRAPH_MAX_NODES = 80
 """The most documents the provenance graph draws; the rest are counted."""
-_GRAPH_COL = 210
+_GRAPH_COL = 185
+_NODE_W = 150
 _GRAPH_ROW = 22
 _GRAPH_COL_MAX = 14  # nodes drawn per column of one group
 
@@ -589,7 +590,11 @@ def render_timeline(
             yd = axis_y - 8 - lvl * _STACK
             cls = "doc flagged" if doc.flagged else "doc"
             file = escape_path(doc.file)
-            tip = f"{doc.name} ({file}): {doc.date}" if doc.id and doc.file else f"{doc.name}: {doc.date}"
+            tip = (
+                f"{doc.name} ({file}): {doc.date}"
+                if doc.id and doc.file
+                else f"{doc.name}: {doc.date}"
+            )
             if doc.flagged:
                 tip += " (dates disagree: " + "; ".join(doc.messages) + ")"
             r = 5 if doc.flagged else 4
@@ -706,7 +711,11 @@ def render_timeline(
         parts_strip.append(
             f'<text class="strip-title" x="{_LEFT}" y="{strip_top + 2}">Declared date '
             f"(filled) against the dates the text supports (open)"
-            + (f"; the {len(shown)} of {len(flagged_docs)} furthest apart" if len(flagged_docs) > len(shown) else "")
+            + (
+                f"; the {len(shown)} of {len(flagged_docs)} furthest apart"
+                if len(flagged_docs) > len(shown)
+                else ""
+            )
             + "</text>"
         )
     for i, doc in enumerate(shown):
@@ -741,14 +750,14 @@ def render_timeline(
             f'<rect class="break" x="{xa + 4}" y="{strip_top + 14}" width="{xb - xa - 8}" '
             f'height="{len(shown) * _STRIP_ROW}"/>'
         )
-    first = min(d.date for d in docs)
-    last = max(d.date for d in docs)
+    first_date = min(d.date for d in docs)
+    last_date = max(d.date for d in docs)
     svg = "\n".join(
         [
             f'<svg id="{svg_id}" class="timeline" data-mode="{mode}" width="{W}" '
             f'height="{height}" viewBox="0 0 {W} {height}" role="img" '
             f'aria-label="Timeline of declared document dates">',
-            f"<title>Declared dates {first} to {last}</title>",
+            f"<title>Declared dates {first_date} to {last_date}</title>",
             '<g class="ticks">',
             *parts_ticks,
             '</g><g class="markers">',
@@ -777,6 +786,8 @@ class Graph:
     edges: int
     groups: int
     shown_nodes: int
+    sizes: Counter[int]
+    """How many groups have each size."""
 
 
 def provenance_edges(report: Report) -> list[tuple[str, str, str]]:
@@ -816,7 +827,7 @@ def render_graph(
     :data:`GRAPH_MAX_NODES` documents are drawn, largest groups first; a
     column of one group shows at most a few, with a "+N more" box."""
     if not edges:
-        return Graph("", 0, 0, 0, 0)
+        return Graph("", 0, 0, 0, 0, Counter())
     parent: dict[str, str] = {}
 
     def find(a: str) -> str:
@@ -842,8 +853,9 @@ def render_graph(
     parts: list[str] = []
     pos: dict[str, tuple[float, float]] = {}
     y = 12.0
+    shelf_x = 0.0
+    shelf_h = 0.0
     drawn = 0
-    groups_drawn = 0
     width_used = 0.0
     for members in ordered:
         if drawn + min(len(members), 2) > GRAPH_MAX_NODES:
@@ -863,9 +875,16 @@ def render_graph(
         for m in sorted(members):
             cols[depth[m]].append(m)
         rows = min(_GRAPH_COL_MAX, max(len(c) for c in cols.values()))
+        if any(len(c) > _GRAPH_COL_MAX for c in cols.values()):
+            rows += 1
+        # Groups side by side on a shelf while they fit the width, then a new shelf.
+        group_w = (max(cols) + 1) * _GRAPH_COL
+        if shelf_x and shelf_x + group_w > W:
+            y += shelf_h + 14
+            shelf_x, shelf_h = 0.0, 0.0
         parts.append(f'<g class="group" data-size="{len(members)}">')
         for c, col_members in sorted(cols.items()):
-            xc = 10 + c * _GRAPH_COL
+            xc = 10 + shelf_x + c * _GRAPH_COL
             room = GRAPH_MAX_NODES - drawn
             limit = min(len(col_members), _GRAPH_COL_MAX, room)
             if limit < len(col_members):
@@ -873,10 +892,10 @@ def render_graph(
             for r, m in enumerate(col_members[:limit]):
                 yr = y + r * _GRAPH_ROW
                 pos[m] = (xc, yr)
-                label = _shorten(names.get(m, m), 26)
+                label = _shorten(names.get(m, m), int((_NODE_W - 10) / _CHAR_W))
                 node = (
                     f'<g class="node" data-path="{_p(m)}"><title>{_p(m)}</title>'
-                    f'<rect x="{xc}" y="{yr}" width="{_GRAPH_COL - 40}" height="16" rx="3"/>'
+                    f'<rect x="{xc}" y="{yr}" width="{_NODE_W}" height="16" rx="3"/>'
                     f'<text x="{xc + 5}" y="{yr + 12}">{_t(label)}</text></g>'
                 )
                 target = href.get(m)
@@ -887,14 +906,14 @@ def render_graph(
                 yr = y + limit * _GRAPH_ROW
                 parts.append(
                     f'<g class="node more" data-more="{rest}"><rect x="{xc}" y="{yr}" '
-                    f'width="{_GRAPH_COL - 40}" height="16" rx="3"/><text x="{xc + 5}" '
+                    f'width="{_NODE_W}" height="16" rx="3"/><text x="{xc + 5}" '
                     f'y="{yr + 12}">+{rest} more</text></g>'
                 )
             width_used = max(width_used, xc + _GRAPH_COL)
         parts.append("</g>")
-        groups_drawn += 1
-        y += (rows + (1 if any(len(c) > _GRAPH_COL_MAX for c in cols.values()) else 0)) * _GRAPH_ROW
-        y += 14
+        shelf_x += group_w
+        shelf_h = max(shelf_h, rows * _GRAPH_ROW)
+    y += shelf_h
     lines: list[str] = []
     n_edges = 0
     for a, b, kind in edges:
@@ -904,10 +923,10 @@ def render_graph(
         (xa, ya), (xb, yb) = pos[a], pos[b]
         # From the copy's left side to the source's right side (or around, same column).
         if xa > xb:
-            x1, y1, x2, y2 = xa, ya + 8, xb + _GRAPH_COL - 40, yb + 8
+            x1, y1, x2, y2 = xa, ya + 8, xb + _NODE_W, yb + 8
             d = f"M {x1} {y1} C {x1 - 20} {y1} {x2 + 20} {y2} {x2 + 4} {y2}"
         else:
-            x1, y1, x2, y2 = xa + _GRAPH_COL - 40, ya + 8, xb + _GRAPH_COL - 40, yb + 8
+            x1, y1, x2, y2 = xa + _NODE_W, ya + 8, xb + _NODE_W, yb + 8
             d = f"M {x1} {y1} C {x1 + 30} {y1} {x2 + 30} {y2} {x2 + 4} {y2}"
         cls = "edge dup" if kind == "duplicate" else "edge"
         what = "duplicates" if kind == "duplicate" else "is derived from"
@@ -925,7 +944,8 @@ def render_graph(
         + "".join(parts)
         + "</svg>"
     )
-    return Graph(svg, n_nodes, n_edges, len(groups), drawn)
+    sizes = Counter(len(g) for g in groups.values())
+    return Graph(svg, n_nodes, n_edges, len(groups), drawn, sizes)
 
 
 # --- findings ---------------------------------------------------------------------------------
@@ -970,6 +990,7 @@ def quoted_phrases(f: Finding) -> list[str]:
                 out.append(text)
     for m in _QUOTED.finditer(f.message):
         out.append(m.group(1) if m.group(1) is not None else m.group(2))
+    out += _ISO.findall(f.message)  # a date the message names, as the line may write it
     cleaned: list[str] = []
     for phrase in out:
         for part in phrase.replace("...", "…").split("…"):
@@ -994,9 +1015,9 @@ def highlight(source: str, column: int, phrases: Sequence[str]) -> tuple[str, in
         if best is not None:
             break
     if start < 0 and col < len(source):
-        m = re.compile(r"\w+|\S").match(source, col)
-        if m:
-            start, end = m.start(), m.end()
+        word = re.compile(r"\w[\w/.:-]*\w|\S").match(source, col)
+        if word:
+            start, end = word.start(), word.end()
     if len(source) <= _SRC_WINDOW:
         return source, start, end
     anchor = start if start >= 0 else col
@@ -1106,7 +1127,7 @@ def _filter_css(page: _Page, pairs: Iterable[tuple[str, str]]) -> str:
     """The rules behind the filters: a finding is hidden when its severity
     or its check is unchecked; a document is shown while one of its
     findings is (one rule per severity and check that occur together)."""
-    some_off = "main:has(.filters input:not(:checked))"
+    some_off = "main:has(.filters input[type=checkbox]:not(:checked))"
     rules = []
     for sev in _SEVERITY_ORDER:
         rules.append(f"main:has(#fs-{sev.value}:not(:checked)) .finding.s-{sev.value}")
@@ -1121,7 +1142,7 @@ def _filter_css(page: _Page, pairs: Iterable[tuple[str, str]]) -> str:
     if shows:
         out.append(",\n".join(shows) + "{display:block}")
     # A document's anchor opened: that document alone.
-    out.append("main:has(.doc-block:target) .doc-block:not(:target){display:none}")
+    out.append("main:has(.doc-block:target) .doc-block:not(:target){display:none!important}")
     out.append("main:has(.doc-block:target) .doc-list-all{display:inline}")
     out.append(".doc-list-all{display:none}")
     return "\n".join(out)
@@ -1204,7 +1225,7 @@ class HtmlFormat(OutputFormat):
                 catalogue = read_catalogue(report.root)
                 rows = catalogue.rows
             except Exception:
-                rows = []
+                rows = ()
             for row in rows:
                 if row.file:
                     files[row.line] = _norm(row.file)
@@ -1342,7 +1363,12 @@ class HtmlFormat(OutputFormat):
                 "it is derived from (derived_from), dashed ones to the earlier copy of a "
                 "duplicate"
                 + (
-                    f"; the largest groups are drawn, {g.shown_nodes} of {g.nodes} documents"
+                    f"; the largest groups are drawn, {g.shown_nodes} of {g.nodes} documents "
+                    "(groups by size: "
+                    + ", ".join(
+                        f"{n} of {size}" for size, n in sorted(g.sizes.items(), reverse=True)
+                    )
+                    + ")"
                     if g.shown_nodes < g.nodes
                     else ""
                 )
@@ -1357,15 +1383,20 @@ class HtmlFormat(OutputFormat):
         if not total:
             w("<p>No findings.</p>\n")
         else:
-            w('<p class="meta doc-list-all">One document shown: <a href="#findings">show '
-              "all</a>.</p>\n")
+            w(
+                '<p class="meta doc-list-all">One document shown: <a href="#findings">show '
+                "all</a>.</p>\n"
+            )
         lines_of: dict[tuple[str, str], list[str]] = {}
         for ri, report in enumerate(reports):
             for path, findings in _grouped(report):
                 shown = escape_path(report.display_path(path, options.base)) if path else "(corpus)"
                 ids = sorted({f.doc_id for f in findings if f.doc_id})
                 keys = sorted(
-                    {f"k-{f.severity.value}-{page.check_class[(f.code, f.check)]}" for f in findings}
+                    {
+                        f"k-{f.severity.value}-{page.check_class[(f.code, f.check)]}"
+                        for f in findings
+                    }
                 )
                 anchor = page.anchors.doc(ri, path) if path else f"corpus-{ri}"
                 w(f'<div class="doc-block {" ".join(keys)}" id="{anchor}">\n')
@@ -1386,7 +1417,7 @@ class HtmlFormat(OutputFormat):
         if clean:
             w(
                 f'<section id="clean"><details><summary>Documents without findings '
-                f"({len(clean)})</summary><ul class=\"clean-docs\">\n"
+                f'({len(clean)})</summary><ul class="clean-docs">\n'
             )
             for ri, p in clean:
                 w(f'<li id="{page.anchors.doc(ri, p)}"><span class="loc">{_p(p)}</span></li>\n')

@@ -207,7 +207,11 @@ def test_html_filters_are_css_only(report_html: Path) -> None:
     boxes = {a["id"]: a for t, a in parser.tags if t == "input" and a.get("type") == "checkbox"}
     assert {"fs-error", "fs-warning", "fs-info"} <= set(boxes)
     checks = [i for i in boxes if re.fullmatch(r"fc\d+", i)]
-    assert len(checks) == len(re.findall(r"<tr><td class=\"code\">", text.split('class="by-check"')[1].split("</table>")[0]))
+    assert len(checks) == len(
+        re.findall(
+            r"<tr><td class=\"code\">", text.split('class="by-check"')[1].split("</table>")[0]
+        )
+    )
     assert all("checked" in boxes[i] for i in boxes)
     # The rules read the checkboxes with :has(): a finding hides with its
     # severity or its check; a document shows while one of its findings does.
@@ -223,7 +227,7 @@ def test_html_filters_are_css_only(report_html: Path) -> None:
     for sev, cc in re.findall(r'<div class="finding s-(\w+) (c\d+) k-', text):
         assert f"#f{cc}" in text and sev in {"error", "warning", "info"}
     # One document alone: its anchor as :target.
-    assert "main:has(.doc-block:target) .doc-block:not(:target){display:none}" in text
+    assert "main:has(.doc-block:target) .doc-block:not(:target){display:none!important}" in text
     assert '<input type="reset"' in text
 
 
@@ -255,14 +259,18 @@ def test_finding_dates_prefer_properties() -> None:
     from provlint.plugins.output_html import finding_dates
 
     def f(message: str, props: dict[str, object] | None) -> Finding:
-        return Finding("a.md", 1, 1, "PV201", "date-mismatch", Severity.ERROR, message,
-                       properties=props)
+        return Finding(
+            "a.md", 1, 1, "PV201", "date-mismatch", Severity.ERROR, message, properties=props
+        )
 
     msg = "header date 2021-12-08 disagrees with INDEX.md date 2021-12-07"
     declared, ev = finding_dates(f(msg, None))
     assert declared is None and [str(d) for d in ev] == ["2021-12-08", "2021-12-07"]
-    props = {"expected": "2021-12-07", "found": "2021-12-08",
-             "evidence": [{"kind": "url", "date": "2021-12-09", "text": "/2021/12/09/"}]}
+    props = {
+        "expected": "2021-12-07",
+        "found": "2021-12-08",
+        "evidence": [{"kind": "url", "date": "2021-12-09", "text": "/2021/12/09/"}],
+    }
     declared, ev = finding_dates(f(msg, props))
     assert str(declared) == "2021-12-07" and [str(d) for d in ev] == ["2021-12-08", "2021-12-09"]
     # The keys another format may give: declared / evidence / proposed.
@@ -281,8 +289,11 @@ def _synthetic_docs(n: int, seed: int = 3) -> list[object]:
     out = []
     base = dt.date(2016, 1, 1)
     for i in range(n):
-        d = _Doc(f"document-{i:05d}-with-a-long-id", f"docs/d{i}.md",
-                 base + dt.timedelta(days=rnd.randrange(0, 3000)))
+        d = _Doc(
+            f"document-{i:05d}-with-a-long-id",
+            f"docs/d{i}.md",
+            base + dt.timedelta(days=rnd.randrange(0, 3000)),
+        )
         if rnd.random() < 0.2:
             d.flagged = True
             d.evidence = [d.date + dt.timedelta(days=rnd.choice([-400, -30, 25, 200]))]
@@ -407,3 +418,231 @@ def test_html_run_details(provlint_corpus: CorpusBuilder, tmp_path: Path) -> Non
     assert "provlint.toml" in run
     assert re.search(r"<dt>ignore</dt><dd>\[&quot;PV304&quot;\] \(file\)</dd>", run)
     assert "<dt>check-timeout</dt>" in run and "PV202 date-inconsistent" in run
+
+
+# --- real browser: screenshots at 7, 1,000 and 10,000 documents ------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+REPORT_MAX_BYTES = 8 * 1024 * 1024
+"""The most the report of 10,000 documents (about 4,800 findings) may weigh."""
+
+# A test-only copy of the page gets this script (the report itself has none,
+# and its CSP would block it): it writes what the browser laid out.
+MEASURE = """<script>
+function measure() {
+const out = {texts: [], findings: [], blocks: 0};
+for (const svg of document.querySelectorAll('svg.timeline')) {
+  const vb = svg.viewBox.baseVal;
+  for (const t of svg.querySelectorAll('text')) {
+    const b = t.getBBox();
+    out.texts.push({svg: svg.id, text: t.firstChild ? t.firstChild.textContent : '',
+      box: [b.x, b.y, b.x + b.width, b.y + b.height], est: t.getAttribute('data-box'),
+      w: vb.width, h: vb.height});
+  }
+}
+for (const f of document.querySelectorAll('.finding')) {
+  if (getComputedStyle(f).display !== 'none') out.findings.push(f.className.split(' ')[1]);
+}
+for (const d of document.querySelectorAll('.doc-block')) {
+  if (getComputedStyle(d).display !== 'none') out.blocks += 1;
+}
+const pre = document.createElement('pre'); pre.id = 'measured';
+pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+}
+window.addEventListener('load', () => setTimeout(measure, 0));
+</script>"""
+
+
+def _browser_or_skip() -> str:
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no chromium or chromium-browser on PATH (Debian package: chromium)")
+    return browser
+
+
+def _chrome(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+
+
+def _measure(browser: str, page: Path, profile: Path, fragment: str = "") -> dict[str, object]:
+    import json
+
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text, count=1)
+    probe = page.with_name(page.stem + "-probe.html")
+    probe.write_text(text.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    url = probe.resolve().as_uri() + fragment
+    dom = _chrome(browser, profile, "--virtual-time-budget=5000", "--dump-dom", url).stdout
+    m = re.search(r'<pre id="measured">(.*?)</pre>', dom, re.S)
+    assert m, dom[-2000:]
+    import html as _html
+
+    data: dict[str, object] = json.loads(_html.unescape(m.group(1)))
+    return data
+
+
+def _screenshot(browser: str, page: Path, profile: Path, name: str, height: int = 2400) -> Path:
+    import os
+
+    png = page.with_name(name)
+    _chrome(
+        browser,
+        profile,
+        f"--screenshot={png}",
+        f"--window-size=1200,{height}",
+        "--hide-scrollbars",
+        page.resolve().as_uri(),
+    )
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5 * 1024
+    keep = os.environ.get("PROVLINT_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        (Path(keep) / name).write_bytes(data)
+    return png
+
+
+def _corpus(n: int, tmp: Path) -> Path:
+    if n == 7:
+        return REPO  # the bundled example corpus: INDEX.md and seeds/
+    import sys
+
+    out = tmp / f"corpus-{n}"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "gen_dated_corpus.py"), str(out), "-n", str(n)],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def _assert_browser_boxes_clear(texts: list[dict[str, object]]) -> None:
+    """The boxes Chromium gives every text of every timeline: inside the
+    drawing, none overlapping another (1 px of glyph overhang allowed), and
+    none wider than the renderer's estimate."""
+    by_svg: dict[str, list[tuple[float, float, float, float]]] = {}
+    for t in texts:
+        x0, y0, x1, y1 = t["box"]  # type: ignore[misc]
+        w, h = t["w"], t["h"]
+        assert x0 >= 0 and x1 <= w and y0 >= 0 and y1 <= h, t  # type: ignore[operator]
+        est = t["est"]
+        if est:
+            ex0, _, ex1, _ = (float(v) for v in str(est).split())
+            assert x1 - x0 <= ex1 - ex0 + 0.5, t  # the estimate is generous
+        by_svg.setdefault(str(t["svg"]), []).append((x0 + 1, y0 + 1, x1 - 1, y1 - 1))
+    for boxes in by_svg.values():
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [7, 1000, 10000])
+def test_html_report_screenshots(n: int, tmp_path: Path) -> None:
+    """Chromium lays the report out: every timeline text is clear of the
+    others and inside the drawing; the 10,000-document page stays under
+    REPORT_MAX_BYTES; a screenshot is taken of each (kept in
+    $PROVLINT_SCREENSHOT_DIR when set)."""
+    browser = _browser_or_skip()
+    root = _corpus(n, tmp_path)
+    out = tmp_path / f"report-{n}.html"
+    code = main(
+        [
+            "validate",
+            str(root),
+            "--format",
+            "html",
+            "-o",
+            str(out),
+            "--no-entry-points",
+            "--no-cache",
+        ]
+    )
+    assert code == 1
+    size = out.stat().st_size
+    assert size < REPORT_MAX_BYTES, size
+    profile = tmp_path / "profile"
+    data = _measure(browser, out, profile)
+    texts = data["texts"]
+    assert isinstance(texts, list) and texts
+    _assert_browser_boxes_clear(texts)
+    mode = re.search(r'<svg id="timeline-0" class="timeline" data-mode="(\w+)"', out.read_text())
+    assert mode and mode.group(1) == ("dots" if n == 7 else "bars")
+    _screenshot(browser, out, profile, f"report-{n}.png")
+
+
+@pytest.mark.slow
+def test_html_filters_in_chromium(tmp_path: Path) -> None:
+    """Unchecking a box (here: the page saved with it unchecked) hides the
+    findings of that severity and the documents left empty; a document's
+    anchor shows that document alone. No script in the report."""
+    browser = _browser_or_skip()
+    report_html = tmp_path / "example.html"
+    main(
+        [
+            "validate",
+            str(REPO),
+            "--format",
+            "html",
+            "-o",
+            str(report_html),
+            "--no-entry-points",
+            "--no-cache",
+        ]
+    )
+    profile = tmp_path / "profile"
+    text = report_html.read_text(encoding="utf-8")
+    everything = _measure(browser, report_html, profile)
+    shown = everything["findings"]
+    assert isinstance(shown, list) and "s-error" in shown and "s-warning" in shown
+    unchecked = report_html.with_name("no-errors.html")
+    unchecked.write_text(text.replace('id="fs-error" checked', 'id="fs-error"'), encoding="utf-8")
+    filtered = _measure(browser, unchecked, profile)
+    assert set(filtered["findings"]) == {"s-warning"}  # type: ignore[arg-type]
+    blocks_with_warning = len(re.findall(r'<div class="doc-block[^"]*k-warning-', text))
+    assert filtered["blocks"] == blocks_with_warning < everything["blocks"]  # type: ignore[operator]
+    # One check unchecked: its findings go, the others stay.
+    cc = re.search(r'id="(fc\d+)" checked> <span class="code">PV202', text)
+    assert cc
+    no_check = report_html.with_name("no-check.html")
+    no_check.write_text(
+        text.replace(f'id="{cc.group(1)}" checked', f'id="{cc.group(1)}"'), encoding="utf-8"
+    )
+    rest = _measure(browser, no_check, profile)
+    assert len(rest["findings"]) == len(shown) - text.count(f" {cc.group(1)[1:]} k-")  # type: ignore[arg-type]
+    # A document's anchor: that document alone.
+    anchor = re.search(r'<div class="doc-block [^"]*" id="(doc-[0-9a-f]+)"', text)
+    assert anchor
+    one = _measure(browser, report_html, profile, "#" + anchor.group(1))
+    assert one["blocks"] == 1
+    _screenshot(browser, unchecked, profile, "report-filtered.png", height=1600)
+
+
+def test_html_example_corpus_evidence_and_documents(tmp_path: Path) -> None:
+    """On the bundled example corpus: the date finding's line marks the
+    date it quotes; a whole-file finding shows no line; the summary lists
+    the documents with the most findings, linked."""
+    out = tmp_path / "example.html"
+    main(["validate", str(REPO), "--format", "html", "-o", str(out), "--no-cache"])
+    text = out.read_text(encoding="utf-8")
+    blocks = dict(
+        re.findall(
+            r'<div class="doc-block [^"]*" id="[^"]*">\n<h3><a[^>]*>([^<]*)</a>'
+            r"([\s\S]*?)\n</div>",
+            text,
+        )
+    )
+    synd = next(v for k, v in blocks.items() if k.endswith("syndicated-copy.md"))
+    assert re.search(r'<span class="ln">5</span>date: <mark>2021-12-08</mark>', synd)
+    clean = next(v for k, v in blocks.items() if k.endswith("clean-copy.txt"))
+    assert 'class="src"' not in clean  # missing-date and duplicate-content: whole file
+    table = text.split('class="by-document"')[1].split("</table>")[0]
+    rows = re.findall(r'<a href="#(doc-[0-9a-f]{12})">', table)
+    assert len(rows) == 5 and all(f'id="{r}"' in text for r in rows)
+    assert 'clean-copy.txt</a></td><td class="n">2<' in table
