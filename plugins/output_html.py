@@ -210,7 +210,7 @@ def _property_dates(value: Any) -> list[dt.date]:
         return _dates_in(value)
     if isinstance(value, Mapping):
         out: list[dt.date] = []
-        for key in ("date", "dates", "when", "value"):
+        for key in ("date", "dates", "when", "value", "earliest", "latest"):
             if key in value:
                 out += _property_dates(value[key])
         return out
@@ -219,21 +219,33 @@ def _property_dates(value: Any) -> list[dt.date]:
     return []
 
 
+EVIDENCE_KEYS = (
+    "found",
+    "evidence",
+    "evidence_dates",
+    "mentions",
+    "support",
+    "story",
+    "proposed",
+    "proposed_date",
+)
+"""The ``properties`` keys whose dates are the dates a finding's evidence supports."""
+
+
 def finding_dates(f: Finding) -> tuple[dt.date | None, list[dt.date]]:
     """The declared date a date finding names and the dates its evidence
-    supports: from ``properties`` where the check sets them (``declared``
-    or ``expected``; ``found``, ``evidence``, ``proposed`` or
-    ``proposed_date``), else from the message's ISO dates (the first the
-    declared one, when the message says ``declared``)."""
+    supports: from ``properties`` where the check sets them (``expected``
+    or ``declared``; the keys of :data:`EVIDENCE_KEYS`), else the ISO dates
+    the message names (and no declared date)."""
     props = f.properties or {}
     declared: dt.date | None = None
-    for key in ("declared", "expected"):
+    for key in ("expected", "declared"):
         ds = _property_dates(props.get(key))
         if ds:
             declared = ds[0]
             break
     evidence: list[dt.date] = []
-    for key in ("found", "evidence", "proposed", "proposed_date"):
+    for key in EVIDENCE_KEYS:
         for d in _property_dates(props.get(key)):
             if d not in evidence:
                 evidence.append(d)
@@ -981,7 +993,7 @@ def quoted_phrases(f: Finding) -> list[str]:
     quote gives the part before its ``…``)."""
     out: list[str] = []
     props = f.properties or {}
-    for key in ("evidence", "found_text", "text"):
+    for key in ("evidence_text", "mentions", "evidence", "support", "found_text", "text"):
         value = props.get(key)
         items = value if isinstance(value, list) else [value]
         for item in items:

@@ -273,6 +273,17 @@ def test_finding_dates_prefer_properties() -> None:
     }
     declared, ev = finding_dates(f(msg, props))
     assert str(declared) == "2021-12-07" and [str(d) for d in ev] == ["2021-12-08", "2021-12-09"]
+    # The shapes of the data keys: date-mismatch's declared / evidence /
+    # proposed, date-inconsistent's mentions and story.
+    props3 = {
+        "declared": "2021-07-18",
+        "evidence": "2021-12-01",
+        "mentions": [{"line": 14, "text": "on December 1", "date": "2021-12-01"}],
+        "story": {"documents": ["a.md"], "earliest": "2021-12-03", "latest": "2021-12-07"},
+    }
+    declared, ev = finding_dates(f(msg, props3))
+    assert str(declared) == "2021-07-18"
+    assert [str(d) for d in ev] == ["2021-12-01", "2021-12-03", "2021-12-07"]
     # The keys another format may give: declared / evidence / proposed.
     props2 = {"declared": "2021-12-07", "evidence": ["2021-12-01"], "proposed": "2021-12-01"}
     declared, ev = finding_dates(f(msg, props2))
