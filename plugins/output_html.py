@@ -88,7 +88,7 @@ _SRC_WINDOW = 160  # characters of a long source line shown around the column
 _SOURCE_BYTES = 8 * 1024 * 1024
 GRAPH_MAX_NODES = 80
 """The most documents the provenance graph draws; the rest are counted."""
-_GRAPH_COL = 185
+_GRAPH_COL = 180
 _NODE_W = 150
 _GRAPH_ROW = 22
 _GRAPH_COL_MAX = 14  # nodes drawn per column of one group
@@ -137,7 +137,7 @@ dl.run{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;backgroun
 dl.run dt{font-weight:600}dl.run dd{margin:0;font-family:ui-monospace,Menlo,Consolas,monospace;
  overflow-wrap:anywhere}
 svg .axis{stroke:#3a4150;stroke-width:1.5}
-svg .tick line{stroke:#e1e4ea}
+svg .tick line,svg .grid{stroke:#e1e4ea}
 svg text{font-size:11px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 svg .tick text{fill:#5b6475}
 svg .doc{fill:#3f7cc4;stroke:#fff;stroke-width:1}
@@ -669,10 +669,11 @@ def render_timeline(
     parts_ticks.append(
         f'<line class="axis" x1="{_LEFT}" y1="{axis_y}" x2="{W - _RIGHT}" y2="{axis_y}"/>'
     )
-    for seg_i, seg in enumerate(axis.segments):
+    tick_xs: list[float] = []
+    for seg in axis.segments:
         shown_first = False
         for d, label in _tick_candidates(seg.start, seg.end, seg.width):
-            if not shown_first and seg_i > 0 and str(d.year) not in label:
+            if not shown_first and str(d.year) not in label:
                 label = f"{label} {d.year}"
             xd = seg.x(d)
             wdt = text_width(label)
@@ -681,6 +682,7 @@ def render_timeline(
                 continue
             boxes.append(box)
             shown_first = True
+            tick_xs.append(xd)
             parts_ticks.append(
                 f'<g class="tick"><line x1="{xd}" y1="{label_top}" x2="{xd}" y2="{axis_y + 5}"/>'
                 f'<text x="{xd}" y="{tick_y}" text-anchor="middle" '
@@ -720,15 +722,20 @@ def render_timeline(
     strip_top = tick_y + 16
     parts_strip: list[str] = []
     if shown:
+        title = "Declared date (filled) against the dates the text supports (open)"
+        if len(flagged_docs) > len(shown):
+            title += f"; the {len(shown)} of {len(flagged_docs)} furthest apart"
+        tbox = (_LEFT, strip_top + 2 - 11, _LEFT + text_width(title), strip_top + 2 + 3)
+        boxes.append(tbox)
         parts_strip.append(
-            f'<text class="strip-title" x="{_LEFT}" y="{strip_top + 2}">Declared date '
-            f"(filled) against the dates the text supports (open)"
-            + (
-                f"; the {len(shown)} of {len(flagged_docs)} furthest apart"
-                if len(flagged_docs) > len(shown)
-                else ""
-            )
-            + "</text>"
+            f'<text class="strip-title" x="{_LEFT}" y="{strip_top + 2}" '
+            f'data-box="{_box(tbox)}">{title}</text>'
+        )
+    if shown:
+        bottom = strip_top + 14 + len(shown) * _STRIP_ROW
+        parts_strip.extend(
+            f'<line class="grid" x1="{xt}" y1="{strip_top + 14}" x2="{xt}" y2="{bottom}"/>'
+            for xt in tick_xs
         )
     for i, doc in enumerate(shown):
         yr = strip_top + 14 + i * _STRIP_ROW + _STRIP_ROW / 2
