@@ -18,7 +18,7 @@ links to them.
 
 **Filters** are CSS only: a checkbox per severity and per check, read with
 ``:has()``; opening a document's anchor (``#doc-…``) shows that document
-alone (``:target``). A browser without ``:has()`` shows everything.
+alone (``:target``).
 
 **Timeline.** One mark per dated INDEX.md row at its declared date; where
 marks would stack higher than a few, every column of a few pixels becomes a
@@ -28,10 +28,11 @@ Labels (tick dates, the names of documents whose dates disagree) are placed
 from estimated text boxes so that none overlaps another or leaves the
 drawing; a label that finds no free place is left out (the mark keeps its
 tooltip and link). Below the axis, a strip per document with a
-``date-mismatch`` or ``date-inconsistent`` finding shows its declared date
-against the dates its evidence supports: the ``properties`` of its findings
-(``found``, ``evidence``, ``proposed``) where the check sets them, else the
-ISO dates (``YYYY-MM-DD``) its messages name.
+``date-mismatch`` or ``date-inconsistent`` finding (at most
+:data:`STRIP_MAX`, those whose dates are furthest apart) shows its declared
+date against the dates its evidence supports: the ``properties`` of its
+findings (:data:`EVIDENCE_KEYS`) where the check sets them, else the ISO
+dates (``YYYY-MM-DD``) its messages name.
 """
 
 from __future__ import annotations
@@ -1085,7 +1086,6 @@ class _Page:
     """Per report: INDEX.md line -> the file its row names."""
     row_names: list[dict[str, str]] = field(default_factory=list)
     """Per report: file -> its id (or path), for labels."""
-    dated: list[list[_Doc]] = field(default_factory=list)
 
 
 def _finding_html(
