@@ -344,7 +344,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .config import ConfigError
-    from .output import FormatOptions
+    from .output import FormatOptions, project_root
     from .runner import locate, run_targets
 
     targets = locate(args.paths, skip_outside=args.skip_outside_corpus)
@@ -384,12 +384,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if fmt_cls is None:
         known = ", ".join(sorted(formats))
         raise ConfigError(f"unknown output format {args.format!r} (available: {known})")
+    # Every format writes paths relative to one folder: the repository root.
+    base = project_root([r.root for r in reports])
+
     def emit(out: TextIO, color: bool) -> None:
         options = FormatOptions(
             color=color,
             verbose=args.verbose,
             quiet=args.quiet,
-            base=Path.cwd(),
+            base=base,
             show_source=args.show_source,
             statistics=args.statistics,
         )

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import DEFAULT_EXCLUDE, Config, ConfigError
+from .config import DEFAULT_DOCUMENTS, DEFAULT_EXCLUDE, Config, ConfigError
 from .globs import PathMatcher
 from .model import Catalogue, Document
 
@@ -85,6 +85,73 @@ def _find_index_upwards(start: Path) -> Path | None:
     return None
 
 
+_HINT_ENTRIES = 5000  # entries the hint below looks at, at most
+
+
+def _no_corpus_hint(cwd: Path) -> str:
+    """What to do when no INDEX.md lies at or above ``cwd``: name the
+    sub-folders that hold one (pass them), else the folders that hold
+    documents but no catalogue (``provlint index`` writes one). Looks at
+    no more than :data:`_HINT_ENTRIES` entries below ``cwd``."""
+    matcher = PathMatcher(DEFAULT_DOCUMENTS, DEFAULT_EXCLUDE)
+    corpora: list[str] = []
+    holders: dict[str, None] = {}  # first path component -> None, in walk order
+    seen = 0
+    stack = [""]
+    while stack and seen < _HINT_ENTRIES:
+        rel_dir = stack.pop()
+        try:
+            with os.scandir(os.path.join(cwd, rel_dir) if rel_dir else cwd) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        below = []
+        for entry in entries:
+            seen += 1
+            if seen > _HINT_ENTRIES:
+                break
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if not is_dir:
+                if matcher(rel):
+                    holders.setdefault(rel_dir.split("/")[0] if rel_dir else "", None)
+                continue
+            if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
+                continue
+            if os.path.isfile(os.path.join(entry.path, INDEX_NAME)):
+                corpora.append(rel)
+                continue
+            below.append(rel)
+        stack.extend(reversed(below))
+    if corpora:
+        shown = " ".join(_shell_word(c) for c in corpora[:3])
+        return f"{INDEX_NAME} found below it: run `provlint validate {shown}`"
+    if "" in holders:
+        return (
+            f"this folder holds documents but no catalogue: `provlint index` writes its "
+            f"{INDEX_NAME} from the documents' headers (or pass a corpus folder as an argument)"
+        )
+    if holders:
+        folders = list(holders)
+        shown = ", ".join(f"{f}/" for f in folders[:3]) + (", …" if len(folders) > 3 else "")
+        return (
+            f"documents but no catalogue in {shown}: `provlint index "
+            f"{_shell_word(folders[0])}` writes that folder's {INDEX_NAME} from the documents' "
+            "headers (or pass a corpus folder as an argument)"
+        )
+    return "pass a corpus folder as an argument"
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one word of a shell command line, quoted when needed."""
+    import shlex
+
+    return shlex.quote(text)
+
+
 def locate(
     paths: Sequence[str | os.PathLike[str]],
     cwd: Path | None = None,
@@ -93,11 +160,14 @@ def locate(
 ) -> list[Target]:
     """Turn command-line paths into corpora to check.
 
-    A folder is a corpus (its INDEX.md may be missing: that is a finding);
+    A folder is a corpus (its INDEX.md may be missing: that is a PV101
+    finding, for the command line and the library alike);
     an INDEX.md names its folder; a document file belongs to the nearest
     folder above it that has an INDEX.md, and only findings on the named
     files (and the rows that name them) are reported. With no paths, the
-    corpus is the nearest folder at or above ``cwd`` with an INDEX.md.
+    corpus is the nearest folder at or above ``cwd`` with an INDEX.md; when
+    there is none, :class:`ConfigError` says "no corpus found" and what to
+    run instead (the command line exits 2 with the same message).
     With ``skip_outside``, document files that belong to no corpus are
     skipped instead of being an error (what a pre-commit hook wants).
     """
@@ -106,8 +176,8 @@ def locate(
         root = _find_index_upwards(cwd)
         if root is None:
             raise ConfigError(
-                f"no corpus found: no {INDEX_NAME} in {cwd} or any folder above it "
-                "(pass a corpus folder as an argument)"
+                f"no corpus found: no {INDEX_NAME} in {cwd} or any folder above it; "
+                + _no_corpus_hint(cwd)
             )
         return [Target(root, None, explicit=False)]
     whole: dict[Path, Target] = {}

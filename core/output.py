@@ -7,6 +7,7 @@ stream; only the CLI chooses the stream.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -154,6 +155,38 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, list):
         return [json_safe(v) for v in value]
     return value
+
+
+def project_root(roots: Sequence[Path], cwd: Path | None = None) -> Path:
+    """The folder every output format writes paths relative to: the top of
+    the git work tree that holds the corpora, else the current directory
+    (``cwd``), as GitHub and GitLab resolve a path against the repository
+    root.
+
+    The top is the nearest folder at or above a corpus root that has a
+    ``.git`` entry (a folder, or the file of a linked worktree or a
+    submodule): the folder ``git rev-parse --show-toplevel`` prints for an
+    ordinary checkout. git is not run: its configuration comes from the
+    checked repository (``core.fsmonitor`` names a program to run), and it
+    refuses a repository another user owns, as a CI container often is. The
+    walk is lexical (symlinks not resolved), as :meth:`Report.display_path`
+    computes paths. Corpora in no work tree, or in different ones, give the
+    current directory."""
+    here = cwd or Path.cwd()
+    tops: set[Path | None] = set()
+    for root in roots:
+        top = None
+        start = Path(os.path.abspath(root))
+        for folder in (start, *start.parents):
+            if os.path.lexists(folder / ".git"):
+                top = folder
+                break
+        tops.add(top)
+    if len(tops) == 1:
+        (top,) = tops
+        if top is not None:
+            return top
+    return here
 
 
 @dataclass

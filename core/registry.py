@@ -31,6 +31,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "provlint.plugins.output_formats",
     "provlint.plugins.output_sarif",
     "provlint.plugins.output_ci",
+    "provlint.plugins.output_gitlab",
     "provlint.plugins.output_html",
     "provlint.plugins.index_schema",
     "provlint.plugins.header_schema",

@@ -59,12 +59,14 @@ class IndexSchema(CatalogueCheck):
         cat = catalogue
         if not cat.exists:
             why = f" ({cat.read_error})" if cat.read_error else ""
+            # None there at all: say which command writes one.
+            hint = "" if cat.read_error else "; `provlint index` on this folder writes one"
             yield self.finding(
                 cat.path,
                 0,
                 0,
                 f"no readable INDEX.md in the corpus folder{why}: expected a catalogue with "
-                "a Markdown table that has 'id' and 'file' columns",
+                f"a Markdown table that has 'id' and 'file' columns{hint}",
             )
             return
         if cat.read_error:

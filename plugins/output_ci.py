@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from provlint import Severity, hookimpl, lazy_compile
@@ -67,9 +68,10 @@ def _document_paths(report: Report) -> list[str]:
     return sorted(paths)
 
 
-def build_junit(reports: Sequence[Report]) -> ET.Element:
+def build_junit(reports: Sequence[Report], base: Path | None = None) -> ET.Element:
     """A ``<testsuites>`` element: one suite per corpus, one case per
-    document plus INDEX.md (and ``provlint`` for findings on no file)."""
+    document plus INDEX.md (and ``provlint`` for findings on no file).
+    Paths are relative to ``base`` (default: the corpus root)."""
     import xml.etree.ElementTree as ET
 
     suites = ET.Element("testsuites", name="provlint")
@@ -86,17 +88,18 @@ def build_junit(reports: Sequence[Report]) -> ET.Element:
         tests = failures = 0
         for path in names:
             tests += 1
+            shown = report.display_path(path, base or report.root)
             case = ET.SubElement(
                 suite,
                 "testcase",
                 classname=_xml(corpus),
-                name=_xml(escape_path(path) or "provlint"),
+                name=_xml(escape_path(shown) or "provlint"),
             )
             out_lines = []
             failed = False
             for f in by_path.get(path, []):
                 label = f"{f.code} {f.check}: {one_line(f.message)}"
-                line = f"{_where(f, f.path)}: {label}"
+                line = f"{_where(f, shown)}: {label}"
                 if f.severity is Severity.ERROR:
                     failed = True
                     fail = ET.SubElement(case, "failure", message=_xml(label), type=f.code)
@@ -127,7 +130,7 @@ class JunitFormat(OutputFormat):
     def render(self, reports: Sequence[Report], stream: TextIO, options: FormatOptions) -> None:
         import xml.etree.ElementTree as ET
 
-        root = build_junit(reports)
+        root = build_junit(reports, options.base)
         ET.indent(root)
         stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         stream.write(ET.tostring(root, encoding="unicode"))

@@ -102,7 +102,7 @@ def test_sarif_rules_and_results(report: Report) -> None:
     assert ms["defaultConfiguration"]["level"] == "error"
     assert by_name["unindexed-file"]["defaultConfiguration"]["level"] == "warning"
 
-    assert run["originalUriBaseIds"]["CORPUSROOT"]["uri"] == report.root.resolve().as_uri() + "/"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == report.root.resolve().as_uri() + "/"
     results = run["results"]
     assert len(results) == len(report.findings)
     for res, f in zip(results, report.findings, strict=True):
@@ -114,7 +114,7 @@ def test_sarif_rules_and_results(report: Report) -> None:
         )
         assert res["message"]["text"]
         loc = res["locations"][0]["physicalLocation"]
-        assert loc["artifactLocation"]["uriBaseId"] == "CORPUSROOT"
+        assert loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         assert not loc["artifactLocation"]["uri"].startswith(("/", "file:"))
         if f.line:
             assert loc["region"]["startLine"] == f.line
@@ -129,7 +129,7 @@ def test_sarif_rules_and_results(report: Report) -> None:
     related = mismatch["relatedLocations"][0]
     assert related["physicalLocation"]["artifactLocation"] == {
         "uri": "INDEX.md",
-        "uriBaseId": "CORPUSROOT",
+        "uriBaseId": "%SRCROOT%",
     }
     assert related["physicalLocation"]["region"]["startLine"] == 3
     assert related["message"]["text"]
@@ -228,7 +228,7 @@ def test_github(report: Report) -> None:
     assert odd["file"] == "odd%2Cname%25%3A50.txt" and _unescape(odd["file"]) == ODD_NAME
 
 
-def test_github_path_is_relative_to_the_current_directory(report: Report) -> None:
+def test_github_path_is_relative_to_the_base(report: Report) -> None:
     text = _render(report, "github", base=report.root.parent)
     assert f"file={report.root.name}/a.txt," in text
 
@@ -329,24 +329,32 @@ def test_cli_format(
 
 
 def test_sarif_finding_on_no_file_and_several_corpora(tmp_path: Path) -> None:
+    """A finding on no file is a tool notification, not a result: GitHub
+    rejects a whole upload over one result with no location. Two corpora
+    share one base: their URIs differ by the corpus folder."""
     from provlint.plugins.output_sarif import build_sarif
 
     boom = Finding("", 0, 0, "PV001", "internal-error", Severity.ERROR, "plugin x: boom\x00")
     whole = Finding("a b.txt", 0, 0, "XY101", "foo", Severity.INFO, "m")
     one = Report(root=tmp_path / "c1", findings=(boom, whole))
     two = Report(root=tmp_path / "c 2", findings=(whole,))
-    log = build_sarif([one, two])
+    log = build_sarif([one, two], tmp_path)
     run = log["runs"][0]
-    assert set(run["originalUriBaseIds"]) == {"CORPUSROOT", "CORPUSROOT2"}
-    assert run["originalUriBaseIds"]["CORPUSROOT2"]["uri"].endswith("/c%202/")
-    first, second, third = run["results"]
-    assert "locations" not in first and first["message"]["text"] == "plugin x: boom\ufffd"
-    loc = second["locations"][0]["physicalLocation"]
-    assert loc == {"artifactLocation": {"uri": "a%20b.txt", "uriBaseId": "CORPUSROOT"}}
-    assert second["level"] == "note"
-    assert third["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == (
-        "CORPUSROOT2"
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.resolve().as_uri() + "/"}}
+    first, second = run["results"]
+    loc = first["locations"][0]["physicalLocation"]
+    assert loc == {"artifactLocation": {"uri": "c1/a%20b.txt", "uriBaseId": "%SRCROOT%"}}
+    assert first["level"] == "note"
+    assert second["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "c%202/a%20b.txt"
     )
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is False  # an internal error: exit 3
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error"
+    assert note["message"]["text"] == "PV001 internal-error: plugin x: boom\ufffd"
+    rules = run["tool"]["driver"]["rules"]
+    assert rules[note["associatedRule"]["index"]]["id"] == note["associatedRule"]["id"] == "PV001"
     if SARIF_SCHEMA.is_file():
         import jsonschema
 

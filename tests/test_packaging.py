@@ -8,6 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import provlint
 import pytest
 from conftest import REPO
 
@@ -46,7 +47,13 @@ def test_wheel_contents(tmp_path: Path) -> None:
     (wheel,) = (tmp_path / "dist").glob("provlint-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names}
-    assert tops == {"provlint", "provlint-0.1.0.dist-info"}, tops
+    info = f"provlint-{provlint.__version__}.dist-info"  # the one version, core/__init__.py's
+    assert tops == {"provlint", info}, tops
+    metadata = zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode()
+    assert f"\nVersion: {provlint.__version__}\n" in metadata
+    assert "\nLicense-Expression: MIT\n" in metadata
+    licence = zipfile.ZipFile(wheel).read(f"{info}/licenses/LICENSE").decode()
+    assert licence == (REPO / "LICENSE").read_text(encoding="utf-8")
     assert "provlint/schemas/index-row.schema.json" in names
     assert "provlint/schemas/header.schema.json" in names
     assert "provlint/plugins/date_inconsistent.py" in names
@@ -54,7 +61,7 @@ def test_wheel_contents(tmp_path: Path) -> None:
     assert "provlint/plugins/dates/stamp-words.txt" in names  # data beside its check
     assert "provlint/plugins/scrape_residue/data/en.txt" in names
     assert "provlint/py.typed" in names
-    entry_points = zipfile.ZipFile(wheel).read("provlint-0.1.0.dist-info/entry_points.txt").decode()
+    entry_points = zipfile.ZipFile(wheel).read(f"{info}/entry_points.txt").decode()
     assert "provlint = provlint.cli:main" in entry_points
     assert "provlint = provlint.testing" in entry_points
 

@@ -202,7 +202,9 @@ def test_json_lines_output_keeps_exact_names(tmp_path: Path) -> None:
 @pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "o-file"])
 def test_sarif_output_percent_encodes_names(tmp_path: Path, to_file: bool) -> None:
     """SARIF does not crash on a name that is not UTF-8: every artifact URI
-    is the name's bytes percent-encoded (``%FF`` for the byte 0xff)."""
+    is the name's bytes percent-encoded (``%FF`` for the byte 0xff), after
+    the corpus folder (the URIs are relative to the current directory
+    outside git)."""
     root = _build(tmp_path)
     extra = ["-o", str(tmp_path / "out.sarif")] if to_file else []
     proc = _validate(root, "sarif", *extra)
@@ -218,10 +220,10 @@ def test_sarif_output_percent_encodes_names(tmp_path: Path, to_file: bool) -> No
     from urllib.parse import quote
 
     for name in HOSTILE:
-        assert quote(os.fsencode(name), safe="/") in uris, name
-    assert "bad%FF.txt" in uris
-    assert "osc%1B%5D52%3Bc%3BZXZpbA%3D%3D%07.txt" in uris
-    assert "evil%E2%80%AEtxt.md" in uris
+        assert "c/" + quote(os.fsencode(name), safe="/") in uris, name
+    assert "c/bad%FF.txt" in uris
+    assert "c/osc%1B%5D52%3Bc%3BZXZpbA%3D%3D%07.txt" in uris
+    assert "c/evil%E2%80%AEtxt.md" in uris
 
 
 def test_junit_output_escapes_names(tmp_path: Path) -> None:
@@ -233,9 +235,9 @@ def test_junit_output_escapes_names(tmp_path: Path) -> None:
     tree = ET.fromstring(text)
     names = {case.get("name") for case in tree.iter("testcase")}
     for _, shown in HOSTILE.values():
-        assert shown in names, shown
+        assert "c/" + shown in names, shown
     out = " ".join(f.text or "" for f in tree.iter("system-out"))
-    assert "osc\\x1b]52;c;ZXZpbA==\\x07.txt:1:1: PV105" in out
+    assert "c/osc\\x1b]52;c;ZXZpbA==\\x07.txt:1:1: PV105" in out
 
 
 def test_html_output_escapes_names(tmp_path: Path) -> None:
