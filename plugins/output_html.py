@@ -1176,7 +1176,9 @@ def _run_details(reports: Sequence[Report], stream: TextIO) -> None:
     for report in reports:
         cfg = report.config
         w(f"<dt>corpus</dt><dd>{_p(report.root)}</dd>\n")
-        stats = ", ".join(f"{k} {v}" for k, v in sorted(report.stats.items()))
+        # The run's counts; not its duration, so that the page of one corpus
+        # is the same bytes from one run to the next.
+        stats = ", ".join(f"{k} {v}" for k, v in sorted(report.stats.items()) if k != "seconds")
         w(f"<dt>run</dt><dd>{_t(stats)}</dd>\n")
         if report.checks:
             checks = ", ".join(
