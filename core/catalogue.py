@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .limits import FINDINGS_PER_FILE
 from .model import Catalogue, Cells, IndexRow, RaggedRow, TableProblem
@@ -155,6 +156,7 @@ class _Problems:
             first.column,
             f"… and {n:,} more table problem{'s' if n != 1 else ''}, not listed (at most "
             f"{self.limit} are); the first of them, here: {first.message}",
+            {**(first.data or {}), "not_listed": n},
         )
         return (*self.listed, closing)
 
@@ -211,12 +213,21 @@ def _parse(lines: list[str], path: str) -> Catalogue:
                         1,
                         f"the alignment row has {len(delim)} cells but the header row has "
                         f"{len(head)}",
+                        {
+                            "problem": "alignment-row",
+                            "cells": len(delim),
+                            "header_cells": len(head),
+                        },
                     )
                 )
             seen: dict[str, int] = {}
             for name, (_, col) in zip(names, head, strict=False):
                 if not name:
-                    problems.append(TableProblem(i + 1, col, "a header cell is empty"))
+                    problems.append(
+                        TableProblem(
+                            i + 1, col, "a header cell is empty", {"problem": "empty-header-cell"}
+                        )
+                    )
                 elif name in seen:
                     problems.append(
                         TableProblem(
@@ -224,6 +235,11 @@ def _parse(lines: list[str], path: str) -> Catalogue:
                             col,
                             f"column '{name}' appears twice in the header row "
                             f"(first at column {seen[name]}); the second is ignored",
+                            {
+                                "problem": "duplicate-column",
+                                "column_name": name,
+                                "first_column": seen[name],
+                            },
                         )
                     )
                 else:
@@ -236,6 +252,7 @@ def _parse(lines: list[str], path: str) -> Catalogue:
                     1,
                     f"a second catalogue table starts here; only the first (line {header_line}) "
                     "is read, so its rows are ignored",
+                    {"problem": "second-table", "first_table_line": header_line},
                 )
             )
         if is_catalogue and found and header_line == i + 1:
@@ -248,6 +265,7 @@ def _parse(lines: list[str], path: str) -> Catalogue:
                 1,
                 "no catalogue table found: expected a Markdown table whose header row has "
                 "'id' and 'file' columns",
+                {"problem": "no-table"},
             )
         )
     return Catalogue(
@@ -279,6 +297,7 @@ def _stray_rows(
                 1,
                 f"this looks like a catalogue row, but the blank line {end + 1} ended the "
                 "table, so it is not read; remove the blank line",
+                {"problem": "stray-row", "blank_line": end + 1},
             )
         )
 
@@ -475,6 +494,9 @@ def _line_up(
             if fit.used[i]:
                 unknown.append(names[i])
     head = f"row has {n} cells but the header has {width}"
+    data: dict[str, Any] = {"problem": "ragged-row", "cells": n, "header_cells": width}
+    if unknown:
+        data["unknown"] = list(unknown)
     not_read = ""
     if unknown:
         verb = "is" if len(unknown) == 1 else "are"
@@ -494,29 +516,30 @@ def _line_up(
         )
         if not unknown:
             message += f"; '{names[likely]}' is read as '{_short(merged[likely][0])}'"
-        return placed, tuple(unknown), TableProblem(lineno, pipe, message + not_read)
+        data["split_cell"] = names[likely]
+        return placed, tuple(unknown), TableProblem(lineno, pipe, message + not_read, data)
     if n > width:
         col = cells[width][1]
         message = (
             f"{head}; the extra cells from column {col} are ignored "
             "(an unescaped '|' inside a cell? write it as '\\|')"
         )
-        return placed, tuple(unknown), TableProblem(lineno, col, message + not_read)
+        return placed, tuple(unknown), TableProblem(lineno, col, message + not_read, data)
     missing = names[likely : likely + width - n]
     if unknown:
         first = [source(likely, i) for i in range(width) if placed[i] is None]
         col = next((c[1] for c in first if c is not None), 1)
         message = f"{head}{not_read}"
-        return placed, tuple(unknown), TableProblem(lineno, col, message)
+        return placed, tuple(unknown), TableProblem(lineno, col, message, data)
     if likely == n:
         message = f"{head}; the missing cells ({_listed(missing)}) are read as empty"
-        return placed, (), TableProblem(lineno, 1, message)
+        return placed, (), TableProblem(lineno, 1, message, {**data, "missing": list(missing)})
     col = cells[likely][1]
     message = (
         f"{head}; the missing cells are likely {_listed(missing)}, before column {col}, "
         "and are read as empty"
     )
-    return placed, (), TableProblem(lineno, col, message)
+    return placed, (), TableProblem(lineno, col, message, {**data, "missing": list(missing)})
 
 
 def read_catalogue(root: Path) -> Catalogue:
@@ -551,7 +574,12 @@ def read_catalogue(root: Path) -> Catalogue:
     if problem:
         line = raw[: problem[0]].count(b"\n") + 1
         col = problem[0] - (raw.rfind(b"\n", 0, problem[0]) + 1) + 1
-        where = TableProblem(line, col, f"{problem[1]} at byte {problem[0]}")
+        where = TableProblem(
+            line,
+            col,
+            f"{problem[1]} at byte {problem[0]}",
+            {"problem": "encoding", "byte": problem[0]},
+        )
     # Neither the bytes nor the text are kept while the rows are made.
     del raw
     lines = text.splitlines()

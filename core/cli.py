@@ -36,7 +36,7 @@ exit codes:
 INDEX_EPILOG = """\
 exit codes:
   0  INDEX.md written, or already up to date
-  1  with --check: INDEX.md would change (the diff is printed)
+  1  with --check or --diff: INDEX.md would change (the diff is printed)
   2  usage or configuration error, or INDEX.md cannot be read or written
   3  internal error (nothing was written)
 """
@@ -46,12 +46,12 @@ unsafe fixes:
   --unsafe-fixes also writes the date date-mismatch proposes (when the URL,
   a date stamp, a machine timestamp or a dateline agree on it) into the
   INDEX.md date cell and the header. It is a guess for a person to accept:
-  the diff is always printed first, and nothing is written without --write.
+  review it first with --diff; when written, the diff is printed too.
 
 exit codes:
-  0  nothing to fix, or (with --write) every change applied
-  1  without --write: something would change (the diffs are printed);
-     with --write: a file could not be rewritten
+  0  nothing to fix, or every change applied
+  1  with --check or --diff: something would change (the diffs are printed);
+     otherwise: a file could not be rewritten
   2  usage or configuration error (no corpus found, INDEX.md unreadable)
   3  internal error
 """
@@ -83,20 +83,34 @@ def _add_plugin_args(p: argparse.ArgumentParser) -> None:
 
 
 def _add_config_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
         "--config",
         metavar="FILE",
         help="read the configuration from FILE (a provlint.toml or pyproject.toml) instead of "
         "the one found from the corpus upwards; FILE is trusted: its 'plugins' may name modules",
     )
-    p.add_argument(
+    group.add_argument(
         "--isolated",
         action="store_true",
         help="ignore every configuration file: defaults and command-line flags only",
     )
+    p.add_argument(
+        "--no-respect-gitignore",
+        action="store_true",
+        help="also find documents that the corpus's .gitignore files ignore",
+    )
 
 
 def _base_config(args: argparse.Namespace, root: Path) -> Config:
+    """:func:`_file_config`, with --no-respect-gitignore."""
+    cfg = _file_config(args, root)
+    if getattr(args, "no_respect_gitignore", False):
+        cfg = cfg.with_overrides(respect_gitignore=False)
+    return cfg
+
+
+def _file_config(args: argparse.Namespace, root: Path) -> Config:
     """The configuration a command starts from: --config FILE, none with
     --isolated, else the file found from ``root`` upwards."""
     from pathlib import Path
@@ -118,14 +132,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="provlint",
         description="Validate the metadata and provenance of a folder of collected documents.",
-        epilog=EPILOG,
+        epilog="output formats:\n  'provlint validate --help' lists every one, plugin formats "
+        "included\n\n" + EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"provlint {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="'provlint COMMAND --help' shows its options"
+    )
 
     v = sub.add_parser(
         "validate",
+        add_help=False,
         help="check a corpus (INDEX.md and every document's header)",
         description="Check a corpus: INDEX.md and every document's header. PATH may be a "
         "corpus folder, its INDEX.md, or document files inside one corpus (as pre-commit "
@@ -134,8 +152,20 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    v.add_argument("paths", nargs="*", metavar="PATH")
-    v.add_argument("--format", default="text", help="output format: text (default), json, ...")
+    v.add_argument(
+        "-h", "--help", action=_HelpWithFormats, help="show this help, with every output format"
+    )
+    v.add_argument(
+        "paths", nargs="*", metavar="PATH", help="corpus folders, INDEX.md files or documents"
+    )
+    v.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        default="text",
+        metavar="FORMAT",
+        help="output format: text (default) or one listed under 'output formats' below",
+    )
     v.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     v.add_argument(
         "--select",
@@ -209,7 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --engine dask: the scheduler to use, such as tcp://host:8786 "
         "(default: a local cluster with --jobs workers)",
     )
-    v.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    v.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text format: auto (default: on a terminal), always or never",
+    )
     v.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     _add_config_args(v)
     v.add_argument(
@@ -242,14 +277,30 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--cache-dir", metavar="DIR", help="the cache folder, when not the default")
 
     c = sub.add_parser("checks", help="list every available check")
-    c.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    c.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text (default), json or markdown",
+    )
     _add_plugin_args(c)
 
     g = sub.add_parser(
         "config", help="show the effective configuration and where each value came from"
     )
-    g.add_argument("path", nargs="?", default=None, metavar="PATH")
-    g.add_argument("--format", choices=("text", "json"), default="text")
+    g.add_argument(
+        "path", nargs="?", default=None, metavar="PATH", help="the corpus (default: as validate)"
+    )
+    g.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default) or json",
+    )
     g.add_argument(
         "--schema",
         action="store_true",
@@ -259,8 +310,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_args(g)
 
     e = sub.add_parser("explain", help="print a check's documentation")
-    e.add_argument("check", metavar="NAME|CODE")
-    e.add_argument("--format", choices=("text", "markdown"), default="text")
+    e.add_argument("check", metavar="NAME|CODE", help="a check's name or code")
+    e.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        choices=("text", "markdown"),
+        default="text",
+        help="text (default) or markdown",
+    )
     _add_plugin_args(e)
 
     i = sub.add_parser(
@@ -274,12 +332,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=INDEX_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    i.add_argument("folder", nargs="?", metavar="FOLDER")
     i.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; print the diff and exit 1 if INDEX.md would change",
+        "folder", nargs="?", metavar="FOLDER", help="the corpus folder (default: as validate)"
     )
+    _add_dry_run_args(i, "INDEX.md")
     i.add_argument(
         "--documents",
         action="append",
@@ -295,22 +351,89 @@ def build_parser() -> argparse.ArgumentParser:
         help="rewrite legacy one-line date headers as YAML front matter",
         description="Rewrite legacy one-line headers (' date 2021-12-05 Body...') as YAML "
         "front matter, keeping the body byte for byte. PATH may be a corpus folder, its "
-        "INDEX.md, or document files inside one. Without --write, prints the diff and exits 1 "
-        "if anything would change. With --write, rewrites the files atomically and updates "
-        "their sha256 cells in INDEX.md.",
+        "INDEX.md, or document files inside one. Rewrites the files atomically and updates "
+        "their sha256 cells in INDEX.md; with --check or --diff, writes nothing, prints the "
+        "diff and exits 1 if anything would change (as index does).",
         epilog=FIX_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    f.add_argument("paths", nargs="*", metavar="PATH")
-    f.add_argument("--write", action="store_true", help="apply the changes")
+    f.add_argument(
+        "paths", nargs="*", metavar="PATH", help="corpus folders, INDEX.md files or documents"
+    )
+    dry = _add_dry_run_args(f, "a file")
+    dry.add_argument(
+        "--write",
+        action="store_true",
+        help="deprecated: writing is the default now (a note says so on stderr)",
+    )
     f.add_argument(
         "--unsafe-fixes",
         action="store_true",
         help="also write the dates date-mismatch proposes into INDEX.md and the headers "
-        "(the diff is printed first)",
+        "(the diff is printed too)",
     )
     _add_config_args(f)
+
+    sc = sub.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description="Print a completion script for SHELL, generated from this command's "
+        "options, output formats and checks. bash: source <(provlint completion bash) in "
+        "~/.bashrc; zsh: source <(provlint completion zsh) in ~/.zshrc, after compinit; "
+        "fish: provlint completion fish > ~/.config/fish/completions/provlint.fish",
+    )
+    sc.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete for")
+    _add_plugin_args(sc)
     return parser
+
+
+def _add_dry_run_args(p: argparse.ArgumentParser, what: str) -> Any:
+    """index and fix write by default, as ``ruff format`` does; --check and
+    --diff (the same) write nothing and exit 1 when something would change."""
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--check",
+        action="store_true",
+        help=f"write nothing; print the diff and exit 1 if {what} would change",
+    )
+    group.add_argument("--diff", action="store_true", help="the same as --check")
+    return group
+
+
+class _HelpWithFormats(argparse.Action):
+    """``validate --help``: the help, with every output format the plugins
+    provide (built-in, entry points, and ``-p`` modules named before it).
+    Only this help builds the plugin registry."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(
+            option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        namespace.plugins = getattr(namespace, "plugins", None) or []
+        namespace.no_entry_points = getattr(namespace, "no_entry_points", False)
+        registry = _registry(namespace)
+        parser.epilog = _formats_epilog(registry) + "\n" + (parser.epilog or "")
+        parser.print_help()
+        _report_load_errors(registry)  # a plugin that failed: why its format is missing
+        parser.exit()
+
+
+def _formats_epilog(registry: Registry) -> str:
+    formats = sorted(registry.formats.items())
+    wide = max((len(name) for name, _ in formats), default=0)
+    lines = ["output formats (--format, --output-format):"]
+    for name, fmt in formats:
+        about = getattr(fmt, "description", "") or (fmt.__doc__ or "").strip().split("\n")[0]
+        lines.append(f"  {name:<{wide}}  {about}".rstrip())
+    return "\n".join(lines) + "\n"
 
 
 def _plugin_flags(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -864,7 +987,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     plan = plan_index(root, cfg, documents=_split(args.documents))
     label = _shown(plan.index_file)
     _notes(root, plan.notes)
-    if args.check:
+    if args.check or args.diff:
         if not plan.changed:
             sys.stdout.write(plan.summary(label) + "\n")
             return EXIT_OK
@@ -887,13 +1010,19 @@ def cmd_fix(args: argparse.Namespace) -> int:
     from .runner import locate
 
     unsafe = bool(args.unsafe_fixes)
+    if args.write:
+        sys.stderr.write(
+            "provlint: note: --write is deprecated: fix writes by default now "
+            "(--check or --diff for a dry run)\n"
+        )
+    write = not (args.check or args.diff)
     would = failed = dates = 0
     for target in locate(args.paths):
         plan = plan_fix(target, _base_config(args, target.root), unsafe=unsafe)
         _notes(target.root, plan.notes)
         index = plan.index
         index_label = _shown(target.root / "INDEX.md")
-        if not args.write or plan.dates:
+        if not write or plan.dates:
             # Unsafe fixes are always shown before they are written.
             for fix in plan.fixes:
                 sys.stdout.write(fix.diff(_shown(target.root / fix.path)))
@@ -901,7 +1030,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
                 sys.stdout.write(index.diff(index_label))
             for d in plan.dates:
                 _notes(target.root, [_date_note(d)])
-        if not args.write:
+        if not write:
             would += len(plan.fixes)
             dates += len(plan.dates)
             if index is not None and index.changed and index.dates_changed:
@@ -920,14 +1049,14 @@ def cmd_fix(args: argparse.Namespace) -> int:
             changed = plan.index.dates_changed if plan.index is not None and ok else 0
             line += f", {changed} date cell{'s' if changed != 1 else ''} changed"
         sys.stdout.write(line + "\n")
-    if args.write:
+    if write:
         return EXIT_FINDINGS if failed else EXIT_OK
     if would:
         what = f"{would} file{'s' if would != 1 else ''} would be fixed"
         if unsafe:
             what += f" ({dates} date{'s' if dates != 1 else ''} changed: unsafe fixes)"
-        flags = "--write --unsafe-fixes" if unsafe else "--write"
-        sys.stderr.write(f"provlint: {what}; run 'provlint fix {flags}' to apply\n")
+        command = "provlint fix --unsafe-fixes" if unsafe else "provlint fix"
+        sys.stderr.write(f"provlint: {what}; run '{command}' to apply\n")
         return EXIT_FINDINGS
     sys.stdout.write(
         "provlint: no legacy header to fix" + (" and no date to change\n" if unsafe else "\n")
@@ -988,6 +1117,15 @@ def cmd_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    from .completion import script
+
+    registry = _registry(args)
+    checks = sorted({*registry.checks, *(spec.code for spec in registry.checks.values())})
+    sys.stdout.write(script(args.shell, build_parser(), sorted(registry.formats), checks))
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate,
     "config": cmd_config,
@@ -996,6 +1134,7 @@ COMMANDS = {
     "index": cmd_index,
     "fix": cmd_fix,
     "cache": cmd_cache,
+    "completion": cmd_completion,
 }
 
 

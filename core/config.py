@@ -65,6 +65,9 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     required_plugins: tuple[str, ...] = ()
     max_document_bytes: int = 16 * 1024 * 1024
+    respect_gitignore: bool = True
+    """Leave out what the ``.gitignore`` files inside the corpus folder
+    ignore when documents are discovered (see :mod:`provlint.gitignore`)."""
     check_timeout: float = 10.0
     jobs: int = 0
     """Worker processes for the document phase; 0 means one per CPU."""
@@ -96,7 +99,13 @@ _LIST_KEYS = {
     "plugins": "plugins",
     "required-plugins": "required_plugins",
 }
-_TABLE_KEYS = {"check", "per-file-ignores", "max-document-bytes", "check-timeout"}
+_TABLE_KEYS = {
+    "check",
+    "per-file-ignores",
+    "max-document-bytes",
+    "check-timeout",
+    "respect-gitignore",
+}
 
 
 MAX_FOLDER_TIMEOUT = 600.0
@@ -208,6 +217,10 @@ def config_from_mapping(data: Mapping[str, Any], source: Path, *, trusted: bool 
                     "limit, pass --config FILE)"
                 )
             kwargs["max_document_bytes"] = value
+        elif key == "respect-gitignore":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: 'respect-gitignore' must be true or false")
+            kwargs["respect_gitignore"] = value
         elif key == "check-timeout":
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"{source}: 'check-timeout' must be a number of seconds >= 0")

@@ -217,19 +217,27 @@ def locate(
 
 
 def discover(
-    root: Path, matcher: PathMatcher, unreadable: list[str] | None = None
+    root: Path,
+    matcher: PathMatcher,
+    unreadable: list[str] | None = None,
+    *,
+    gitignore: bool = False,
 ) -> list[str]:
     """Document files under ``root`` that match the globs, as sorted
     POSIX paths. Hidden folders, nested corpora (a subfolder with its own
     INDEX.md) and tool folders are skipped; symlinked folders are not
     followed. Folders that cannot be listed (no permission, or a path
-    longer than the system allows) are added to ``unreadable``.
+    longer than the system allows) are added to ``unreadable``. With
+    ``gitignore``, what the ``.gitignore`` files inside ``root`` ignore is
+    skipped too (see :mod:`provlint.gitignore`).
 
     The walk keeps its own stack, so any depth of nesting is fine."""
+    from .gitignore import GITIGNORE, Ignores, read_gitignore
+
     found: list[str] = []
-    stack = [""]
+    stack: list[tuple[str, Ignores]] = [("", Ignores())]
     while stack:
-        rel_dir = stack.pop()
+        rel_dir, ignores = stack.pop()
         here = os.path.join(root, rel_dir) if rel_dir else str(root)
         try:
             with os.scandir(here) as it:
@@ -238,6 +246,11 @@ def discover(
             if rel_dir and unreadable is not None:
                 unreadable.append(rel_dir)
             continue
+        if gitignore:
+            own = next((e for e in entries if e.name == GITIGNORE), None)
+            if own is not None and not own.is_symlink() and own.is_file():
+                shown = f"{rel_dir}/{GITIGNORE}" if rel_dir else GITIGNORE
+                ignores = ignores.below(rel_dir, read_gitignore(own.path, shown), shown)
         below = []
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
@@ -246,16 +259,16 @@ def discover(
             except OSError:
                 is_dir = False
             if not is_dir:
-                if matcher(rel):
+                if matcher(rel) and not (ignores and ignores.ignored(rel, False)):
                     found.append(rel)
                 continue
             if entry.name.startswith(".") or entry.name in _SKIP_DIRS or entry.is_symlink():
                 continue
             if os.path.isfile(os.path.join(entry.path, INDEX_NAME)):
                 continue  # a nested corpus
-            if matcher.excludes_folder(rel):
+            if matcher.excludes_folder(rel) or (ignores and ignores.ignored(rel, True)):
                 continue
-            below.append(rel)
+            below.append((rel, ignores))
         stack.extend(reversed(below))
     return sorted(found)
 
@@ -362,7 +375,7 @@ def join_documents(root: Path, catalogue: Catalogue, config: Config) -> list[Doc
         docs.append(Document(path=key, row=row, index_path=catalogue.path))
     matcher = PathMatcher(config.documents, (*DEFAULT_EXCLUDE, *config.exclude))
     unreadable: list[str] = []
-    for rel in discover(root, matcher, unreadable):
+    for rel in discover(root, matcher, unreadable, gitignore=config.respect_gitignore):
         if rel not in seen:
             seen.add(rel)
             docs.append(Document(path=rel, index_path=catalogue.path))

@@ -61,6 +61,7 @@ class ErrorCollector:
     ) -> Finding:
         """Record one internal error; ``tb`` is its traceback, if any, and
         ``check`` the name of the check that failed, if one did."""
+        data = {"check": check or "", "plugin": plugin}
         f = Finding(
             path=path,
             line=0,
@@ -70,6 +71,7 @@ class ErrorCollector:
             severity=Severity.ERROR,
             message=cut_message(message),
             plugin=plugin,
+            properties=data,
         )
         self.findings.append(f)
         if tb:

@@ -403,7 +403,7 @@ def _through_symlink(root: Path, rel: str) -> bool:
 
 def _proposals(target: Target, config: Config) -> dict[str, dict[str, Any]]:
     """Each document's proposal: the ``properties`` of its ``date-mismatch``
-    findings that carry a ``proposed_date`` (suppressed findings left out,
+    findings that carry a ``proposed`` date (suppressed findings left out,
     and the message kept), by document path."""
     from .runner import run_target
 
@@ -412,7 +412,7 @@ def _proposals(target: Target, config: Config) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for f in report.findings:
         props = f.properties
-        if f.check != "date-mismatch" or not props or "proposed_date" not in props:
+        if f.check != "date-mismatch" or not props or "proposed" not in props:
             continue
         out.setdefault(str(props["document"]), dict(props) | {"message": f.message})
     return out
@@ -434,14 +434,14 @@ def _plan_dates(plan: FixPlan, target: Target, config: Config) -> None:
     by_path = {f.path: f for f in plan.fixes}
     for key in sorted(proposals):
         props = proposals[key]
-        proposed = str(props["proposed_date"])
+        proposed = str(props["proposed"])
         want = parse_declared(proposed)
         message = str(props.get("message", ""))
         reason = message.rsplit("; ", 1)[-1] if "; " in message else ""
         fix = DateFix(key, proposed, str(props.get("confidence", "")), reason)
         header_old: str | None = None
         refused = False
-        for decl in props.get("declared") or []:
+        for decl in props.get("declarations") or []:
             value = str(decl.get("value", ""))
             if parse_declared(value) == want:
                 continue

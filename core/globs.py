@@ -454,6 +454,18 @@ class GlobSet:
                 return True
         return self._last(segs, is_dir)
 
+    def verdict(self, path: str, is_dir: bool = False) -> bool | None:
+        """What the last pattern that matches ``path`` itself says: True
+        (matched), False (taken back by a ``!pattern``) or None (no pattern
+        matches it). The folders above ``path`` are not looked at: a walk
+        that does not enter a matched folder need not."""
+        segs = split_path(path)
+        if segs:
+            for g in reversed(self.globs):
+                if g.matches(segs, is_dir):
+                    return not g.negated
+        return None
+
     def _last(self, segs: Sequence[str], is_dir: bool) -> bool:
         """The verdict of the last pattern that matches ``segs`` itself."""
         for g in reversed(self.globs):

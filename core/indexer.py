@@ -587,7 +587,7 @@ def document_paths(
     matcher = PathMatcher(globs, (*DEFAULT_EXCLUDE, *config.exclude))
     found = [
         p
-        for p in discover(root, matcher, unreadable)
+        for p in discover(root, matcher, unreadable, gitignore=config.respect_gitignore)
         if not is_temp_name(PurePosixPath(p).name)
     ]
     return by_path, found

@@ -32,6 +32,8 @@ __all__ = [
     "Location",
     "RaggedRow",
     "Severity",
+    "bounded_data",
+    "phrase_end",
 ]
 
 
@@ -62,6 +64,53 @@ class Severity(str, enum.Enum):
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITIES = tuple(s.value for s in Severity)
+
+
+DATA_CHARS = 1000
+"""The longest string a finding's data keeps; a longer one is cut in the
+middle, as a message is (the file's text may quote anything)."""
+DATA_ITEMS = 50
+"""The most items a list in a finding's data keeps (the first ones)."""
+
+
+def bounded_data(value: Any, depth: int = 0) -> Any:
+    """``value`` (a finding's data) with every string of more than
+    :data:`DATA_CHARS` characters cut in the middle (`` … `` between its
+    start and end), every list cut to its first :data:`DATA_ITEMS` items,
+    and nothing nested more than 8 deep."""
+    if isinstance(value, str):
+        if len(value) <= DATA_CHARS:
+            return value
+        room = DATA_CHARS - 3
+        head = (room + 1) // 2
+        return f"{value[:head]} … {value[len(value) - (room - head) :]}"
+    if depth >= 8 and isinstance(value, (Mapping, list, tuple)):
+        return None
+    if isinstance(value, Mapping):
+        return {bounded_data(str(k)): bounded_data(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [bounded_data(v, depth + 1) for v in value[:DATA_ITEMS]]
+    return value
+
+
+def phrase_end(text: str | None, line: int, column: int, phrase: str) -> tuple[int, int]:
+    """Where ``phrase`` ends (the line and column of its last character)
+    when it stands in ``text`` at ``line`` and ``column`` (1-based), else
+    ``(0, 0)``: a finding's ``end_line`` and ``end_column``, given only
+    when the text confirms them."""
+    if not text or not phrase or line < 1 or column < 1:
+        return 0, 0
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return 0, 0
+    at = start + column - 1
+    if not text.startswith(phrase, at) or "\n" in text[start:at]:
+        return 0, 0
+    lines = phrase.count("\n")
+    last = phrase.rsplit("\n", 1)[-1]
+    return line + lines, (len(last) if lines else column - 1 + len(phrase))
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -100,8 +149,11 @@ class Finding:
     ``column`` are 1-based, 0 meaning "the whole file". ``related`` holds the
     other side of a contradiction: another file and line, or an INDEX.md row.
     ``properties`` is structured data a check adds (JSON values: strings,
-    numbers, booleans, lists and string-keyed mappings), such as the date
-    ``date-mismatch`` proposes; it does not take part in comparisons.
+    numbers, booleans, lists and string-keyed mappings): the dates, scores
+    and ids its message quotes, such as the date ``date-mismatch`` proposes
+    (the ``data`` member of the JSON output); it does not take part in
+    comparisons. ``end_line`` and ``end_column`` end the span the finding
+    points at (the column of its last character), 0 when unknown.
     """
 
     path: str
@@ -115,6 +167,8 @@ class Finding:
     related: tuple[Location, ...] = ()
     plugin: str = ""
     properties: Mapping[str, Any] | None = field(default=None, compare=False)
+    end_line: int = field(default=0, compare=False)
+    end_column: int = field(default=0, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -131,6 +185,8 @@ class Finding:
                 self.related,
                 self.plugin,
                 self.properties,
+                self.end_line,
+                self.end_column,
             ),
         )
 
@@ -143,11 +199,14 @@ class Finding:
         return Location(self.path, self.line, self.column)
 
     def to_dict(self) -> dict[str, Any]:
-        """Its JSON form; ``properties`` only when it has some."""
+        """Its JSON form (schemas/output.schema.json): ``properties`` is
+        ``data``, an empty mapping when the check added none."""
         out = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
             "code": self.code,
             "check": self.check,
             "severity": self.severity.value,
@@ -155,9 +214,8 @@ class Finding:
             "doc_id": self.doc_id,
             "related": [r.to_dict() for r in self.related],
             "plugin": self.plugin,
+            "data": dict(self.properties) if self.properties else {},
         }
-        if self.properties:
-            out["properties"] = dict(self.properties)
         return out
 
 
@@ -308,11 +366,14 @@ class RaggedRow(IndexRow):
 
 @dataclass(frozen=True, slots=True)
 class TableProblem:
-    """Something the INDEX.md parser could not read as the contract says."""
+    """Something the INDEX.md parser could not read as the contract says.
+    ``data`` holds the values its message quotes, with the kind of problem
+    under ``problem`` (index-schema's finding data)."""
 
     line: int
     column: int
     message: str
+    data: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -632,8 +693,13 @@ class Check:
         related: Iterable[Location] = (),
         severity: Severity | None = None,
         properties: Mapping[str, Any] | None = None,
+        end_line: int = 0,
+        end_column: int = 0,
     ) -> Finding:
-        """Build a finding of this check."""
+        """Build a finding of this check. ``properties`` holds the values
+        the message quotes (see :class:`Finding`), bounded by
+        :func:`bounded_data`; ``end_line`` and ``end_column`` end its span,
+        when known."""
         return Finding(
             path=path,
             line=line,
@@ -645,7 +711,9 @@ class Check:
             doc_id=doc_id,
             related=tuple(related),
             plugin=self.plugin,
-            properties=properties or None,
+            properties=bounded_data(properties) if properties else None,
+            end_line=end_line,
+            end_column=end_column,
         )
 
     def corpus_size_breaks(self) -> tuple[int, ...]:

@@ -212,6 +212,38 @@ class OutputFormat:
         raise NotImplementedError
 
 
+CHECKS_DOCS_URL = "https://github.com/provlint/provlint/blob/main/docs/checks.md"
+"""Where the built-in checks are documented: the ``Checks`` URL of the
+project's metadata (``[project.urls]`` in pyproject.toml). Each check has
+a section there whose anchor is its name (``#date-mismatch``)."""
+
+JSON_SCHEMA_VERSION = 1
+"""The version of the ``json`` and ``json-lines`` shapes
+(``schemas/output.schema.json``): a field added keeps it, a field removed,
+renamed or changed in meaning raises it."""
+
+
+def check_url(report: Report, check: str) -> str | None:
+    """The documentation URL of a built-in check (its section of
+    docs/checks.md); None for a check a third-party plugin provides."""
+    registry = report.registry
+    spec = registry.checks.get(check) if registry is not None else None
+    if spec is None or spec.plugin.origin != "builtin":
+        return None
+    return f"{CHECKS_DOCS_URL}#{check}"
+
+
+def finding_json(report: Report, f: Finding, shown: str, base: Path) -> dict[str, Any]:
+    """A finding as the ``json`` and ``json-lines`` formats write it: its
+    :meth:`~provlint.model.Finding.to_dict`, with paths as the user sees
+    them and the check's documentation ``url``."""
+    d = f.to_dict()
+    d["path"] = shown
+    d["related"] = [{**r.to_dict(), "path": report.display_path(r.path, base)} for r in f.related]
+    d["url"] = check_url(report, f.check)
+    return d
+
+
 def display_findings(reports: Sequence[Report], base: Path) -> list[tuple[Report, Finding, str]]:
     """Every finding of every report, with the path a user should see."""
     out = []

@@ -42,13 +42,14 @@ SCHEMA_FILES = {
     "index-row": "index-row.schema.json",
     "header": "header.schema.json",
     "config": "config.schema.json",
+    "output": "output.schema.json",
 }
 DATE_FIELDS = frozenset({"date", "retrieved"})
 
 
 def load_schema(name: str) -> dict[str, Any]:
-    """The JSON Schema ``name`` (``index-row`` or ``header``) shipped in
-    ``provlint.schemas``."""
+    """The JSON Schema ``name`` (``index-row``, ``header``, ``config`` or
+    ``output``, the JSON output's) shipped in ``provlint.schemas``."""
     text = resources.files("provlint.schemas").joinpath(SCHEMA_FILES[name]).read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .model import Check, Document, Finding, Location, Severity
+from .model import Check, Document, Finding, Location, Severity, bounded_data
 
 _POSITIONS = re.compile(r"(?:\blines? \d+|:\d+(?::\d+)?\b|\bcolumn \d+)")
 
@@ -86,6 +86,7 @@ def header_suppressions(doc: Document) -> tuple[list[Suppression], list[Finding]
                     line,
                     col,
                     f"the suppression of {key!r} gives no reason; a reason is required",
+                    {"problem": "no-reason", "suppressed": str(key)},
                 )
             )
             continue
@@ -101,7 +102,9 @@ def header_suppressions(doc: Document) -> tuple[list[Suppression], list[Finding]
     return out, bad
 
 
-def _finding(doc: Document, line: int, col: int, message: str) -> Finding:
+def _finding(
+    doc: Document, line: int, col: int, message: str, data: dict[str, str] | None = None
+) -> Finding:
     return Finding(
         path=doc.path,
         line=line,
@@ -112,6 +115,7 @@ def _finding(doc: Document, line: int, col: int, message: str) -> Finding:
         message=message,
         doc_id=doc.doc_id,
         plugin="core",
+        properties=bounded_data(data or {"problem": "malformed"}),
     )
 
 
@@ -170,6 +174,13 @@ def apply_suppressions(
                 message=f"{s.key!r} {what}; remove the suppression",
                 doc_id=s.doc_id,
                 plugin="core",
+                properties=bounded_data(
+                    {
+                        "problem": "unknown-check" if name is None else "unused",
+                        "suppressed": s.key,
+                        "reason": s.reason,
+                    }
+                ),
             )
         )
     return kept, suppressed, unused

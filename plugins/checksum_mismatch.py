@@ -48,6 +48,12 @@ class ChecksumMismatch(DocumentCheck):
             f"({doc.size} bytes) hashes to {doc.sha256}; expected them equal",
             doc_id=row.id,
             related=[Location(doc.path, 0, 0, "the file")],
+            properties={
+                "declared_sha256": cell.value.lower(),
+                "sha256": doc.sha256,
+                "size": doc.size,
+                "file": doc.path,
+            },
         )
 
 

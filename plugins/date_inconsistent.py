@@ -617,6 +617,21 @@ class DateInconsistent(KeyedCheck):
                 f"story {'are' if len(others) != 1 else 'is'} dated {span}"
             )
             related.extend(Location(p, 1, 1, "same story") for p in others[:10])
+        data: dict[str, Any] = {"declared": info.date, "inferred": bool(info.inferred)}
+        if evidence:
+            data["evidence"] = evidence[0][3]
+            data["mentions"] = [
+                {"line": ln, "column": c, "text": phrase, "date": iso, "rule": rule}
+                for ln, c, phrase, iso, rule, _sev in evidence[:_QUOTED]
+            ]
+            data["mention_count"] = len(evidence)
+        if story:
+            data["story"] = {
+                "documents": story[0][:10],
+                "count": len(story[0]),
+                "earliest": story[1],
+                "latest": story[2],
+            }
         severities = {sev for *_, sev in evidence}
         severity = Severity.ERROR if "error" in severities else Severity.WARNING
         line, col = (evidence[0][0], evidence[0][1]) if evidence else (1, 1)
@@ -628,6 +643,7 @@ class DateInconsistent(KeyedCheck):
             doc_id=info.doc_id,
             related=related,
             severity=severity,
+            properties=data,
         )
 
     def _outlier(

@@ -10,6 +10,7 @@ from typing import Any
 
 from provlint import Declared, Document, DocumentCheck, Finding, Location, Severity, hookimpl
 from provlint.dates import parse_declared
+from provlint.model import phrase_end
 
 
 def _where(loc: Location, doc_path: str) -> str:
@@ -74,13 +75,14 @@ class DateMismatch(DocumentCheck):
     (the URL, a stamp, a machine timestamp, a dateline with its year, none
     of them giving another), the message says which date and on what:
     `the URL, the date stamp and the machine timestamp all give
-    2021-12-05`. The finding's `properties` (JSON and SARIF output) carry
-    it: `document` (its path), `proposed_date`, `confidence` (`high` when two kinds of evidence or
-    more agree, `medium` for one), `evidence` (each piece: `kind`, `date`,
-    `text`, `path`, `line`, `column`) and `declared` (each declaration of
-    the date: `origin`, `format`, `path`, `line`, `column`, `value`).
-    `provlint fix --unsafe-fixes` offers to write it into INDEX.md and the
-    header (see docs/index-and-fix.md).
+    2021-12-05`. The finding's data (`data` in JSON, `properties` in
+    SARIF) carries it: `proposed` (the date), `confidence` (`high` when two
+    kinds of evidence or more agree, `medium` for one), `document` (its
+    path), `support` (each piece of evidence: `kind`, `date`, `text`,
+    `path`, `line`, `column`) and `declarations` (each declaration of the
+    date: `origin`, `format`, `path`, `line`, `column`, `value`).
+    `provlint fix --unsafe-fixes` writes it into INDEX.md and the header
+    (`--diff` shows the change and writes nothing; see docs/index-and-fix.md).
 
     **Why it matters.** A curator's date is wrong more often than its format.
     When the page's own URL or timestamp says 5 December and the catalogue
@@ -243,6 +245,7 @@ class DateMismatch(DocumentCheck):
             if abs((da - db).days) <= (1 if timed else 0):
                 continue
             here, there = (b, a) if b.location.path == doc.path else (a, b)
+            end = _end(doc, here.location, str(here.value))
             yield self.finding(
                 here.location.path,
                 here.location.line,
@@ -253,7 +256,13 @@ class DateMismatch(DocumentCheck):
                 + _said(proposal),
                 doc_id=doc.doc_id,
                 related=[there.location],
-                properties=_properties(proposal),
+                end_line=end[0],
+                end_column=end[1],
+                properties={
+                    "declared": da.isoformat() if here is a else db.isoformat(),
+                    "other_declared": db.isoformat() if here is a else da.isoformat(),
+                    **(_properties(proposal) or {}),
+                },
             )
 
     def _order(
@@ -269,7 +278,11 @@ class DateMismatch(DocumentCheck):
                 f"the {self._declared_text(declared, doc)} is in the future (today is "
                 f"{today.isoformat()}); expected a date that has happened" + _said(proposal),
                 doc_id=doc.doc_id,
-                properties=_properties(proposal),
+                properties={
+                    "declared": when.isoformat(),
+                    "today": today.isoformat(),
+                    **(_properties(proposal) or {}),
+                },
             )
         seen: set[str] = set()
         for got in doc.declared.get("retrieved", []):
@@ -287,6 +300,7 @@ class DateMismatch(DocumentCheck):
                     "before it is published",
                     doc_id=doc.doc_id,
                     related=[declared.location],
+                    properties={"declared": when.isoformat(), "retrieved": captured.isoformat()},
                 )
 
     def _declared_text(self, declared: Declared, doc: Document) -> str:
@@ -304,6 +318,7 @@ class DateMismatch(DocumentCheck):
             if ev.kind != "url" or ev.agrees(when):
                 continue
             tol = ev.tolerance
+            end = _end(doc, ev.location, ev.text)
             yield self.finding(
                 ev.location.path,
                 ev.location.line,
@@ -314,6 +329,8 @@ class DateMismatch(DocumentCheck):
                 doc_id=doc.doc_id,
                 related=[declared.location],
                 properties=_properties(proposal, declared, ev),
+                end_line=end[0],
+                end_column=end[1],
             )
 
     def _text(
@@ -358,6 +375,7 @@ class DateMismatch(DocumentCheck):
                 f"updated on {ev.shown}, before the {self._declared_text(declared, doc)}; a page "
                 "is published on or before its first update"
             )
+        end = _end(doc, ev.location, ev.text)
         yield self.finding(
             doc.path,
             ev.location.line,
@@ -366,6 +384,8 @@ class DateMismatch(DocumentCheck):
             doc_id=doc.doc_id,
             related=[declared.location],
             properties=_properties(proposal, declared, ev),
+            end_line=end[0],
+            end_column=end[1],
         )
 
 
@@ -534,22 +554,36 @@ def _said(proposal: Proposal | None) -> str:
     return f"; {listed} {'both' if len(names) == 2 else 'all'} give {when}"
 
 
+def _end(doc: Document, where: Location, phrase: str) -> tuple[int, int]:
+    """``end_line`` and ``end_column`` of ``phrase`` at ``where``, when the
+    document's text shows it there; else (0, 0)."""
+    if where.path != doc.path:
+        return 0, 0
+    return phrase_end(doc.text, where.line, where.column, phrase)
+
+
 def _properties(
     proposal: Proposal | None, declared: Declared | None = None, found: Evidence | None = None
 ) -> dict[str, Any] | None:
-    """A finding's structured data: what was expected and found, and the
-    proposed date with its evidence and the date's declarations."""
+    """A finding's structured data: the declared date and the date the
+    evidence gives (ISO dates), and the proposed date with its evidence
+    (``support``) and the date's declarations (``declarations``)."""
     out: dict[str, Any] = {}
     if declared is not None and found is not None:
-        out["expected"] = str(declared.value)
-        out["found"] = found.shown
-        out["found_kind"] = found.kind
+        when = parse_declared(declared.value)
+        if when is not None:
+            out["declared"] = when.isoformat()
+        out["evidence"] = found.dates[0].isoformat()
+        out["evidence_dates"] = [d.isoformat() for d in found.dates]
+        out["evidence_kind"] = found.kind
+        out["evidence_precision"] = found.precision
+        out["evidence_text"] = found.text
     if proposal is not None:
         out["document"] = proposal.document
-        out["proposed_date"] = proposal.when.isoformat()
+        out["proposed"] = proposal.when.isoformat()
         out["confidence"] = proposal.confidence
-        out["evidence"] = [e.to_dict() for e in proposal.support]
-        out["declared"] = [dict(d) for d in proposal.declared]
+        out["support"] = [e.to_dict() for e in proposal.support]
+        out["declarations"] = [dict(d) for d in proposal.declared]
     return out or None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from provlint import (
     Declared,
@@ -118,7 +118,12 @@ class DerivedFrom(KeyedCheck):
             name = link.doc_id or link.path
             loc = link.declared.location
             if target == link.doc_id:
-                yield self._at(loc, f"{name} is declared derived from itself", link.doc_id)
+                yield self._at(
+                    loc,
+                    f"{name} is declared derived from itself",
+                    link.doc_id,
+                    data={"problem": "self", "id": target},
+                )
                 continue
             if src is None:
                 yield self._at(
@@ -126,6 +131,7 @@ class DerivedFrom(KeyedCheck):
                     f"{name} is declared derived from {target!r}, but no document has "
                     "that id; expected the id of a document in this corpus",
                     link.doc_id,
+                    data={"problem": "unknown-id", "id": link.doc_id, "derived_from": target},
                 )
                 continue
             yield Emit(
@@ -150,12 +156,32 @@ class DerivedFrom(KeyedCheck):
                     "a copy cannot predate its origin",
                     link.doc_id,
                     related=[theirs.location],
+                    data={
+                        "problem": "origin-later",
+                        "id": link.doc_id,
+                        "derived_from": target,
+                        "declared": d_mine.isoformat(),
+                        "origin_date": d_src.isoformat(),
+                    },
                 )
 
     def _at(
-        self, loc: Location, message: str, doc_id: str | None, related: Sequence[Location] = ()
+        self,
+        loc: Location,
+        message: str,
+        doc_id: str | None,
+        related: Sequence[Location] = (),
+        data: Mapping[str, Any] | None = None,
     ) -> Finding:
-        return self.finding(loc.path, loc.line, loc.column, message, doc_id=doc_id, related=related)
+        return self.finding(
+            loc.path,
+            loc.line,
+            loc.column,
+            message,
+            doc_id=doc_id,
+            related=related,
+            properties=data,
+        )
 
     def _cycles(self, edges: list[Edge]) -> Iterator[Finding]:
         """One finding per strongly connected component of the links (the
@@ -205,6 +231,13 @@ class DerivedFrom(KeyedCheck):
                 "back to an origin",
                 doc_id,
                 related=[Location(holder[c], 1, 1, "in the cycle") for c in others],
+                data={
+                    "problem": "cycle",
+                    "cycle": cycle[:SHOWN],
+                    "cycle_length": len(cycle),
+                    "members": members[:SHOWN],
+                    "member_count": len(members),
+                },
             )
 
 

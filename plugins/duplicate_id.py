@@ -108,6 +108,7 @@ class DuplicateId(DocumentCheck, KeyedCheck):
                 f"(line {row.line}); expected the same id in both",
                 doc_id=row.id,
                 related=[row.location(doc.index_path, "id", "INDEX.md row")],
+                properties={"header_id": hid, "index_id": row.id, "index_line": row.line},
             )
 
     def judge(
@@ -126,6 +127,11 @@ class DuplicateId(DocumentCheck, KeyedCheck):
                 f"id {ident!r} is already used by {first.what}; expected ids unique in the corpus",
                 doc_id=ident,
                 related=[first.location],
+                properties={
+                    "id": ident,
+                    "first_path": first.location.path,
+                    "first_line": first.location.line,
+                },
             )
 
 

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from provlint import Document, DocumentCheck, Finding, Severity, hookimpl, lazy_compile
 
@@ -549,6 +550,7 @@ class Encoding(DocumentCheck):
                     f"{what} at byte offset {offset}; expected a UTF-8 text document, "
                     "so no text check ran on it",
                     doc_id=doc.doc_id,
+                    properties={"problem": "not-text", "error": what, "byte_offset": offset},
                 )
                 return
             if what.startswith("UTF-16"):
@@ -559,6 +561,7 @@ class Encoding(DocumentCheck):
                     f"the file is {what}; it was decoded, but tools expect UTF-8",
                     doc_id=doc.doc_id,
                     severity=Severity.WARNING,
+                    properties={"problem": "utf-16", "encoding": what},
                 )
             else:
                 idx = doc.text.find("\ufffd")
@@ -575,6 +578,7 @@ class Encoding(DocumentCheck):
                     f"{what} at byte offset {offset}{detail}; expected UTF-8 text (read with "
                     "replacement characters so the other checks still ran)",
                     doc_id=doc.doc_id,
+                    properties={"problem": "invalid-utf-8", "error": what, "byte_offset": offset},
                 )
         if doc.text is None:
             return
@@ -597,6 +601,7 @@ class Encoding(DocumentCheck):
             firsts = [t.first for t in (mojibake, lossy) if t.count]
             line, col = _position(text, min(firsts))
             parts = []
+            data: dict[str, Any] = {"problem": "mojibake" if mojibake.count else "lossy"}
             if mojibake.count:
                 n = mojibake.count
                 examples = [_example(seq) for seq, _n in mojibake.seen.most_common(3)]
@@ -606,6 +611,12 @@ class Encoding(DocumentCheck):
                     f"such as {', '.join(examples)} at {m_line}:{m_col}; the text was decoded "
                     "as Windows-1252 or Latin-1 after being saved as UTF-8"
                 )
+                data["mojibake"] = {
+                    "count": n,
+                    "examples": [seq for seq, _n in mojibake.seen.most_common(3)],
+                    "line": m_line,
+                    "column": m_col,
+                }
             if lossy.count:
                 n = lossy.count
                 l_line, l_col = _position(text, lossy.first)
@@ -614,6 +625,7 @@ class Encoding(DocumentCheck):
                     f"(U+FFFD) saved in the file, first at {l_line}:{l_col}: the text was "
                     "decoded lossily before it was saved"
                 )
+                data["replacement_characters"] = {"count": n, "line": l_line, "column": l_col}
             yield self.finding(
                 doc.path,
                 line,
@@ -621,6 +633,7 @@ class Encoding(DocumentCheck):
                 "; ".join(parts),
                 doc_id=doc.doc_id,
                 severity=Severity.WARNING,
+                properties=data,
             )
         counts = count_controls(text)
         if counts and inside:
@@ -652,6 +665,13 @@ class Encoding(DocumentCheck):
                 ),
                 doc_id=doc.doc_id,
                 severity=Severity.WARNING,
+                properties={
+                    "problem": "controls",
+                    "count": n,
+                    "characters": {f"U+{ord(ch):04X}": k for ch, k in ranked[:10]},
+                },
+                end_line=line,
+                end_column=col,
             )
 
 @hookimpl

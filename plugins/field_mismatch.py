@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
-from provlint.model import split_ids
+from provlint.model import phrase_end, split_ids
 
 # Fields other checks compare, or that only one side may hold.
 _OWNED = frozenset({"id", "date", "file", "sha256", "provlint"})
@@ -61,6 +61,11 @@ class FieldMismatch(DocumentCheck):
                 if normalise(name, a.value) == normalise(name, b.value):
                     continue
                 here, there = (b, a) if b.location.path == doc.path else (a, b)
+                end_line, end_column = (
+                    phrase_end(doc.text, here.location.line, here.location.column, str(here.value))
+                    if here.location.path == doc.path
+                    else (0, 0)
+                )
                 yield self.finding(
                     here.location.path,
                     here.location.line,
@@ -71,7 +76,24 @@ class FieldMismatch(DocumentCheck):
                     "expected the same value in both",
                     doc_id=doc.doc_id,
                     related=[there.location],
+                    properties={
+                        "field": name,
+                        "value": _data(here.value),
+                        "origin": here.origin,
+                        "other_value": _data(there.value),
+                        "other_origin": there.origin,
+                    },
+                    end_line=end_line,
+                    end_column=end_column,
                 )
+
+
+def _data(value: Any) -> Any:
+    """``value`` as JSON data: a string, number, boolean or null as it is,
+    anything else (a date YAML read, a list) as its text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 def _show(value: Any) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from provlint import Document, DocumentCheck, Finding, Severity, hookimpl
+from provlint.model import phrase_end
 
 
 class HeaderSchema(DocumentCheck):
@@ -38,10 +40,45 @@ class HeaderSchema(DocumentCheck):
         from provlint.schema import iter_errors
 
         for line, column, message in header.errors:
-            yield self.finding(doc.path, line, column, message, doc_id=doc.doc_id)
+            yield self.finding(
+                doc.path,
+                line,
+                column,
+                message,
+                doc_id=doc.doc_id,
+                properties={"problem": "parse", "format": header.format},
+            )
         for path, message in iter_errors("header", header.fields):
             line, column = header.position(*path)
-            yield self.finding(doc.path, line, column, message, doc_id=doc.doc_id)
+            data: dict[str, Any] = {"problem": "schema", "format": header.format}
+            if path:
+                data["field"] = ".".join(str(p) for p in path)
+                value: Any = header.fields
+                for part in path:
+                    try:
+                        value = value[part]
+                    except (KeyError, IndexError, TypeError):
+                        value = None
+                        break
+                if value is None or isinstance(value, (str, int, float, bool)):
+                    data["value"] = value
+                else:
+                    data["value"] = str(value)
+            end_line, end_column = (
+                phrase_end(doc.text, line, column, str(data["value"]))
+                if isinstance(data.get("value"), str)
+                else (0, 0)
+            )
+            yield self.finding(
+                doc.path,
+                line,
+                column,
+                message,
+                doc_id=doc.doc_id,
+                properties=data,
+                end_line=end_line,
+                end_column=end_column,
+            )
 
 
 @hookimpl

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from provlint import Catalogue, CatalogueCheck, Finding, Location, Severity, hookimpl
 from provlint.discovery import safe_relpath
@@ -67,13 +68,26 @@ class IndexSchema(CatalogueCheck):
                 0,
                 f"no readable INDEX.md in the corpus folder{why}: expected a catalogue with "
                 f"a Markdown table that has 'id' and 'file' columns{hint}",
+                properties={"problem": "no-index", "reason": cat.read_error or "missing"},
             )
             return
         if cat.read_error:
-            yield self.finding(cat.path, 1, 1, f"INDEX.md cannot be read as text: {cat.read_error}")
+            yield self.finding(
+                cat.path,
+                1,
+                1,
+                f"INDEX.md cannot be read as text: {cat.read_error}",
+                properties={"problem": "unreadable", "reason": cat.read_error},
+            )
             return
         for problem in cat.problems:
-            yield self.finding(cat.path, problem.line, problem.column, problem.message)
+            yield self.finding(
+                cat.path,
+                problem.line,
+                problem.column,
+                problem.message,
+                properties=problem.data or {"problem": "table"},
+            )
         first_file: dict[str, int] = {}
         for row in cat.rows:
             label = f"row {row.id!r}" if row.id else f"row on line {row.line}"
@@ -86,12 +100,18 @@ class IndexSchema(CatalogueCheck):
                     continue
                 name = str(path[0]) if path else None
                 cell = row.cells.get(name) if name else None
+                data: dict[str, Any] = {"problem": "schema"}
+                if name:
+                    data["field"] = name
+                if cell is not None:
+                    data["value"] = cell.value
                 yield self.finding(
                     cat.path,
                     row.line,
                     cell.column if cell else 1,
                     f"{label}: {message}",
                     doc_id=row.id,
+                    properties=data,
                 )
             if row.file:
                 norm, _ = safe_relpath(row.file)
@@ -105,6 +125,11 @@ class IndexSchema(CatalogueCheck):
                         f"{first_file[key]}; expected one row per file",
                         doc_id=row.id,
                         related=[Location(cat.path, first_file[key], 1, "first row for this file")],
+                        properties={
+                            "problem": "file-catalogued-twice",
+                            "file": row.file,
+                            "first_line": first_file[key],
+                        },
                     )
                 else:
                     first_file[key] = row.line

@@ -41,6 +41,9 @@ class MissingDate(DocumentCheck):
         where, related = doc.anchor()
         row = f"its INDEX.md row (line {doc.row.line})" if doc.row else "an INDEX.md row"
         hint = ""
+        data: dict[str, object] = {"missing": ["date"]}
+        if doc.row is not None:
+            data["index_line"] = doc.row.line
         if doc.text is not None:
             from provlint.plugins.dates.datetext import body_mentions, standalone_date
 
@@ -48,6 +51,8 @@ class MissingDate(DocumentCheck):
             found = standalone_date(body, mentions)
             if found is not None and found.date is not None:
                 hint = f" (the text shows {found.date.isoformat()} on line {found.line})"
+                data["evidence"] = found.date.isoformat()
+                data["evidence_line"] = found.line
         yield self.finding(
             where.path,
             where.line,
@@ -56,6 +61,7 @@ class MissingDate(DocumentCheck):
             f"header{hint}",
             doc_id=doc.doc_id,
             related=related,
+            properties=data,
         )
 
 

@@ -52,7 +52,14 @@ class MissingFile(DocumentCheck, RenameJoin):
         row = doc.row
         if row is None:
             if doc.read_error:
-                yield self.finding(doc.path, 0, 0, f"document {doc.read_error}", doc_id=doc.doc_id)
+                yield self.finding(
+                    doc.path,
+                    0,
+                    0,
+                    f"document {doc.read_error}",
+                    doc_id=doc.doc_id,
+                    properties={"file": doc.path, "reason": doc.read_error},
+                )
             return
         if doc.exists and not doc.read_error:
             return
@@ -73,6 +80,7 @@ class MissingFile(DocumentCheck, RenameJoin):
             message,
             doc_id=row.id,
             related=[] if doc.escapes_root else [Location(doc.path, 0, 0, "expected file")],
+            properties={"file": written, "path": doc.path, "reason": doc.read_error},
         )
 
     def report(self, records: Sequence[Any]) -> Iterator[Finding]:
@@ -85,13 +93,22 @@ class MissingFile(DocumentCheck, RenameJoin):
         if end.written != end.path:
             message += f" (looked for {end.path})"
         related = [Location(end.path, 0, 0, "expected file")]
+        data: dict[str, Any] = {"file": end.written, "path": end.path, "reason": "does not exist"}
         if linked is not None:
             new = linked.partner.path
             says = " and its ".join(SAYS[s] for s in sorted(linked.signals, key=_strength))
             message += f"; renamed to {new!r}? No row names that file, and its {says}"
             related.append(Location(new, 1, 1, "unindexed file: the renamed file?"))
+            data["renamed_to"] = new
+            data["signals"] = sorted(linked.signals, key=_strength)
         yield self.finding(
-            end.index_path, end.line, end.column, message, doc_id=end.doc_id, related=related
+            end.index_path,
+            end.line,
+            end.column,
+            message,
+            doc_id=end.doc_id,
+            related=related,
+            properties=data,
         )
 
 

@@ -47,6 +47,8 @@ class MissingSource(DocumentCheck):
             "or the header",
             doc_id=doc.doc_id,
             related=related,
+            properties={"missing": ["source", "url"]}
+            | ({"index_line": doc.row.line} if doc.row else {}),
         )
 
 

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 from provlint import Severity, hookimpl, lazy_compile
 from provlint.model import Finding
 from provlint.output import (
+    JSON_SCHEMA_VERSION,
     FormatOptions,
     OutputFormat,
     display_findings,
     escape_path,
+    finding_json,
     json_safe,
     one_line,
     sanitize,
@@ -205,14 +207,8 @@ class JsonLinesFormat(OutputFormat):
 
     def render(self, reports: Sequence[Report], stream: TextIO, options: FormatOptions) -> None:
         for report, f, shown in display_findings(reports, options.base):
-            d = f.to_dict()
-            d["path"] = shown
-            d["related"] = [
-                {**r.to_dict(), "path": report.display_path(r.path, options.base)}
-                for r in f.related
-            ]
-            stream.write(_line(d))
-        stream.write(_line({"summary": summary(reports)}))
+            stream.write(_line(finding_json(report, f, shown, options.base)))
+        stream.write(_line({"schema_version": JSON_SCHEMA_VERSION, "summary": summary(reports)}))
 
 
 @hookimpl

@@ -8,10 +8,12 @@ from typing import TextIO
 
 from provlint import Severity, hookimpl
 from provlint.output import (
+    JSON_SCHEMA_VERSION,
     FormatOptions,
     OutputFormat,
     display_findings,
     escape_path,
+    finding_json,
     json_safe,
     one_line,
     sanitize,
@@ -136,15 +138,10 @@ class JsonFormat(OutputFormat):
     def render(self, reports: Sequence[Report], stream: TextIO, options: FormatOptions) -> None:
         from provlint import __version__
 
-        findings = []
-        for report, f, shown in display_findings(reports, options.base):
-            d = f.to_dict()
-            d["path"] = shown
-            d["related"] = [
-                {**r.to_dict(), "path": report.display_path(r.path, options.base)}
-                for r in f.related
-            ]
-            findings.append(d)
+        findings = [
+            finding_json(report, f, shown, options.base)
+            for report, f, shown in display_findings(reports, options.base)
+        ]
         # One finding per line: as easy to diff and grep as it is to parse,
         # and written by the C encoder (an indented dump is several times slower).
         compact = json.JSONEncoder(ensure_ascii=True, separators=(", ", ": ")).encode
@@ -154,7 +151,10 @@ class JsonFormat(OutputFormat):
             # \udcXX, which strict parsers refuse: encode again with each such
             # byte as the text \xNN (json_safe). Rare, so checked once.
             body = ",".join(f"\n    {compact(json_safe(d))}" for d in findings)
-        stream.write(f'{{\n  "version": {compact(__version__)},\n  "findings": [')
+        stream.write(
+            f'{{\n  "schema_version": {JSON_SCHEMA_VERSION},\n'
+            f'  "version": {compact(__version__)},\n  "findings": ['
+        )
         stream.write(body)
         stream.write("\n  ]" if findings else "]")
         totals = json.dumps(summary(reports), indent=2, ensure_ascii=True).replace("\n", "\n  ")

@@ -25,14 +25,21 @@ from urllib.parse import quote
 
 from provlint import Severity, hookimpl
 from provlint.model import Check, Finding, Location
-from provlint.output import FormatOptions, OutputFormat, json_safe, project_root, sanitize
+from provlint.output import (
+    CHECKS_DOCS_URL,
+    FormatOptions,
+    OutputFormat,
+    json_safe,
+    project_root,
+    sanitize,
+)
 from provlint.report import Report
 from provlint.suppress import fingerprint
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 INFORMATION_URI = "https://github.com/provlint/provlint"
-HELP_URI = "https://github.com/provlint/provlint/blob/main/docs/checks.md#{name}"
+HELP_URI = CHECKS_DOCS_URL + "#{name}"
 BASE_ID = "%SRCROOT%"
 FINGERPRINT_KEY = "provlintFingerprint/v1"
 # GitHub code scanning's hard limits: an upload over them is rejected whole.

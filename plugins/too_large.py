@@ -39,6 +39,7 @@ class TooLarge(DocumentCheck):
                 f"{doc.size:,} bytes, over the size limit (max-document-bytes); only the "
                 "header was checked",
                 doc_id=doc.doc_id,
+                properties={"size": doc.size},
             )
 
 

@@ -50,6 +50,7 @@ class UnindexedFile(RenameJoin):
             1,
             f"no {end.index_path} row names this file; expected a row with file {end.path!r}",
             doc_id=end.doc_id,
+            properties={"file": end.path, "index": end.index_path},
         )
 
 

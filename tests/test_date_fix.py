@@ -66,10 +66,10 @@ def date_findings(root: Path) -> list[provlint.Finding]:
 
 def test_never_without_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = corpus(tmp_path / "c")
-    code, out, err = cli(capsys, "fix", str(root))
+    code, out, err = cli(capsys, "fix", "--check", str(root))
     assert code == 1  # the legacy header of b.txt: a safe fix
     assert "2018-07-02" not in out and "2019-11-20" not in out and "unsafe" not in err
-    code, out, _ = cli(capsys, "fix", "--write", str(root))
+    code, out, _ = cli(capsys, "fix", str(root))
     assert code == 0
     assert rows(root)["a"]["date"] == "2019-10-21"
     assert "date: 2018-06-02" in (root / "b.txt").read_text()
@@ -81,7 +81,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(
 ) -> None:
     root = corpus(tmp_path / "c")
     before = snapshot(root)
-    code, out, err = cli(capsys, "fix", "--unsafe-fixes", str(root))
+    code, out, err = cli(capsys, "fix", "--check", "--unsafe-fixes", str(root))
     assert code == 1
     assert snapshot(root) == before
     assert f"--- a/{root}/a.md\n+++ b/{root}/a.md\n" in out
@@ -96,7 +96,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(
     ) in err
     assert "the date stamp gives 2020-02-03 (medium confidence; an unsafe fix)" in err
     assert "3 files would be fixed (3 dates changed: unsafe fixes)" in err
-    assert "run 'provlint fix --write --unsafe-fixes' to apply" in err
+    assert "run 'provlint fix --unsafe-fixes' to apply" in err
 
 
 def test_write_shows_the_diff_first_then_writes_atomically(
@@ -105,7 +105,7 @@ def test_write_shows_the_diff_first_then_writes_atomically(
     root = corpus(tmp_path / "c")
     assert len(date_findings(root)) >= 3
     inode = os.stat(root / "a.md").st_ino
-    code, out, _ = cli(capsys, "fix", "--unsafe-fixes", "--write", str(root))
+    code, out, _ = cli(capsys, "fix", "--unsafe-fixes", str(root))
     assert code == 0
     assert "-date: 2019-10-21\n+date: 2019-11-20\n" in out
     assert out.index("+date: 2019-11-20") < out.index("2 files fixed")
@@ -125,7 +125,7 @@ def test_write_shows_the_diff_first_then_writes_atomically(
     assert got["a"]["sha256"] == sha(a)
     assert not [p for p in root.iterdir() if is_temp_name(p.name)]
     assert date_findings(root) == []
-    code, out, _ = cli(capsys, "fix", "--unsafe-fixes", str(root))
+    code, out, _ = cli(capsys, "fix", "--check", "--unsafe-fixes", str(root))
     assert code == 0 and "no legacy header to fix and no date to change" in out
 
 
@@ -143,7 +143,7 @@ def test_a_failed_write_leaves_the_document_and_its_row(
         real(path, data, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(provlint.writer, "atomic_write", fail_a)
-    code, _, err = cli(capsys, "fix", "--unsafe-fixes", "--write", str(root))
+    code, _, err = cli(capsys, "fix", "--unsafe-fixes", str(root))
     assert code == 1
     assert "a.md: cannot be written: No space left on device" in err
     assert (root / "a.md").read_text() == A_MD
@@ -160,7 +160,7 @@ def test_never_through_a_symlinked_document(
     (root / "store").mkdir()
     (root / "a.md").rename(root / "store" / "a.keep")  # not a document itself
     (root / "a.md").symlink_to(Path("store") / "a.keep")
-    _, _, err = cli(capsys, "fix", "--unsafe-fixes", "--write", str(root))
+    _, _, err = cli(capsys, "fix", "--unsafe-fixes", str(root))
     assert "a.md: is a symlink; unsafe fixes never write through one (not changed)" in err
     assert (root / "store" / "a.keep").read_text() == A_MD
     assert (root / "a.md").is_symlink()
@@ -182,7 +182,7 @@ def test_never_through_a_symlinked_folder(
     )
     assert date_findings(root)  # the document is read through the folder's link
     before = (root / "INDEX.md").read_text()
-    _, _, err = cli(capsys, "fix", "--unsafe-fixes", "--write", str(root))
+    _, _, err = cli(capsys, "fix", "--unsafe-fixes", str(root))
     assert "sub/a.keep: is a symlink; unsafe fixes never write through one" in err
     assert (root / "store" / "a.keep").read_text() == A_MD
     assert (root / "INDEX.md").read_text() == before
@@ -196,10 +196,10 @@ def test_never_through_a_symlinked_index(
     (root / "INDEX.md").rename(root / "catalogue.md")
     (root / "INDEX.md").symlink_to("catalogue.md")
     before = snapshot(root)
-    _, out, err = cli(capsys, "fix", "--unsafe-fixes", str(root))
+    _, out, err = cli(capsys, "fix", "--check", "--unsafe-fixes", str(root))
     assert "INDEX.md: is a symlink; unsafe fixes never write through one (none made)" in err
     assert "2019-11-20" not in out
-    cli(capsys, "fix", "--unsafe-fixes", "--write", str(root))
+    cli(capsys, "fix", "--unsafe-fixes", str(root))
     assert (root / "a.md").read_text() == A_MD
     assert (root / "catalogue.md").read_bytes().count(b"2019-10-21") == 1
     assert snapshot(root)["a.md"] == before["a.md"]
@@ -214,7 +214,7 @@ def test_a_suppressed_finding_is_not_fixed(
         "title: Harbour\nprovlint:\n  ignore:\n    date-mismatch: the catalogue date is checked\n",
     )
     (root / "a.md").write_text(text)
-    _, out, _ = cli(capsys, "fix", "--unsafe-fixes", str(root))
+    _, out, _ = cli(capsys, "fix", "--check", "--unsafe-fixes", str(root))
     assert "2019-11-20" not in out
     assert "2020-02-03" in out  # the others still are
 
@@ -265,7 +265,7 @@ def test_a_value_already_on_that_day_is_kept(
         "| id | file | url | date |\n|---|---|---|---|\n"
         "| a | a.md | https://example.test/2019/11/20/harbour | 2019-10-21 |\n"
     )
-    code, out, _ = cli(capsys, "fix", "--unsafe-fixes", "--write", str(root))
+    code, out, _ = cli(capsys, "fix", "--unsafe-fixes", str(root))
     assert code == 0 and "0 files fixed" in out and "1 date cell changed" in out
     assert (root / "a.md").read_text() == text
     assert rows(root)["a"]["date"] == "2019-11-20"
@@ -277,7 +277,7 @@ def test_nothing_when_the_check_is_turned_off(
     root = corpus(tmp_path / "c")
     config = tmp_path / "provlint.toml"
     config.write_text('ignore = ["date-mismatch"]\n')
-    _, out, _ = cli(capsys, "fix", "--unsafe-fixes", "--config", str(config), str(root))
+    _, out, _ = cli(capsys, "fix", "--check", "--unsafe-fixes", "--config", str(config), str(root))
     assert "2019-11-20" not in out and "2020-02-03" not in out
 
 
@@ -314,7 +314,7 @@ def test_a_plugin_header_format_is_not_rewritten(
         "| id | file | date |\n|---|---|---|\n| a | a.md | 2018-06-02 |\n"
     )
     _, _, err = cli(
-        capsys, "fix", "--unsafe-fixes", "--write", "--config", str(config), str(root)
+        capsys, "fix", "--unsafe-fixes", "--config", str(config), str(root)
     )
     assert "its date is declared in a toml header, which unsafe fixes do not rewrite" in err
     assert (root / "a.md").read_text() == text

@@ -67,14 +67,14 @@ def test_stamp_quoted_with_its_place_and_the_proposal(tmp_path: Path) -> None:
     )
     props = stamp.properties
     assert props is not None
-    assert props["expected"] == "2019-10-21" and props["found"] == "2019-11-20"
-    assert props["found_kind"] == "stamp"
-    assert props["proposed_date"] == "2019-11-20" and props["confidence"] == "high"
-    assert [(e["kind"], e["date"]) for e in props["evidence"]] == [
+    assert props["declared"] == "2019-10-21" and props["evidence"] == "2019-11-20"
+    assert props["evidence_kind"] == "stamp"
+    assert props["proposed"] == "2019-11-20" and props["confidence"] == "high"
+    assert [(e["kind"], e["date"]) for e in props["support"]] == [
         ("url", "2019-11-20"),
         ("stamp", "2019-11-20"),
     ]
-    assert props["declared"] == [
+    assert props["declarations"] == [
         {
             "origin": "index",
             "format": "index",
@@ -94,8 +94,8 @@ def test_stamp_quoted_with_its_place_and_the_proposal(tmp_path: Path) -> None:
     ]
     # The URL's own finding (on its INDEX.md cell) proposes the same date.
     (url,) = [f for f in got.values() if f.path == "INDEX.md"]
-    assert url.properties is not None and url.properties["proposed_date"] == "2019-11-20"
-    assert url.properties["found_kind"] == "url"
+    assert url.properties is not None and url.properties["proposed"] == "2019-11-20"
+    assert url.properties["evidence_kind"] == "url"
 
 
 def test_a_single_source_is_medium_and_three_are_listed(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_no_proposal_when_the_evidence_disagrees(tmp_path: Path) -> None:
     )
     for f in findings(root):
         assert "give" not in f.message
-        assert f.properties is None or "proposed_date" not in f.properties
+        assert f.properties is None or "proposed" not in f.properties
 
 
 def test_an_agreeing_timestamp_outweighs_a_stamp(tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ def test_update_stamp_constrains_one_way(tmp_path: Path) -> None:
         "update stamp 'Updated: March 3, 2020' (line 2) says the page was updated on 2020-03-03, "
         "before the declared date 2020-04-10"
     )
-    assert f.properties is not None and "proposed_date" not in f.properties
+    assert f.properties is not None and "proposed" not in f.properties
 
 
 def test_options(tmp_path: Path) -> None:
@@ -194,7 +194,7 @@ def test_header_pair_finding_carries_the_proposal(tmp_path: Path) -> None:
     )
     (f,) = findings(root)
     assert "disagrees with INDEX.md date" in f.message
-    assert f.properties is not None and f.properties["proposed_date"] == "2021-12-05"
+    assert f.properties is not None and f.properties["proposed"] == "2021-12-05"
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "json-lines"])
@@ -212,23 +212,26 @@ def test_properties_in_structured_output(
     out = capsys.readouterr().out
     if fmt == "json":
         (f,) = json.loads(out)["findings"]
-        props = f["properties"]
+        props = f["data"]
     elif fmt == "json-lines":
-        props = json.loads(out.splitlines()[0])["properties"]
+        props = json.loads(out.splitlines()[0])["data"]
     else:
         (result,) = json.loads(out)["runs"][0]["results"]
         props = result["properties"]
-    assert props["proposed_date"] == "2018-07-02"
-    assert props["evidence"][0]["text"] == "July 2, 2018"
+    assert props["proposed"] == "2018-07-02"
+    assert props["support"][0]["text"] == "July 2, 2018"
+    assert (props["declared"], props["evidence"]) == ("2018-06-02", "2018-07-02")
 
 
-def test_findings_without_properties_have_no_member(
+def test_every_json_finding_has_a_data_mapping(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = make(tmp_path / "c", {"INDEX.md": INDEX + "| a | a.md | | |\n", "a.md": "Text.\n"})
     main(["validate", str(root), "--format", "json", "--no-cache"])
-    for f in json.loads(capsys.readouterr().out)["findings"]:
-        assert "properties" not in f
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert found
+    for f in found:
+        assert "properties" not in f and isinstance(f["data"], dict)
 
 
 def test_a_yearless_dateline_must_give_the_same_day(tmp_path: Path) -> None:
@@ -243,5 +246,5 @@ def test_a_yearless_dateline_must_give_the_same_day(tmp_path: Path) -> None:
         },
     )
     props = {f.path: f.properties for f in findings(root) if f.path != "INDEX.md"}
-    assert props["a.md"] is not None and "proposed_date" not in props["a.md"]
-    assert props["b.md"] is not None and props["b.md"]["proposed_date"] == "2021-12-05"
+    assert props["a.md"] is not None and "proposed" not in props["a.md"]
+    assert props["b.md"] is not None and props["b.md"]["proposed"] == "2021-12-05"

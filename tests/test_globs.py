@@ -529,3 +529,43 @@ def test_hostile_pattern_against_long_name() -> None:
         assert compile_globs(["*a" * stars + "*"]).match(name)
         assert not PathMatcher([pattern], ())(name + ".txt")
         assert PathMatcher(["*.txt"], [pattern])(name + ".txt")
+
+
+# --------------------------------------------------------------------------
+# README's examples, through the command line
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ('documents = ["[ab]*.txt"]', ["a1.txt", "b.txt", "sub/ab.txt"]),
+        ('documents = ["[!a]*.txt"]', ["b.txt", "c.txt", "drafts/x.txt"]),
+        ('documents = ["*.md"]\nexclude = ["*.md", "!keep.md"]', ["drafts/keep.md", "keep.md"]),
+        (
+            'documents = ["*.md"]\nexclude = ["drafts/*", "!drafts/keep.md"]',
+            ["drafts/keep.md", "keep.md"],
+        ),
+        ('documents = ["*.md"]\nexclude = ["drafts/", "!drafts/keep.md"]', ["keep.md"]),
+    ],
+)
+def test_readme_glob_examples_through_the_cli(
+    config: str, expected: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The examples README gives for `documents` and `exclude`, in a real
+    configuration file, decide which files `provlint validate` finds."""
+    import json
+
+    from provlint.cli import main
+
+    root = tmp_path / "c"
+    for rel in ("a1.txt", "b.txt", "c.txt", "sub/ab.txt", "drafts/x.txt", "keep.md"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    (root / "drafts" / "keep.md").write_text("x", encoding="utf-8")
+    (root / "INDEX.md").write_text("| id | file |\n|---|---|\n", encoding="utf-8")
+    (root / "provlint.toml").write_text(config + "\n", encoding="utf-8")
+    main(["validate", str(root), "--select", "unindexed-file", "--format", "json", "--no-cache"])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    got = sorted(Path(f["path"]).resolve().relative_to(root.resolve()).as_posix() for f in found)
+    assert got == expected

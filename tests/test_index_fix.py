@@ -558,7 +558,7 @@ def _legacy_corpus(tmp_path: Path) -> Path:
 def test_fix_dry_run_then_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = _legacy_corpus(tmp_path)
     before = {p.name: p.read_bytes() for p in root.iterdir()}
-    code, out, err = cli(capsys, "fix", str(root))
+    code, out, err = cli(capsys, "fix", "--check", str(root))
     assert code == 1
     assert f"--- a/{root}/a.txt\n+++ b/{root}/a.txt\n" in out
     assert "- date 2021-12-05 Registration was successful!\n" in out
@@ -569,7 +569,7 @@ def test_fix_dry_run_then_write(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
     if os.name == "posix":  # a temporary file from an interrupted fix: removed
         (root / f".a.txt.provlint-tmp-{dead_pid()}-0a1b2c").write_bytes(b"---\ndate: 2021")
-    code, out, _ = cli(capsys, "fix", "--write", str(root))
+    code, out, _ = cli(capsys, "fix", str(root))
     assert code == 0
     assert "1 file fixed" in out and "1 digest updated" in out
     new_a = (root / "a.txt").read_bytes()
@@ -577,7 +577,7 @@ def test_fix_dry_run_then_write(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert (root / "b.md").read_bytes() == before["b.md"]
     assert rows(root)[0]["sha256"] == sha(new_a)
     assert not temps(root)
-    code, out, _ = cli(capsys, "fix", str(root))
+    code, out, _ = cli(capsys, "fix", "--check", str(root))
     assert code == 0 and "no legacy header to fix" in out
 
 
@@ -633,7 +633,7 @@ def test_fix_crlf_file_on_disk(tmp_path: Path, capsys: pytest.CaptureFixture[str
     raw = b" date 2021-12-05 Body   \r\nTwo\r\n"
     root = make(tmp_path / "c", {"INDEX.md": "| id | file |\n|---|---|\n| a | a.txt |\n"})
     (root / "a.txt").write_bytes(raw)
-    assert cli(capsys, "fix", "--write", str(root))[0] == 0
+    assert cli(capsys, "fix", str(root))[0] == 0
     assert (root / "a.txt").read_bytes() == b"---\r\ndate: 2021-12-05\r\n---\r\nBody   \r\nTwo\r\n"
     assert (root / "INDEX.md").read_text() == "| id | file |\n|---|---|\n| a | a.txt |\n"
 
@@ -651,7 +651,7 @@ def test_fix_write_failures_exit_1(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(provlint.indexer.IndexPlan, "write", no_index)
-    code, out, err = cli(capsys, "fix", "--write", str(root))
+    code, out, err = cli(capsys, "fix", str(root))
     assert code == 1 and "1 file fixed" in out and "0 digests updated" in out
     assert "INDEX.md: cannot be written: Permission denied; its sha256 cells are stale" in err
     assert (root / "INDEX.md").read_bytes() == index
@@ -665,7 +665,7 @@ def test_fix_write_failures_exit_1(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(provlint.writer, "atomic_write", no_space)
-    code, out, err = cli(capsys, "fix", "--write", str(root))
+    code, out, err = cli(capsys, "fix", str(root))
     assert code == 1 and "0 files fixed" in out
     assert "a.txt: cannot be written: No space left on device" in err
     assert (root / "a.txt").read_bytes() == before
@@ -679,7 +679,7 @@ def test_fix_refuses_an_unreadable_index(
         tmp_path / "c",
         {"INDEX.md": b"| id | file |\n|---|---|\n\xff\n", "a.txt": " date 2021-12-05 A\n"},
     )
-    code, _, err = cli(capsys, "fix", "--write", str(root))
+    code, _, err = cli(capsys, "fix", str(root))
     assert code == 2 and "invalid UTF-8" in err
     assert (root / "a.txt").read_text() == " date 2021-12-05 A\n"
 
@@ -689,7 +689,7 @@ def test_fix_leaves_stale_digests_stale(tmp_path: Path, capsys: pytest.CaptureFi
     stale = "f" * 64
     index = f"| id | file | sha256 |\n|---|---|---|\n| a | a.txt | {stale} |\n| b | b.txt | |\n"
     root = make(tmp_path / "c", {"INDEX.md": index, "a.txt": a, "b.txt": " date 2021-12-06 B\n"})
-    code, out, err = cli(capsys, "fix", "--write", str(root))
+    code, out, err = cli(capsys, "fix", str(root))
     assert code == 0 and "2 files fixed" in out and "0 digests updated" in out
     assert "sha256 did not match a.txt before the fix either; left unchanged" in err
     assert (root / "INDEX.md").read_text() == index
@@ -709,13 +709,13 @@ def test_fix_touches_only_corpus_documents(
     )
     (root / "link.txt").symlink_to(outside / "o.txt")
     # Only the named file.
-    code, _, err = cli(capsys, "fix", "--write", str(root / "b.txt"), str(root / "notes.log"))
+    code, _, err = cli(capsys, "fix", str(root / "b.txt"), str(root / "notes.log"))
     assert code == 0
     assert "notes.log: not a document of the corpus" in err
     assert (root / "b.txt").read_bytes().startswith(b"---\n")
     assert (root / "a.txt").read_bytes() == legacy.encode()
     # The whole corpus: never outside it, never non-documents.
-    code, _, err = cli(capsys, "fix", "--write", str(root))
+    code, _, err = cli(capsys, "fix", str(root))
     assert code == 0
     assert "leads outside the corpus folder; skipped" in err
     assert (root / "a.txt").read_bytes().startswith(b"---\n")
@@ -729,7 +729,7 @@ def test_fix_a_folder_inside_the_corpus(tmp_path: Path, capsys: pytest.CaptureFi
         tmp_path / "c",
         {"INDEX.md": "| id | file |\n|---|---|\n", "top.txt": legacy, "sub/s.txt": legacy},
     )
-    assert cli(capsys, "fix", "--write", str(root / "sub"))[0] == 0
+    assert cli(capsys, "fix", str(root / "sub"))[0] == 0
     assert (root / "sub" / "s.txt").read_bytes().startswith(b"---\n")
     assert (root / "top.txt").read_bytes() == legacy.encode()
 
@@ -741,7 +741,7 @@ def test_fix_a_folder_inside_the_corpus(tmp_path: Path, capsys: pytest.CaptureFi
 
 def _round_trip(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = findings(root)
-    assert cli(capsys, "fix", "--write", str(root))[0] == 0
+    assert cli(capsys, "fix", str(root))[0] == 0
     # fix is neutral: the same findings on the same documents, digests kept in step.
     assert findings(root) == before
     assert cli(capsys, "index", str(root))[0] == 0
@@ -749,7 +749,7 @@ def _round_trip(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert after <= before, after - before
     # What index resolves, and nothing else.
     assert {f[0] for f in before - after} <= {"checksum-mismatch", "unindexed-file"}
-    assert cli(capsys, "fix", str(root))[0] == 0
+    assert cli(capsys, "fix", "--check", str(root))[0] == 0
     assert cli(capsys, "index", "--check", str(root))[0] == 0
 
 

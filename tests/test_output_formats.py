@@ -261,7 +261,7 @@ def test_json_lines(report: Report) -> None:
     objects = [json.loads(line) for line in lines]  # every line is one JSON value
     *findings, last = objects
     assert len(findings) == len(report.findings)
-    assert set(last) == {"summary"}
+    assert set(last) == {"schema_version", "summary"}
     assert last["summary"]["findings"] == len(report.findings)
     assert last["summary"]["exit_code"] == report.exit_code
     # Same fields as the json format's findings.

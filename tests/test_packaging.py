@@ -56,6 +56,7 @@ def test_wheel_contents(tmp_path: Path) -> None:
     assert licence == (REPO / "LICENSE").read_text(encoding="utf-8")
     assert "provlint/schemas/index-row.schema.json" in names
     assert "provlint/schemas/header.schema.json" in names
+    assert "provlint/schemas/output.schema.json" in names  # the JSON output's schema
     assert "provlint/plugins/date_inconsistent.py" in names
     assert "provlint/plugins/dates/words.toml" in names  # the date rules' word lists
     assert "provlint/plugins/dates/stamp-words.txt" in names  # data beside its check

@@ -348,6 +348,15 @@ class DuplicateContent(KeyedCheck):
             "link between them, or one copy removed",
             doc_id=doc_id,
             related=[Location(origin, 1, 1, "the earlier copy")],
+            properties={"duplicate_of": origin, "exact": True, "copies": size}
+            if scored is None
+            else {
+                "duplicate_of": origin,
+                "exact": False,
+                "containment": round(scored.containment, 4),
+                "jaccard": round(scored.jaccard, 4),
+                "copies": size,
+            },
         )
 
 

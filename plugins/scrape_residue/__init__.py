@@ -454,6 +454,15 @@ class ScrapeResidue(KeyedCheck):
             col,
             f"page residue: {residue} of {lines} lines ({pct} of the text): " + ", ".join(parts),
             doc_id=doc_id,
+            properties={
+                "residue_lines": residue,
+                "lines": lines,
+                "share": round(share, 4),
+                "examples": [
+                    {"kind": kind, "line": ln, "column": c, "text": text}
+                    for kind, (ln, c, text) in shown
+                ],
+            },
         )
 
 

@@ -34,6 +34,8 @@ from provlint.keyed import emitted
 GUARD = 300  # seconds: a hang guard, not a speed test
 N = 520  # documents: more than two batches, so --jobs 2 uses worker processes
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file types and signals")
+# -P (Python 3.11+): the current folder is not put on sys.path.
+SAFE_PATH = ("-P",) if sys.version_info >= (3, 11) else ()
 
 # --------------------------------------------------------------------------
 # The hostile plugin: one keyed check per attack, each on its own document
@@ -273,7 +275,7 @@ def provlint(
 ) -> subprocess.CompletedProcess[str]:
     """``provlint validate CORPUS ARGS --format json`` in a fresh interpreter."""
     return subprocess.run(
-        [sys.executable, "-P", "-m", "provlint", "validate", str(world["root"]),
+        [sys.executable, *SAFE_PATH, "-m", "provlint", "validate", str(world["root"]),
          "--format", "json", "--no-progress", *args],
         capture_output=True,
         text=True,
@@ -571,7 +573,7 @@ def test_a_cluster_restarted_mid_judge_stops_the_run(world: dict[str, Path]) -> 
             ) as lc,
             distributed.Client(lc) as client,
         ):
-            args = [sys.executable, "-P", "-m", "provlint", "validate", str(world["root"]),
+            args = [sys.executable, *SAFE_PATH, "-m", "provlint", "validate", str(world["root"]),
                     "--engine", "dask", "--scheduler", lc.scheduler_address, "--no-cache", "-p",
                     "zz_killer", "--config", str(config), "--format", "json",
                     "--no-progress"]  # fmt: skip
@@ -636,7 +638,7 @@ def test_workers_without_nannies_that_all_die_stop_the_run(
         try:
             lc.wait_for_workers(2, timeout=60)
             proc = subprocess.run(
-                [sys.executable, "-P", "-c", NO_NANNY_CLIENT, "validate", str(world["root"]),
+                [sys.executable, *SAFE_PATH, "-c", NO_NANNY_CLIENT, "validate", str(world["root"]),
                  "--engine", "dask", "--scheduler", lc.scheduler_address, "--no-cache",
                  "-p", "zz_killer", "--format", "json", "--no-progress"],
                 capture_output=True, text=True, timeout=GUARD, env=env, cwd=tmp_path,
@@ -889,7 +891,7 @@ def _leaf(fat: Path) -> Path:
 
 def _fingerprint(fat: Path) -> tuple[str, int]:
     proc = subprocess.run(
-        [sys.executable, "-P", "-c", FINGERPRINT],
+        [sys.executable, *SAFE_PATH, "-c", FINGERPRINT],
         capture_output=True,
         text=True,
         timeout=GUARD,
@@ -945,7 +947,7 @@ def test_a_run_with_a_hostile_plugin_folder_uses_the_cache(
     completes, and the second run takes every document from the cache."""
     env = {**_env(world), "PYTHONPATH": str(fat)}
     proc = subprocess.run(
-        [sys.executable, "-P", "-c", RUN_TWICE, str(world["root"]), str(tmp_path / "cache")],
+        [sys.executable, *SAFE_PATH, "-c", RUN_TWICE, str(world["root"]), str(tmp_path / "cache")],
         capture_output=True, text=True, timeout=GUARD, env=env, cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
