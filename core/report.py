@@ -55,6 +55,8 @@ class Report:
     past the time limit, returned garbage, or could not be created): what
     they found is incomplete, so a baseline keeps their entries as they
     are."""
+    config: Config | None = field(default=None, repr=False, compare=False)
+    """The effective configuration of the run (the ``html`` format shows it)."""
     _prefixes: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -197,4 +199,5 @@ def finish(
         suppressed=tuple(sorted(suppressed, key=lambda fr: fr[0].sort_key)),
         scope=scope,
         failed_checks=frozenset({*failed, *failed_checks(errors)}),
+        config=config,
     )

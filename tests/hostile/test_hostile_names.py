@@ -248,8 +248,11 @@ def test_html_output_escapes_names(tmp_path: Path) -> None:
     root = _build(tmp_path)
     _validate(root, "html", "-o", str(tmp_path / "report.html"))
     text = _human((tmp_path / "report.html").read_bytes())
+    import re
+
     for _, shown in HOSTILE.values():
-        assert f'<span class="loc">{html.escape("c/" + shown)}:' in text, shown
+        loc = re.escape(html.escape("c/" + shown) + ":")
+        assert re.search(f'<a class="loc" href="#f-[0-9a-f]{{12}}">{loc}', text), shown
 
 
 # --------------------------------------------------------------------------
