@@ -595,15 +595,29 @@ class Store:
             yield out
             after = rows[-1][0]
 
-    def settle(self, removed: Iterable[str]) -> None:
+    def settle(self, removed: Iterable[str], unkept: Sequence[str] = ()) -> None:
         """Inside :meth:`transaction`, once the index holds every document's
-        records: mark them so, and forget the documents the corpus no longer
-        has."""
+        records: mark them so; forget ``removed`` (documents the corpus no
+        longer has) and what the store held for ``unkept`` (documents read
+        in this run whose result it does not keep: what it held is stale);
+        and list ``unkept`` for the next run (:meth:`unkept`), which removes
+        their records from the index if they are gone by then."""
         assert self.db is not None
         self.db.execute("UPDATE docs SET indexed = 1 WHERE indexed = 0")
         self.db.executemany(
-            "DELETE FROM docs WHERE path = ?", ((p,) for p in removed if _storable(p))
+            "DELETE FROM docs WHERE path = ?",
+            ((p,) for p in (*removed, *unkept) if _storable(p)),
         )
+        self.set_meta("unkept", sorted(unkept))
+
+    def unkept(self) -> list[str]:
+        """The documents the last run read but did not keep a result for
+        (see :meth:`settle`): the keyed index holds their records, and no
+        kept result stands for them."""
+        found = self.meta("unkept")
+        if isinstance(found, list) and all(isinstance(p, str) for p in found):
+            return found
+        return []
 
     def restamp(self, stamps: Sequence[tuple[str, Stamp]]) -> None:
         """New stamps for documents whose content is unchanged (a fresh

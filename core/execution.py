@@ -333,7 +333,17 @@ class PhaseResult:
     does not hold (every document without a store); the store holds the
     others' until its index has them."""
     removed: list[str] = field(default_factory=list)
-    """Documents the store holds that the corpus no longer has."""
+    """Documents whose records the store's keyed index holds that the
+    corpus no longer has: those the store kept a result for, and those it
+    listed as unkept in the run before."""
+    unkept: list[str] = field(default_factory=list)
+    """Documents read in this run whose result the store does not keep
+    (not a regular file inside the corpus, a path it cannot store, errors,
+    or a failed write), though the keyed index gets their records. The
+    store forgets what it held for them (an older state of the file: a
+    file that comes back with that content must not be taken from it) and
+    lists them, so that their records leave the index when they leave the
+    corpus (see :meth:`provlint.cache.Store.settle`)."""
     cached: int = 0
     workers: int = 1
 
@@ -391,8 +401,13 @@ def document_phase(
             else:
                 stamps[doc.path] = stamp
         store.restamp(restamp)
-        out.removed = sorted(kept)
-        del kept
+        gone = set(kept)  # what is left of the kept results
+        loose = store.unkept()  # read in the run before, but not kept
+        if loose:
+            present = {doc.path for doc in docs}
+            gone.update(path for path in loose if path not in present)
+        out.removed = sorted(gone)
+        del kept, gone
     todo = [d for d in docs if d.path not in reuse]
     workers = _workers(jobs, len(todo))
     out.workers = workers
@@ -402,6 +417,7 @@ def document_phase(
     def flush() -> None:
         if store is not None and not store.put(pending):
             out.changed.update(held)  # not written: the corpus phase takes them from here
+            out.unkept.extend(held)
         pending.clear()
         held.clear()
 
@@ -435,6 +451,8 @@ def document_phase(
         if store is None or stamp is None or result.errors:
             if emits or store is not None:  # not kept: its records stay in memory
                 out.changed[result.path] = emits
+            if store is not None:
+                out.unkept.append(result.path)
             return
         pending.append((result.path, stamp, result.sha256, cache_dumps(result), cache_dumps(emits)))
         held[result.path] = emits

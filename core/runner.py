@@ -204,7 +204,7 @@ def run_target(
                 try:
                     with store.transaction(entries=20 * size):
                         found = corpus_findings(store)
-                        store.settle(phase.removed)
+                        store.settle(phase.removed, phase.unkept)
                     findings += found
                 except sqlite3.Error as exc:
                     # The store's index cannot be used (locked past the

@@ -202,12 +202,44 @@ def test_incremental_equals_cold(
     ops: list[tuple[Any, ...]],
     start: int,
 ) -> None:
+    _replay(tmp_path_factory.mktemp("inc"), monkeypatch, mode, ops, start)
+
+
+@pytest.mark.parametrize(
+    ("mode", "start", "ops"),
+    [
+        # A file renamed away (its row kept, so the row's file is missing)
+        # comes back with the same content: it must be read again, not
+        # taken from the result kept before it went missing.
+        ("large", 6, [("rename", 0, False, False), ("edit", 0, 0, True)]),
+        ("large", 9, [("swap", 25), ("rename", 12, False, False), ("edit", 1, 0, True)]),
+        # A row whose file is missing, then the row removed: the records of
+        # the document (never kept as a result) leave the keyed index.
+        ("exact", 6, [("delete", 0, False), ("delete", 0, True)]),
+        ("exact", 6, [("rename", 0, False, False), ("delete", 0, True)]),
+    ],
+)
+def test_incremental_equals_cold_on_known_sequences(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    start: int,
+    ops: list[tuple[Any, ...]],
+) -> None:
+    """Sequences the property test found, replayed on every run."""
+    _replay(tmp_path, monkeypatch, mode, ops, start)
+
+
+def _replay(
+    tmp: Path, monkeypatch: pytest.MonkeyPatch, mode: str, ops: list[tuple[Any, ...]], start: int
+) -> None:
+    """Build the starting corpus, then apply ``ops`` one by one: after each,
+    a run with the store must report what a cold run reports."""
     from provlint.plugins import date_inconsistent
 
     monkeypatch.setattr(runner, "CACHE_FROM", 0)  # the store from the first document
     if mode == "large":
         monkeypatch.setattr(date_inconsistent, "_EXACT_UP_TO", 0)  # rare-name buckets
-    tmp = tmp_path_factory.mktemp("inc")
     monkeypatch.setenv("PROVLINT_CACHE_KEY_FILE", str(tmp / "key"))
     root = tmp / "corpus"
     root.mkdir()
@@ -229,6 +261,69 @@ def test_incremental_equals_cold(
         warm = provlint.run(root, _config(tmp, mode, True))
         assert "cache_problem" not in warm.stats, warm.stats
         assert _outcome(warm) == _outcome(cold), op
+
+
+def _derivation_corpus(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Corpus]:
+    """Three rows: a and c derived from b, which is dated after both."""
+    monkeypatch.setattr(runner, "CACHE_FROM", 0)
+    monkeypatch.setenv("PROVLINT_CACHE_KEY_FILE", str(tmp / "key"))
+    root = tmp / "corpus"
+    root.mkdir()
+    c = Corpus(root)
+    for n in range(3):
+        c.write_doc(f"d{n}.txt", _text(n * 3, n, False))
+    c.rows = [
+        {"id": "a", "file": "d0.txt", "date": "2021-03-01", "derived": "b"},
+        {"id": "b", "file": "d1.txt", "date": "2021-03-05"},
+        {"id": "c", "file": "d2.txt", "date": "2021-03-02", "derived": "b"},
+    ]
+    return root, c
+
+
+def _derived(report: provlint.Report) -> list[str]:
+    return [f.properties["problem"] for f in report.findings if f.check == "derived-from"]
+
+
+def test_a_document_never_kept_leaves_the_keyed_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row whose file does not exist is a document whose result the store
+    does not keep, but whose records (its id) reach the keyed index: when
+    the row goes, its id must go too, and the links to it become links to
+    an unknown id, as in a cold run."""
+    root, c = _derivation_corpus(tmp_path, monkeypatch)
+    (root / "d1.txt").unlink()
+    c.write_index()
+    first = provlint.run(root, _config(tmp_path, "exact", True))
+    assert _derived(first) == ["origin-later", "origin-later"]
+    del c.rows[1]
+    c.write_index()
+    cold = provlint.run(root, _config(tmp_path, "exact", False))
+    warm = provlint.run(root, _config(tmp_path, "exact", True))
+    assert _outcome(warm) == _outcome(cold)
+    assert _derived(warm) == ["unknown-id", "unknown-id"]
+
+
+def test_a_file_that_comes_back_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file moved away (its row kept: a missing file) and moved back
+    unchanged is read again: the store forgot the result it kept for it
+    while the keyed index took the missing document's records."""
+    root, c = _derivation_corpus(tmp_path, monkeypatch)
+    c.write_index()
+    first = provlint.run(root, _config(tmp_path, "exact", True))
+    (root / "d1.txt").rename(root / "away.txt")
+    away = provlint.run(root, _config(tmp_path, "exact", True))
+    assert [f.check for f in away.findings if f.check in ("missing-file", "unindexed-file")] == [
+        "missing-file",
+        "unindexed-file",
+    ]
+    (root / "away.txt").rename(root / "d1.txt")
+    cold = provlint.run(root, _config(tmp_path, "exact", False))
+    warm = provlint.run(root, _config(tmp_path, "exact", True))
+    assert _outcome(warm) == _outcome(cold) == _outcome(first)
+    assert warm.stats["cached"] == 2
 
 
 def test_the_store_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
