@@ -700,10 +700,10 @@ def test_index_and_fix_take_p_and_read_the_plugins_headers(
     )
     assert "'embargo-line' header (a plugin's format); not rewritten" in proc.stderr
     # Without it, the line is the legacy header, and fix would rewrite it.
-    proc = _provlint(site, "fix", str(root), "--no-entry-points", cwd=root)
+    proc = _provlint(site, "fix", str(root), "--no-entry-points", "--check", cwd=root)
     assert proc.returncode == 1 and "+date: 2021-12-05" in proc.stdout
     assert (root / "a.txt").read_bytes() == line
-    proc = _provlint(site, "fix", str(root), "-p", "no:embargo", cwd=root)
+    proc = _provlint(site, "fix", str(root), "-p", "no:embargo", "--check", cwd=root)
     assert proc.returncode == 1
 
 
