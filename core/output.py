@@ -62,6 +62,34 @@ def one_line(text: str) -> str:
     return sanitize(_LINE_BREAKS.sub(lambda m: _break_escape(m.group(0)), text))
 
 
+SOURCE_BYTES = 8 * 1024 * 1024
+"""How much of a file :func:`source_line` reads."""
+
+
+def source_line(
+    report: Report, path: str, line: int, cache: dict[tuple[str, str], list[str]]
+) -> str | None:
+    """The text of ``line`` in ``path`` of ``report``'s corpus (tabs shown
+    as one space, so a caret lines up), through :func:`one_line`; None when
+    it cannot be read. Reads at most :data:`SOURCE_BYTES` of the file, never
+    outside the corpus. Findings come sorted by path, so ``cache`` (a dict
+    the caller keeps for one rendering) holds one file's lines at a time."""
+    from provlint.reading import read_inside
+
+    key = (str(report.root), path)
+    if key not in cache:
+        cache.clear()
+        try:
+            raw = read_inside(report.root, path, SOURCE_BYTES)[:SOURCE_BYTES]
+            cache[key] = raw.decode("utf-8", "replace").splitlines()
+        except OSError:
+            cache[key] = []
+    lines = cache[key]
+    if not 0 < line <= len(lines):
+        return None
+    return one_line(lines[line - 1].replace("\t", " "))
+
+
 def _char_escape(ch: str) -> str:
     """The visible escape of one character :func:`escape_path` escapes."""
     if ch == "\\":

@@ -17,9 +17,9 @@ from provlint.output import (
     json_safe,
     one_line,
     sanitize,
+    source_line,
     summary,
 )
-from provlint.reading import read_inside
 from provlint.report import Report
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
@@ -27,27 +27,6 @@ _BOLD = "\x1b[1m"
 _RESET = "\x1b[0m"
 
 
-_SOURCE_BYTES = 8 * 1024 * 1024
-
-
-def _source_line(
-    report: Report, path: str, line: int, cache: dict[tuple[str, str], list[str]]
-) -> str | None:
-    """The text of ``line`` in ``path`` (tabs expanded to one space so the
-    caret lines up), sanitised; None when it cannot be read. Findings come
-    sorted by path, so ``cache`` keeps one file's lines at a time."""
-    key = (str(report.root), path)
-    if key not in cache:
-        cache.clear()
-        try:
-            raw = read_inside(report.root, path, _SOURCE_BYTES)[:_SOURCE_BYTES]
-            cache[key] = raw.decode("utf-8", "replace").splitlines()
-        except OSError:
-            cache[key] = []
-    lines = cache[key]
-    if not 0 < line <= len(lines):
-        return None
-    return one_line(lines[line - 1].replace("\t", " "))
 
 
 def _docs(n: object) -> str:
@@ -85,7 +64,7 @@ class TextFormat(OutputFormat):
             message = " ".join(one_line(f.message).split())  # one finding, one line
             stream.write(f"{where}: {code}{sev}: {message}\n")
             if options.show_source and f.path and f.line:
-                source = _source_line(report, f.path, f.line, lines_of)
+                source = source_line(report, f.path, f.line, lines_of)
                 if source is not None:
                     # Long lines (paragraphs): a window of 100 characters around the column.
                     col = max(f.column - 1, 0)

@@ -53,7 +53,13 @@ from typing import Any, TextIO
 from provlint import Severity, hookimpl
 from provlint.catalogue import read_catalogue
 from provlint.model import Finding, split_ids
-from provlint.output import FormatOptions, OutputFormat, escape_path, one_line, sanitize
+from provlint.output import (
+    FormatOptions,
+    OutputFormat,
+    escape_path,
+    sanitize,
+    source_line,
+)
 from provlint.report import Report
 
 DATE_CHECKS = frozenset({"date-mismatch", "date-inconsistent"})
@@ -86,7 +92,6 @@ _STRIP_ROW = 18
 STRIP_MAX = 30
 """The most documents the date strip shows (those whose dates are furthest apart)."""
 _SRC_WINDOW = 160  # characters of a long source line shown around the column
-_SOURCE_BYTES = 8 * 1024 * 1024
 GRAPH_MAX_NODES = 80
 """The most documents the provenance graph draws; the rest are counted."""
 _GRAPH_COL = 180
@@ -971,27 +976,6 @@ def render_graph(
 # --- findings ---------------------------------------------------------------------------------
 
 
-def _source_line(
-    report: Report, path: str, line: int, cache: dict[tuple[str, str], list[str]]
-) -> str | None:
-    """The text of ``line`` in ``path`` (tabs as one space), sanitised; None
-    when it cannot be read. ``cache`` keeps one file's lines at a time."""
-    from provlint.reading import read_inside
-
-    key = (str(report.root), path)
-    if key not in cache:
-        cache.clear()
-        try:
-            raw = read_inside(report.root, path, _SOURCE_BYTES)[:_SOURCE_BYTES]
-            cache[key] = raw.decode("utf-8", "replace").splitlines()
-        except OSError:
-            cache[key] = []
-    lines = cache[key]
-    if not 0 < line <= len(lines):
-        return None
-    return one_line(lines[line - 1].replace("\t", " "))
-
-
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.){2,})'|\"([^\"]{2,})\"")
 
 
@@ -1106,7 +1090,7 @@ def _finding_html(
         out.append(f' <span class="meta">id {_t(f.doc_id)}</span>')
     out.append(f'<div class="msg">{_t(f.message)}</div>')
     if f.path and f.line:
-        source = _source_line(report, f.path, f.line, lines_of)
+        source = source_line(report, f.path, f.line, lines_of)
         phrases = quoted_phrases(f)
         if (f.line, f.column) == (1, 1) and not any(p in (source or "") for p in phrases):
             source = None  # a finding on the whole file: its first line says nothing
