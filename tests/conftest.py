@@ -43,3 +43,25 @@ def load_benchmark(name: str) -> ModuleType:
     sys.modules.setdefault(name, mod)
     spec.loader.exec_module(mod)
     return mod
+
+
+# A clean corpus of one document: its INDEX.md and alpha.md.
+ONE_DOC_INDEX = """\
+# Corpus
+
+| id | file | title | source | url | date |
+|---|---|---|---|---|---|
+| alpha | alpha.md | Alpha report | Example Wire | https://example.test/alpha | 2021-12-03 |
+"""
+ONE_DOC = """\
+---
+id: alpha
+title: "Alpha report"
+source: Example Wire
+url: https://example.test/alpha
+date: 2021-12-03
+---
+# Alpha report
+
+The ministers met in Stockholm on Friday.
+"""

@@ -24,30 +24,12 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import ONE_DOC, ONE_DOC_INDEX, REPO
 
 ACTION = REPO / "action.yml"
 EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
-INDEX = """\
-# Corpus
-
-| id | file | title | source | url | date |
-|---|---|---|---|---|---|
-| alpha | alpha.md | Alpha report | Example Wire | https://example.test/alpha | 2021-12-03 |
-"""
-ALPHA = """\
----
-id: alpha
-title: "Alpha report"
-source: Example Wire
-url: https://example.test/alpha
-date: 2021-12-03
----
-# Alpha report
-
-The ministers met in Stockholm on Friday.
-"""
+INDEX, ALPHA = ONE_DOC_INDEX, ONE_DOC  # a clean one-document corpus
 
 NETWORK_FAILURE = re.compile(
     r"Temporary failure in name resolution|Name or service not known|"

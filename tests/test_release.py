@@ -24,7 +24,7 @@ from typing import Any
 import provlint
 import pytest
 import yaml
-from conftest import REPO
+from conftest import ONE_DOC, ONE_DOC_INDEX, REPO
 from provlint import cli
 
 if sys.version_info >= (3, 11):
@@ -264,25 +264,7 @@ def _workflow() -> dict[str, Any]:
     raise AssertionError("docs/output-formats.md has no upload-sarif workflow")
 
 
-INDEX = """\
-# Corpus
-
-| id | file | title | source | url | date |
-|---|---|---|---|---|---|
-| alpha | alpha.md | Alpha report | Example Wire | https://example.test/alpha | 2021-12-03 |
-"""
-ALPHA = """\
----
-id: alpha
-title: "Alpha report"
-source: Example Wire
-url: https://example.test/alpha
-date: 2021-12-03
----
-# Alpha report
-
-The ministers met in Stockholm on Friday.
-"""
+INDEX, ALPHA = ONE_DOC_INDEX, ONE_DOC  # a clean one-document corpus
 
 
 def _run_step(command: str, cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
