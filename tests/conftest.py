@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
+import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
@@ -65,3 +68,34 @@ date: 2021-12-03
 
 The ministers met in Stockholm on Friday.
 """
+
+
+# Building and installing real plugin distributions (the plugin tests).
+def cannot_build_wheels() -> str | None:
+    """Why ``pip wheel --no-build-isolation`` cannot work here, if it cannot:
+    setuptools before 70.1 needs the separate ``wheel`` package for it."""
+    try:
+        version = metadata.version("setuptools")
+    except metadata.PackageNotFoundError:
+        return "setuptools is not installed"
+    parts = [int(p) for p in version.split(".")[:2] if p.isdigit()]
+    if tuple(parts) >= (70, 1):
+        return None
+    try:
+        metadata.version("wheel")
+    except metadata.PackageNotFoundError:
+        return f"setuptools {version} needs the 'wheel' package to build a wheel without isolation"
+    return None
+
+
+def pip(*args: str, cwd: Path) -> None:
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, f"pip {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"

@@ -14,12 +14,12 @@ import os
 import shutil
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import provlint
 import pytest
+from conftest import cannot_build_wheels, pip
 from provlint.testing import CorpusBuilder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,40 +30,10 @@ GOOD_TITLE = "Blinken and Lavrov clash over Ukraine at the OSCE dinner"
 pytestmark = pytest.mark.slow
 
 
-def _cannot_build_wheels() -> str | None:
-    """Why ``pip wheel --no-build-isolation`` cannot work here, if it cannot:
-    setuptools before 70.1 needs the separate ``wheel`` package for it."""
-    try:
-        version = metadata.version("setuptools")
-    except metadata.PackageNotFoundError:
-        return "setuptools is not installed"
-    parts = [int(p) for p in version.split(".")[:2] if p.isdigit()]
-    if tuple(parts) >= (70, 1):
-        return None
-    try:
-        metadata.version("wheel")
-    except metadata.PackageNotFoundError:
-        return f"setuptools {version} needs the 'wheel' package to build a wheel without isolation"
-    return None
-
-
-def _pip(*args: str, cwd: Path) -> None:
-    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, f"pip {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the installed example plugin (module + dist-info)."""
-    why = _cannot_build_wheels()
+    why = cannot_build_wheels()
     if why:
         pytest.skip(why)
     tmp = tmp_path_factory.mktemp("example-plugin")
@@ -77,7 +47,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
     )
     dist = tmp / "dist"
-    _pip(
+    pip(
         "wheel",
         "--no-deps",
         "--no-build-isolation",
@@ -89,7 +59,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     [wheel] = dist.glob("provlint_example_plugin-0.1.0-*.whl")
     target = tmp / "site"
-    _pip("install", "--no-deps", "--no-index", "--target", str(target), str(wheel), cwd=tmp)
+    pip("install", "--no-deps", "--no-index", "--target", str(target), str(wheel), cwd=tmp)
     assert (target / "provlint_example_plugin" / "__init__.py").is_file()
     return target
 

@@ -29,12 +29,12 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import provlint
 import pytest
+from conftest import cannot_build_wheels, pip
 from provlint import CatalogueCheck, KeyedCheck, Severity
 from provlint.registry import build_registry
 from provlint.testing import CorpusBuilder
@@ -220,41 +220,11 @@ DISTRIBUTIONS = {
 }
 
 
-def _cannot_build_wheels() -> str | None:
-    """Why ``pip wheel --no-build-isolation`` cannot work here, if it cannot:
-    setuptools before 70.1 needs the separate ``wheel`` package for it."""
-    try:
-        version = metadata.version("setuptools")
-    except metadata.PackageNotFoundError:
-        return "setuptools is not installed"
-    parts = [int(p) for p in version.split(".")[:2] if p.isdigit()]
-    if tuple(parts) >= (70, 1):
-        return None
-    try:
-        metadata.version("wheel")
-    except metadata.PackageNotFoundError:
-        return f"setuptools {version} needs the 'wheel' package to build a wheel without isolation"
-    return None
-
-
-def _pip(*args: str, cwd: Path) -> None:
-    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, f"pip {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
-
-
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each distribution built into a wheel and installed (module and
     dist-info) into a folder of its own."""
-    why = _cannot_build_wheels()
+    why = cannot_build_wheels()
     if why:
         pytest.skip(why)
     tmp = tmp_path_factory.mktemp("ergonomics")
@@ -265,7 +235,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             (project / rel).parent.mkdir(parents=True, exist_ok=True)
             (project / rel).write_text(text.lstrip("\n"), encoding="utf-8")
         dist = tmp / f"{key}-dist"
-        _pip(
+        pip(
             "wheel",
             "--no-deps",
             "--no-build-isolation",
@@ -277,7 +247,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         )
         [wheel] = dist.glob(f"{stem}-*.whl")
         out[key] = tmp / f"{key}-site"
-        _pip("install", "--no-deps", "--no-index", "--target", str(out[key]), str(wheel), cwd=tmp)
+        pip("install", "--no-deps", "--no-index", "--target", str(out[key]), str(wheel), cwd=tmp)
         shutil.rmtree(project)
     return out
 
