@@ -25,6 +25,7 @@ divided.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from .execution import BadRecord, keyed_records
 from .guard import Budget, call_check
 from .index import Item, key_text, source_name
-from .keyed import Emit, Key, KeyedCheck, Totals, emitted, stage_of
+from .keyed import Emit, Key, KeyedCheck, Totals, checked_emit, stage_of
 from .limits import FindingCap
 from .model import Catalogue, Corpus, Document, Finding
 
@@ -305,7 +306,7 @@ def judge_one(
         seconds=seconds,
         errors=guard.errors,
         severity=guard.severity.get(spec.name),
-        accept=(Emit, BadRecord),
+        accept=(_Ready, BadRecord),
     )
     items: list[Item] = []
     findings: list[Finding] = []
@@ -316,8 +317,8 @@ def judge_one(
                 f"{item.why}",
                 plugin=spec.plugin.identity,
             )
-        elif isinstance(item, Emit):
-            items.append((stage_of(check, item.key), key_text(item.key), item.record))
+        elif isinstance(item, _Ready):
+            items.append(item.item)
         else:
             findings.append(item)
     return items, findings
@@ -335,14 +336,24 @@ def _checked_emits(
     return _emits_checked(check, stage, found)
 
 
+class _Ready:
+    """An :class:`Emit` of ``judge``, checked and ready for the index."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: Item) -> None:
+        self.item = item
+
+
 def _emits_checked(check: KeyedCheck, stage: int, found: Iterable[Any]) -> Iterator[Any]:
+    seen: set[int] = set()  # a record sent to several keys is checked once
     for item in found:
         if not isinstance(item, Emit):
             yield item
             continue
         try:
-            emitted(check, tuple(item))
-            if stage_of(check, item.key) <= stage:
+            later, key, record, _ = checked_emit(check, tuple(item), seen)
+            if later <= stage:
                 raise ValueError(
                     f"a record for stage {item.key[0]!r} from stage {check.stages[stage]!r}; "
                     "a judge may only emit to a later stage"
@@ -350,7 +361,10 @@ def _emits_checked(check: KeyedCheck, stage: int, found: Iterable[Any]) -> Itera
         except ValueError as exc:
             yield BadRecord(str(exc))
             continue
-        yield item
+        yield _Ready((later, key_text(key), record))
+
+
+_BY_SOURCE = operator.itemgetter(0, 1)  # (source name, sequence number)
 
 
 def judge_all(
@@ -380,7 +394,7 @@ def judge_all(
             members = groups.pop(text)
             if lonely and len(members) < 2:
                 continue
-            members.sort(key=lambda m: (m[0], m[1]))
+            members.sort(key=_BY_SOURCE)
             key = tuple(json.loads(text))
             items, findings = judge_one(spec, check, i, key, [m[2] for m in members], totals, guard)
             if items or findings:

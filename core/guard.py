@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import os
 import signal
 import threading
 import time
@@ -41,10 +42,6 @@ if TYPE_CHECKING:
 
 class CheckTimeout(Exception):
     """A check ran past its time budget."""
-
-
-def _expire(signum: int, frame: Any) -> None:
-    raise CheckTimeout
 
 
 class _Watchdog:
@@ -191,11 +188,34 @@ class SlowNotice:
 SLOW = SlowNotice()
 
 
+# Forks so far: a forked child does not inherit its parent's interval timer,
+# so a budget notes the generation it armed the timer in.
+_FORKS = [0]
+
+
+def _forked() -> None:
+    _FORKS[0] += 1
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
+
+_SIGNAL = -1  # the token of a call timed by SIGALRM
+
+
 class Budget:
     """Per-check time limits for the calls made in this thread. On the main
     thread of a POSIX system: ``SIGALRM``, the handler installed once (use
-    the budget as a context manager around a phase) and each check only
-    arming and disarming the timer. Elsewhere: the watchdog thread."""
+    the budget as a context manager around a phase). Elsewhere: the
+    watchdog thread.
+
+    Most calls into a check take far less than their limit, so the timer is
+    not set and cleared around each one: a call only records its deadline,
+    and the timer is set when none is pending or the pending one would fire
+    too late. When it fires during a call that still has time, it is set
+    again for the rest; when it fires between calls, nothing happens. A
+    run of short calls costs one timer signal per ``seconds``, not two
+    system calls per call."""
 
     def __init__(self) -> None:
         self.signal = (
@@ -203,11 +223,15 @@ class Budget:
         )
         self.previous: Any = None
         self.installed = False
+        self.deadline = 0.0  # of the call running now; 0 between calls
+        self.fires = 0.0  # when the pending timer fires; 0 for none
+        self.generation = -1  # _FORKS when the timer was set
 
     def __enter__(self) -> Budget:
         if self.signal and not self.installed:
-            self.previous = signal.signal(signal.SIGALRM, _expire)
+            self.previous = signal.signal(signal.SIGALRM, self._expire)
             self.installed = True
+        self.deadline = self.fires = 0.0
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -215,26 +239,56 @@ class Budget:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
             self.installed = False
+        self.deadline = self.fires = 0.0
+
+    def _expire(self, signum: int, frame: Any) -> None:
+        self.fires = 0.0
+        if not self.deadline:
+            return  # fired between calls
+        left = self.deadline - time.monotonic()
+        if left > 0:  # the call that set the timer is over; this one has time left
+            self._arm(left)
+            return
+        self.deadline = 0.0
+        raise CheckTimeout
+
+    def _arm(self, seconds: float) -> None:
+        self.fires = time.monotonic() + seconds
+        self.generation = _FORKS[0]
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+    def start(self, seconds: float) -> int | None:
+        """Start timing one call: :class:`CheckTimeout` is raised in this
+        thread once it has run ``seconds`` (no limit for 0). Returns the
+        token for :meth:`stop`."""
+        if seconds <= 0:
+            return None
+        if self.installed and threading.current_thread() is threading.main_thread():
+            deadline = time.monotonic() + seconds
+            self.deadline = deadline
+            if not self.fires or self.fires > deadline or self.generation != _FORKS[0]:
+                self._arm(seconds)
+            return _SIGNAL
+        return _WATCHDOG.arm(seconds)
+
+    def stop(self, token: int | None) -> None:
+        """Stop timing the call of ``token`` (from :meth:`start`)."""
+        if token is None:
+            return
+        if token == _SIGNAL:
+            self.deadline = 0.0
+        else:
+            _WATCHDOG.disarm(token)
 
     @contextlib.contextmanager
     def limit(self, seconds: float) -> Iterator[None]:
         """Raise :class:`CheckTimeout` in the block after ``seconds`` (no
         limit for 0)."""
-        if seconds <= 0:
-            yield
-            return
-        if self.installed and threading.current_thread() is threading.main_thread():
-            signal.setitimer(signal.ITIMER_REAL, seconds)
-            try:
-                yield
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            return
-        token = _WATCHDOG.arm(seconds)
+        token = self.start(seconds)
         try:
             yield
         finally:
-            _WATCHDOG.disarm(token)
+            self.stop(token)
 
 
 def call_check(
@@ -257,56 +311,86 @@ def call_check(
     cap = FindingCap()
     other: list[Any] = []
     wrong: str | None = None
-    label = f"check {spec.name!r} (plugin {spec.plugin.label})"
-    place = where or "the corpus"
-    plugin = spec.plugin.identity
     try:
-        with budget.limit(seconds), SLOW.running(label, where):
-            produced = produce()
-            if produced is None or isinstance(produced, (Finding, str, bytes)):
-                what = "None" if produced is None else f"a {type(produced).__name__}"
-                errors.report(
-                    f"{label} returned {what} on {place}, not an iterable of findings "
-                    "(yield each finding, or return a list; an empty one when there is none)",
-                    path=where,
-                    plugin=plugin,
-                    check=spec.name,
-                )
-                return []
-            for item in produced:
-                if isinstance(item, Finding):
-                    if severity is not None and item.check == spec.name:
-                        item = replace(item, severity=severity)
-                    if len(item.message) > MESSAGE_CHARS:
-                        item = replace(item, message=cut_message(item.message))
-                    cap.add(item)
-                elif accept and isinstance(item, accept):
-                    other.append(item)
-                else:
-                    wrong = type(item).__name__
-                    break
+        token = budget.start(seconds)
+        try:
+            if SLOW.stream is None:
+                produced = produce()
+                wrong = _collect(produced, cap, other, accept, spec.name, severity)
+            else:
+                with SLOW.running(_label(spec), where):
+                    produced = produce()
+                    wrong = _collect(produced, cap, other, accept, spec.name, severity)
+        finally:
+            budget.stop(token)
     except CheckTimeout:
         errors.report(
-            f"{label} ran longer than {seconds:g} s on {place} and was stopped (check-timeout)",
+            f"{_label(spec)} ran longer than {seconds:g} s on {where or 'the corpus'} "
+            "and was stopped (check-timeout)",
             path=where,
-            plugin=plugin,
+            plugin=spec.plugin.identity,
             check=spec.name,
         )
         return []
     except Exception as exc:
         errors.report(
-            f"{label} raised {type(exc).__name__} on {place}: {exc}",
+            f"{_label(spec)} raised {type(exc).__name__} on {where or 'the corpus'}: {exc}",
             path=where,
             tb=traceback.format_exc(),
-            plugin=plugin,
+            plugin=spec.plugin.identity,
+            check=spec.name,
+        )
+        return []
+    if wrong == _NOT_ITERABLE:
+        what = "None" if produced is None else f"a {type(produced).__name__}"
+        errors.report(
+            f"{_label(spec)} returned {what} on {where or 'the corpus'}, not an iterable of "
+            "findings (yield each finding, or return a list; an empty one when there is none)",
+            path=where,
+            plugin=spec.plugin.identity,
             check=spec.name,
         )
         return []
     if wrong is not None:  # what came before the bad item is kept
         errors.report(
-            f"{label} returned {wrong} instead of a Finding on {place}",
+            f"{_label(spec)} returned {wrong} instead of a Finding on {where or 'the corpus'}",
             path=where,
-            plugin=plugin,
+            plugin=spec.plugin.identity,
             check=spec.name,
         )
     return [*cap.findings(), *other]
+
+
+_NOT_ITERABLE = "\0not iterable"
+
+
+def _label(spec: CheckSpec) -> str:
+    return f"check {spec.name!r} (plugin {spec.plugin.label})"
+
+
+def _collect(
+    produced: Iterable[Any] | None,
+    cap: FindingCap,
+    other: list[Any],
+    accept: tuple[type, ...],
+    name: str,
+    severity: Severity | None,
+) -> str | None:
+    """Sort what one call produced into ``cap`` (findings) and ``other``
+    (items of the ``accept`` types); return the type name of the first
+    item that is neither (the rest is dropped), :data:`_NOT_ITERABLE` when
+    ``produced`` is not an iterable of findings, or None."""
+    if produced is None or isinstance(produced, (Finding, str, bytes)):
+        return _NOT_ITERABLE
+    for item in produced:
+        if isinstance(item, Finding):
+            if severity is not None and item.check == name:
+                item = replace(item, severity=severity)
+            if len(item.message) > MESSAGE_CHARS:
+                item = replace(item, message=cut_message(item.message))
+            cap.add(item)
+        elif accept and isinstance(item, accept):
+            other.append(item)
+        else:
+            return type(item).__name__
+    return None

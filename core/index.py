@@ -28,7 +28,7 @@ import json
 import sqlite3
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from . import codec
@@ -67,9 +67,35 @@ Item = tuple[int, str, Any]
 _KEY = json.JSONEncoder(separators=(",", ":")).encode
 
 
-def key_text(key: tuple[Any, ...]) -> str:
-    """A key as text: its name in the index, and its stable order."""
-    return _KEY(key)
+def _key_encoder() -> Callable[[tuple[Any, ...]], str]:
+    """``_KEY``, without building an encoder per call: the C encoder that
+    ``json`` makes for each ``encode`` call, made once (keys hold only
+    ``str``, ``int``, ``bool`` and ``None``, so no circularity check is
+    needed). ``_KEY`` where there is no C encoder."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - an interpreter without _json
+        return _KEY
+    chunks = make(
+        None,  # markers: no circularity check
+        None,  # default: never called for these types
+        json.encoder.encode_basestring_ascii,
+        None,  # indent
+        ":",
+        ",",
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+    join = "".join
+
+    def encode(key: tuple[Any, ...]) -> str:
+        return join(chunks(key, 0))
+
+    return encode
+
+
+key_text: Callable[[tuple[Any, ...]], str] = _key_encoder()
+"""A key as text: its name in the index, and its stable order."""
 
 
 def source_name(kind: str, text: str) -> bytes:

@@ -125,13 +125,28 @@ class KeyedCheck(Check):
         return ()
 
 
+_STAGES: dict[Any, dict[Any, int]] = {}
+"""Each ``stages`` tuple seen, as stage name -> index (first wins)."""
+
+
 def stage_of(check: KeyedCheck, key: Key) -> int:
     """The index of ``key``'s stage in ``check.stages``; ValueError when the
     key names no stage of the check, or is not a tuple."""
     if not isinstance(key, tuple) or not key:
         raise ValueError(f"a key must be a non-empty tuple (stage, ...), found {key!r}")
+    stages = check.stages
     try:
-        return check.stages.index(key[0])
+        index = _STAGES.get(stages)
+        if index is None:
+            index = {}
+            for i, name in enumerate(stages):
+                index.setdefault(name, i)
+            _STAGES[stages] = index
+        return index[key[0]]
+    except (KeyError, TypeError):  # no such stage, or an unhashable one
+        pass
+    try:
+        return list(stages).index(key[0])
     except ValueError:
         raise ValueError(
             f"key {key!r} names no stage of check {check.name!r} (stages: {check.stages})"
@@ -159,11 +174,20 @@ def emitted(
     strings; a record object already in ``seen`` (the same record under
     several keys) weighs only its key. Each record object is added to
     ``seen``."""
+    _, key, record, weight = checked_emit(check, item, seen)
+    return key, record, weight
+
+
+def checked_emit(
+    check: KeyedCheck, item: Any, seen: set[int] | None = None
+) -> tuple[int, Key, Any, int]:
+    """:func:`emitted`, with the index of the key's stage first:
+    (stage, key, record, weight)."""
     if isinstance(item, Finding) or not isinstance(item, tuple) or len(item) != 2:
         shown = repr(item)[:80]
         raise ValueError(f"emit must yield (key, record) pairs, not {shown}")
     key, record = item
-    stage_of(check, key)
+    stage = stage_of(check, key)
     weight = 8 * len(key)
     for part in key:
         kind = type(part)
@@ -185,10 +209,10 @@ def emitted(
         )
     if seen is not None:
         if id(record) in seen:
-            return key, record, weight
+            return stage, key, record, weight
         seen.add(id(record))
     try:
         weight += weigh(record, check.records)
     except ValueError as exc:
         raise ValueError(f"a record of class {kind.__qualname__} that {exc}") from None
-    return key, record, weight
+    return stage, key, record, weight
