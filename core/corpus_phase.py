@@ -82,6 +82,7 @@ def corpus_phase(
     seconds: float,
     store: Store | None = None,
     remote: Cluster | None = None,
+    jobs: int = 1,
 ) -> list[Finding]:
     """The corpus-phase findings of one run.
 
@@ -93,6 +94,9 @@ def corpus_phase(
     :param remote: a cluster that kept the documents' keyed records where
         they were emitted (``changed`` holds none of them): the keyed checks
         are judged there, from those and INDEX.md's records.
+    :param jobs: processes that may judge keyed checks side by side, each
+        check whole in one of them (without a store; see
+        :func:`_judge_checks`).
     """
     guard = Guard(budget, seconds, selection.errors, dict(selection.severity))
     whole = seconds * (30 + totals.documents / 100)  # a corpus-wide call grows with the corpus
@@ -112,12 +116,9 @@ def corpus_phase(
                 out += _capped(by_name.get(spec.name, []))
         else:
             by_check = _items_by_check(selection, changed.items())
-            for spec, keyed in selection.keyed:
-                sources: list[tuple[bytes, Sequence[Item] | None]] = [
-                    (doc_source(path), items) for path, items in by_check[spec.name].items()
-                ]
-                sources.append((CATALOGUE, catalogue_items[spec.name]))
-                out += _capped(judge_all(spec, keyed, sources, totals, guard).findings)
+            judged = _judge_checks(selection, by_check, catalogue_items, totals, guard, jobs)
+            for spec, _ in selection.keyed:
+                out += _capped(judged[spec.name])
     if selection.legacy:
         corpus = Corpus(root=root, catalogue=catalogue, documents=list(documents))
         for spec, legacy in selection.legacy:
@@ -191,6 +192,146 @@ def _apply(
                 touched[spec.name][stage].add(text)
         store.set_meta(marker, catalogue.digest if guard.errors.mark() == mark else None)
     return touched
+
+
+PARALLEL_FROM = 20_000
+"""Records the keyed checks must hold in all to be judged in several
+processes (two checks at least must hold some): below it, starting the
+processes costs more than it saves."""
+
+
+def _judge_checks(
+    selection: Selection,
+    by_check: dict[str, dict[str, list[Item]]],
+    catalogue_items: dict[str, list[Item]],
+    totals: Totals,
+    guard: Guard,
+    jobs: int,
+) -> dict[str, list[Finding]]:
+    """Every keyed check judged whole, in memory (:func:`judge_all`): the
+    findings of each, by name. With ``jobs`` > 1 and enough records, the
+    checks are judged side by side in forked processes, the largest first,
+    each check whole in one process (a check's groups depend on each
+    other's emits, checks do not); their internal errors are added to
+    ``guard.errors`` in the checks' order, as a serial run adds them."""
+
+    def sources(name: str) -> list[tuple[bytes, Sequence[Item] | None]]:
+        out: list[tuple[bytes, Sequence[Item] | None]] = [
+            (doc_source(path), items) for path, items in by_check[name].items()
+        ]
+        out.append((CATALOGUE, catalogue_items[name]))
+        return out
+
+    sizes = {
+        spec.name: sum(len(items) for items in by_check[spec.name].values())
+        for spec, _ in selection.keyed
+    }
+    busy = sum(1 for size in sizes.values() if size)
+    if jobs > 1 and busy > 1 and sum(sizes.values()) >= PARALLEL_FROM and _can_fork():
+        order = sorted(selection.keyed, key=lambda pair: -sizes[pair[0].name])
+        done = _judge_in_processes(order, sources, totals, guard, jobs)
+        found: dict[str, list[Finding]] = {}
+        for spec, _ in selection.keyed:  # errors in the order a serial run reports them
+            findings, errors, tracebacks = done[spec.name]
+            guard.errors.extend(errors, tracebacks)
+            found[spec.name] = findings
+        return found
+    return {
+        spec.name: judge_all(spec, keyed, sources(spec.name), totals, guard).findings
+        for spec, keyed in selection.keyed
+    }
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+_Judged = tuple[list[Finding], list[Finding], list[str]]  # findings, errors, tracebacks
+_TODO: tuple[Any, ...] = ()  # what forked judges read: set before the fork, never pickled
+
+
+def _judge_in_processes(
+    order: list[tuple[CheckSpec, KeyedCheck]],
+    sources: Any,
+    totals: Totals,
+    guard: Guard,
+    jobs: int,
+) -> dict[str, _Judged]:
+    """Judge each check of ``order`` in one of ``jobs`` forked processes.
+    The records stay where they are: a forked process reads the parent's
+    memory. When a process dies (a check ended it, or it ran out of
+    memory), the checks not yet judged are judged again one process each,
+    so that only the check that kills its process is reported, as an
+    internal error."""
+    global _TODO
+    _TODO = (order, sources, totals, guard)
+    done: dict[str, _Judged] = {}
+    try:
+        _pool_judge(list(range(len(order))), min(jobs, len(order)), done)
+        for i, (spec, _) in enumerate(order):
+            if spec.name in done:
+                continue
+            if not _pool_judge([i], 1, done):
+                mark = guard.errors.mark()
+                guard.errors.report(
+                    f"check {spec.name!r} (plugin {spec.plugin.label}) ended the process "
+                    "that judged it (or that process ran out of memory): its corpus findings "
+                    "are missing",
+                    plugin=spec.plugin.identity,
+                    check=spec.name,
+                )
+                done[spec.name] = ([], *guard.errors.take_since(mark))
+    finally:
+        _TODO = ()
+    return done
+
+
+def _pool_judge(todo: list[int], workers: int, done: dict[str, _Judged]) -> bool:
+    """Judge the checks ``todo`` (their places in ``_TODO``'s order) in a
+    pool of ``workers`` forked processes, into ``done``; False when a
+    process died (``done`` then holds what was judged before)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    order = _TODO[0]
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_judge,
+        initargs=(os.getpid(),),
+    ) as pool:
+        futures = [(order[i][0].name, pool.submit(_judge_one_check, i)) for i in todo]
+        try:
+            for name, future in futures:
+                done[name] = future.result()
+        except BrokenProcessPool:
+            for name, future in futures:
+                if name not in done and future.done() and future.exception() is None:
+                    done[name] = future.result()
+            return False
+    return True
+
+
+def _init_judge(parent: int) -> None:
+    import signal
+
+    from .execution import die_with_parent
+
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent shuts the pool down
+
+
+def _judge_one_check(i: int) -> _Judged:
+    order, sources, totals, guard = _TODO
+    spec, keyed = order[i]
+    mark = guard.errors.mark()
+    findings = judge_all(spec, keyed, sources(spec.name), totals, guard).findings
+    errors, tracebacks = guard.errors.take_since(mark)
+    return findings, errors, tracebacks
 
 
 def _items_by_check(

@@ -594,7 +594,7 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Make this worker process exit when its parent dies, even by
     ``kill -9`` (which gives the parent no chance to stop its pool):
     Linux's PR_SET_PDEATHSIG, elsewhere a thread that watches the parent."""
@@ -621,7 +621,7 @@ def _die_with_parent(parent: int) -> None:
 
 def _init_worker(processor: Processor, parent: int) -> None:
     global _WORKER
-    _die_with_parent(parent)
+    die_with_parent(parent)
     # A worker ignores ^C: the parent shuts the pool down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = processor

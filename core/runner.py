@@ -195,6 +195,7 @@ def run_target(
                 seconds=cfg.check_timeout,
                 store=store,
                 remote=remote,
+                jobs=cfg.jobs or default_jobs(),
             )
 
         with processor.budget:
