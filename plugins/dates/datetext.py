@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -128,12 +128,32 @@ def _trie(words: set[str]) -> str:
 _REL_WORDS = ("today", "tonight", "yesterday", "tomorrow")
 _UNIT_WORDS = ("last", "next", "this", "past", "coming")
 # Anchors: where a date could start. Words are found in the lower-cased text
-# with a trie-shaped pattern; numbers with \d+. Everything else is matched
+# with a trie-shaped pattern; numbers as runs of digits. Everything else is matched
 # only at those positions, which keeps a 3 KB text to a few hundred µs.
-_ANCHOR_WORD = re.compile(
-    r"\b" + _trie({*_MONTHS, *_WEEKDAY_NUM, *_REL_WORDS, *_UNIT_WORDS}) + r"\b"
-)
-_ANCHOR_NUM = re.compile(r"\d+")
+#
+# Both anchors begin with a character class, not an assertion: the engine
+# then skips at once to the characters that can start a match instead of
+# trying the whole pattern at every position. A word starts a word (\b
+# before it): it is matched after the non-word character before it
+# (group 1 is the word), and at the start of the text by
+# _ANCHOR_WORD_FIRST. The matches are those of \b(word)\b, as a test
+# pins.
+_ANCHOR_TRIE = _trie({*_MONTHS, *_WEEKDAY_NUM, *_REL_WORDS, *_UNIT_WORDS})
+_ANCHOR_WORD = re.compile(r"\W(" + _ANCHOR_TRIE + r")\b")
+_ANCHOR_WORD_FIRST = re.compile(r"(" + _ANCHOR_TRIE + r")\b")
+_ANCHOR_NUM = re.compile(r"\d\d*")
+
+
+def _word_anchors(low: str) -> Iterator[re.Match[str]]:
+    """The anchor words of the lower-cased text ``low``, in order: each
+    match's group 1 is a word of the anchor trie standing as a whole word,
+    as ``\\b(word)\\b`` would find it."""
+    first = _ANCHOR_WORD_FIRST.match(low)
+    if first is not None:
+        yield first
+    yield from _ANCHOR_WORD.finditer(low)
+
+
 _YEAR = r"(?:19|20)\d\d"
 _TIME = r"(?P<hh>\d{1,2}):(?P<mm>\d\d)"
 _ISO = re.compile(
@@ -816,9 +836,9 @@ def extract(
         low = text.replace("\u0130", "I").lower()
         if len(low) != len(text):
             low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-    for w in _ANCHOR_WORD.finditer(low):
-        p = w.start()
-        word = w.group(0)
+    for w in _word_anchors(low):
+        p, end = w.span(1)
+        word = w.group(1)
         if word in _MONTHS:
             m = _MDY.match(text, p)
             if m and not m["year"] and _DAY_BEFORE.search(text, max(0, p - 12), p):
@@ -842,9 +862,9 @@ def extract(
                     offset=_RELATIVE_DAYS[m["rel"].lower()],
                 )
             elif word in WEEKDAYS:
-                add(p, w.end(), "weekday", weekday=_WEEKDAY_NUM[word])
+                add(p, end, "weekday", weekday=_WEEKDAY_NUM[word])
             else:
-                add(p, w.end(), "relative", offset=_RELATIVE_DAYS[word])
+                add(p, end, "relative", offset=_RELATIVE_DAYS[word])
             continue
         if word in _UNIT_WORDS:
             m = _REL_UNIT.match(text, p)
