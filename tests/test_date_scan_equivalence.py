@@ -68,8 +68,8 @@ TOKENS = [
     "1st",
     "3rd",
     "20",
-    "١٢",
-    "²",
+    "\u0661\u0662",
+    "\u00b2",
     "_",
     "x",
     "jan2020",
@@ -131,9 +131,26 @@ def test_word_anchors_are_the_whole_words_of_the_trie(text: str) -> None:
 @SETTINGS
 @given(texts)
 def test_number_anchors_are_the_runs_of_digits(text: str) -> None:
-    assert [m.span() for m in datetext._ANCHOR_NUM.finditer(text)] == [
+    assert [m.span() for m in datetext._number_anchors(text)] == [
         m.span() for m in PLAIN_NUM.finditer(text)
     ]
+
+
+@SETTINGS
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("0123456789 ./-:,aAmMyY_\n\t\u0661\u00b2\u212a")), max_size=60
+    )
+)
+def test_anchors_on_any_characters(text: str) -> None:
+    """ASCII and non-ASCII texts take different patterns: both agree with
+    the plain ones (a Kelvin sign lower-cases to an ASCII k)."""
+    assert [m.span() for m in datetext._number_anchors(text)] == [
+        m.span() for m in PLAIN_NUM.finditer(text)
+    ]
+    low = text.lower()
+    plain = [(m.start(), m.end(), m.group()) for m in PLAIN_WORD.finditer(low)]
+    assert word_anchors(low) == plain
 
 
 def test_word_anchors_examples() -> None:
@@ -181,3 +198,59 @@ def test_story_names_example() -> None:
     assert names == plain_story_names(text)
     assert names[:2] == ("Lee", "Marport")
     assert "Talks" not in names and "According" not in names
+
+
+PLAIN_GLUED = re.compile(r"(?<=[^\s\d(\[„“\"'/.,-])\d{1,2}\.\d{1,2}\.(?:19|20)\d\d")
+GLUE_TOKENS = ["05.12.2021", "5.1.1999", "123.4.2020", "1.12.20", "x", "Handysucht?", "(", "„"]
+glued = st.lists(
+    st.tuples(st.sampled_from(GLUE_TOKENS + TOKENS), st.sampled_from(SEPARATORS)), max_size=30
+).map(lambda parts: "".join(token + sep for token, sep in parts))
+
+
+@SETTINGS
+@given(glued)
+def test_glued_dates_are_those_of_the_plain_pattern(text: str) -> None:
+    assert datetext._GLUED_DATE.findall(text) == PLAIN_GLUED.findall(text)
+
+
+def test_glued_dates_example() -> None:
+    line = "Handysucht?09.02.2020 Ein Thema(12.03.2021) Mehr:01.04.2019 am 05.06.2020"
+    assert datetext._GLUED_DATE.findall(line) == ["09.02.2020", "01.04.2019"]
+
+
+REPLY_TOKENS = ["says", "Says", "schrieb", "a écrit", "dijo", "Reply", "Alex", ":", " :", ": "]
+reply_lines = st.lists(
+    st.tuples(st.sampled_from(REPLY_TOKENS + TOKENS), st.sampled_from(SEPARATORS)), max_size=12
+).map(lambda parts: "".join(token + sep for token, sep in parts).strip())
+
+
+@SETTINGS
+@given(reply_lines, st.integers(min_value=0, max_value=60))
+def test_reply_end_is_the_pattern_on_stripped_lines(line: str, pos: int) -> None:
+    assert datetext._reply_end(line, pos) == (datetext._REPLY_END.search(line, pos) is not None)
+
+
+def test_reply_end_examples() -> None:
+    assert datetext._reply_end("Alex says:")
+    assert datetext._reply_end("Ann Lee schrieb :")
+    assert not datetext._reply_end("Alex says: soon")
+    assert not datetext._reply_end("Alex says")
+
+
+ascii_texts = st.lists(
+    st.tuples(
+        st.sampled_from([t for t in TOKENS if t.isascii()]),
+        st.sampled_from([s for s in SEPARATORS if s.isascii()]),
+    ),
+    max_size=40,
+).map(lambda parts: "".join(token + sep for token, sep in parts))
+
+
+@SETTINGS
+@given(ascii_texts)
+def test_anchors_of_ascii_texts(text: str) -> None:
+    assert [m.span() for m in datetext._number_anchors(text)] == [
+        m.span() for m in PLAIN_NUM.finditer(text)
+    ]
+    low = text.lower()
+    assert word_anchors(low) == [(m.start(), m.end(), m.group()) for m in PLAIN_WORD.finditer(low)]
