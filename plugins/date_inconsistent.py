@@ -28,10 +28,14 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 # Capitalised words and short acronyms; the filter in story_names is faster
 # in Python than in the pattern.
 _NAME = re.compile(r"[A-Z]\w+")
-# A newline counts only when it is the last of its run of white space: the
+# A capitalised word that opens a sentence: after ".", "!", "?" or ":" and
+# white space, or after a newline (the last of its run of white space: the
 # same words are found, but a run of many newlines is crossed once, not once
-# per newline.
-_OPENER = re.compile(r"(?:^|[.!?:]\s+|\n(?![^\S\n]*\n)\s*)([A-Z][a-z]+)\b")
+# per newline). Every match starts with one of those characters, so the
+# engine skips to them at once instead of trying every position; the word
+# at the very start of the text is read by _FIRST_WORD.
+_OPENER = re.compile(r"[.!?:\n](?:(?<=\n)(?![^\S\n]*\n)\s*|(?<=[.!?:])\s+)([A-Z][a-z]+)\b")
+_FIRST_WORD = re.compile(r"([A-Z][a-z]+)\b")
 _STOP = frozenset(
     """The This That These Those There Then When Where What Which Who Why How And But For
     With From Into Over After Before During About Under Since Until While Although Because
@@ -46,17 +50,28 @@ _STOP = frozenset(
 )
 
 
+def _openers(text: str) -> Counter[str]:
+    """How often each capitalised word opens a sentence of ``text`` (or
+    the text itself)."""
+    openers = Counter(_OPENER.findall(text))
+    first = _FIRST_WORD.match(text)
+    if first is not None:
+        openers[first.group(1)] += 1
+    return openers
+
+
 def story_names(text: str, keep: int = 24) -> tuple[str, ...]:
     """The names (capitalised words and acronyms) a text mentions most:
     what a story is about, for grouping documents into stories."""
-    counts = Counter(
-        t
-        for t in _NAME.findall(text)
+    # Counted first, then filtered: the filter reads each distinct word once.
+    counts = {
+        t: n
+        for t, n in Counter(_NAME.findall(text)).items()
         if t.isalpha() and (t[1:].islower() or (t.isupper() and len(t) <= 6))
-    )
+    }
     # A capitalised word seen only at the start of sentences ("Talks",
     # "According") is an ordinary word, not a name.
-    openers = Counter(_OPENER.findall(text))
+    openers = _openers(text)
     for word, n in openers.items():
         if counts.get(word, 0) <= n:
             counts.pop(word, None)
@@ -547,9 +562,10 @@ class DateInconsistent(KeyedCheck):
         by_path = {m.path: m for m in members}
         min_names = int(self.config["story-min-names"])
         overlap = float(self.config["story-min-overlap"])
-        for p, q in combinations(sorted(by_path), 2):
-            a, b = by_path[p], by_path[q]
-            k = len(set(a.names) & set(b.names))
+        # Each member's name set is built once, not once per pair.
+        ordered = [(by_path[p], frozenset(by_path[p].names)) for p in sorted(by_path)]
+        for (a, names_a), (b, names_b) in combinations(ordered, 2):
+            k = len(names_a & names_b)
             if k >= min_names and k / min(len(a.names), len(b.names)) >= overlap:
                 yield from self._edge(a, b)
 

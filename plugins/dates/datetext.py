@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -128,12 +128,43 @@ def _trie(words: set[str]) -> str:
 _REL_WORDS = ("today", "tonight", "yesterday", "tomorrow")
 _UNIT_WORDS = ("last", "next", "this", "past", "coming")
 # Anchors: where a date could start. Words are found in the lower-cased text
-# with a trie-shaped pattern; numbers with \d+. Everything else is matched
+# with a trie-shaped pattern; numbers as runs of digits. Everything else is matched
 # only at those positions, which keeps a 3 KB text to a few hundred µs.
-_ANCHOR_WORD = re.compile(
-    r"\b" + _trie({*_MONTHS, *_WEEKDAY_NUM, *_REL_WORDS, *_UNIT_WORDS}) + r"\b"
-)
-_ANCHOR_NUM = re.compile(r"\d+")
+#
+# Both anchors begin with a character class, not an assertion: the engine
+# then skips at once to the characters that can start a match instead of
+# trying the whole pattern at every position. A word starts a word (\b
+# before it): it is matched after the non-word character before it
+# (group 1 is the word), and at the start of the text by
+# _ANCHOR_WORD_FIRST. The matches are those of \b(word)\b, as a test
+# pins.
+#
+# In an ASCII text (most are) a word character is [0-9A-Za-z_] and a digit
+# [0-9]: the same classes written as ranges, which the engine tests faster
+# than the Unicode categories.
+_ANCHOR_TRIE = _trie({*_MONTHS, *_WEEKDAY_NUM, *_REL_WORDS, *_UNIT_WORDS})
+_ANCHOR_WORD = re.compile(r"\W(" + _ANCHOR_TRIE + r")\b")
+_ANCHOR_WORD_ASCII = re.compile(r"[^0-9A-Za-z_](" + _ANCHOR_TRIE + r")\b")
+_ANCHOR_WORD_FIRST = re.compile(r"(" + _ANCHOR_TRIE + r")\b")
+_ANCHOR_NUM = re.compile(r"\d\d*")
+_ANCHOR_NUM_ASCII = re.compile(r"[0-9][0-9]*")
+
+
+def _word_anchors(low: str) -> Iterator[re.Match[str]]:
+    """The anchor words of the lower-cased text ``low``, in order: each
+    match's group 1 is a word of the anchor trie standing as a whole word,
+    as ``\\b(word)\\b`` would find it."""
+    first = _ANCHOR_WORD_FIRST.match(low)
+    if first is not None:
+        yield first
+    yield from (_ANCHOR_WORD_ASCII if low.isascii() else _ANCHOR_WORD).finditer(low)
+
+
+def _number_anchors(text: str) -> Iterator[re.Match[str]]:
+    """The runs of digits of ``text``, in order, as ``\\d+`` finds them."""
+    return (_ANCHOR_NUM_ASCII if text.isascii() else _ANCHOR_NUM).finditer(text)
+
+
 _YEAR = r"(?:19|20)\d\d"
 _TIME = r"(?P<hh>\d{1,2}):(?P<mm>\d\d)"
 _ISO = re.compile(
@@ -558,7 +589,7 @@ class TextIndex:
             if b - a > _ROLE_LINE:
                 continue  # a paragraph
             end = max(0, len(line) - 40)
-            if _REPLY_END.search(line, end):
+            if _reply_end(line, end):
                 roles[i] = "comment"
             elif (
                 len(line) <= _STAMP_LINE
@@ -620,7 +651,7 @@ class TextIndex:
             line = self.text[a:b].strip()
             return bool(line) and bool(
                 _COMMENT_LINE.fullmatch(line)
-                or _REPLY_END.search(line)
+                or _reply_end(line)
                 or _REPLY_SUBJECT.match(line)
                 or _POST_NUMBER.fullmatch(line)
                 or _WEEKDAY_ROW.fullmatch(line)
@@ -701,9 +732,22 @@ _REST_WORD = lazy_compile(r"[^\W\d_][\w'’.-]*")
 _ENDS_SENTENCE = lazy_compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
 _SENTENCE_BREAK = lazy_compile(r"[a-zà-ÿ]{2}[.!?]\s+[A-ZÀ-Ý]")
 _REPLY_END = _words("reply", before=r"(?=\w)", after=r"\s*:\s*$")
+
+
+def _reply_end(line: str, pos: int = 0) -> bool:
+    """Whether the stripped ``line`` ends with a comment word and a colon
+    ("Reply:", "Alex says:"), looked for from ``pos``. Such a line ends
+    with its colon: most lines are told by their last character without
+    trying the pattern."""
+    return line.endswith(":") and _REPLY_END.search(line, pos) is not None
+
+
 # A date glued to the word before it ("Handysucht?09.02.2020"): blocks of a
 # list flattened onto one line.
-_GLUED_DATE = lazy_compile(r"(?<=[^\s\d(\[„“\"'/.,-])\d{1,2}\.\d{1,2}\.(?:19|20)\d\d")
+# The pattern starts with the day's first digit and looks behind it from
+# there, so that the engine skips to digits: the matches are those of
+# (?<=[^\s\d(\[„“"'/.,-])\d{1,2}\.\d{1,2}\.(?:19|20)\d\d.
+_GLUED_DATE = lazy_compile(r"\d(?<=[^\s\d(\[„“\"'/.,-]\d)\d?\.\d{1,2}\.(?:19|20)\d\d")
 _COMMENTS_HEAD = lazy_compile(
     r"^[ \t]*(?:\d+[ \t]+(?:comments?|kommentare?|responses?|replies|antworten|commentaires?"
     r"|comentarios?|réponses?)\b|(?:comments?|kommentare|commentaires|comentarios)[ \t]*:?[ \t]*$"
@@ -778,7 +822,7 @@ def extract(
         return w.start(), _WEEKDAY_NUM[w["wd"].lower()]
 
     size = len(text)
-    for n in _ANCHOR_NUM.finditer(text):
+    for n in _number_anchors(text):
         p, e = n.span()
         prev = text[p - 1] if p else " "
         if prev in "-/.:" or prev.isalpha():
@@ -816,9 +860,9 @@ def extract(
         low = text.replace("\u0130", "I").lower()
         if len(low) != len(text):
             low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-    for w in _ANCHOR_WORD.finditer(low):
-        p = w.start()
-        word = w.group(0)
+    for w in _word_anchors(low):
+        p, end = w.span(1)
+        word = w.group(1)
         if word in _MONTHS:
             m = _MDY.match(text, p)
             if m and not m["year"] and _DAY_BEFORE.search(text, max(0, p - 12), p):
@@ -842,9 +886,9 @@ def extract(
                     offset=_RELATIVE_DAYS[m["rel"].lower()],
                 )
             elif word in WEEKDAYS:
-                add(p, w.end(), "weekday", weekday=_WEEKDAY_NUM[word])
+                add(p, end, "weekday", weekday=_WEEKDAY_NUM[word])
             else:
-                add(p, w.end(), "relative", offset=_RELATIVE_DAYS[word])
+                add(p, end, "relative", offset=_RELATIVE_DAYS[word])
             continue
         if word in _UNIT_WORDS:
             m = _REL_UNIT.match(text, p)
