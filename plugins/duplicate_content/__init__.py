@@ -193,20 +193,27 @@ class DuplicateContent(KeyedCheck):
 
         if doc.text is None:
             return
-        count, digest, hashes = text_print(doc.body)
+        # The line classes first (scrape-residue shares them): when a line is
+        # furniture, the shingles come from the other lines only, and those
+        # of the whole text would go unused.
+        lines, kinds = body_lines(doc)
+        furniture = any(kinds)
+        exact = doc.corpus_size <= int(self.config["exact-limit"])
+        # Beyond the exact limit the shingles only make a signature: any order.
+        count, digest, hashes = text_print(doc.body, shingled=not furniture, ordered=exact)
         if count < int(self.config["min-words"]):
             return
-        lines, kinds = body_lines(doc)
         site = _site(doc)
-        if any(kinds) or site:
-            hashes, short = furniture_print(lines, kinds, hashes)
+        if furniture or site:
+            hashes, short = furniture_print(
+                lines, kinds, None if furniture else hashes, ordered=exact
+            )
         else:
             short = ()
         if site is None:
             short = ()  # only a site's own pages show what it repeats
         decl = doc.first("date")
         day = parse_declared(decl.value) if decl is not None else None
-        exact = doc.corpus_size <= int(self.config["exact-limit"])
         derived = tuple(sorted({ident for ident, _ in doc.derived_ids()}))
         if exact:
             shingles, sig = hashes, None

@@ -83,13 +83,18 @@ def text_hash(tokens: list[str]) -> str:
 def shingles(tokens: list[str]) -> set[int]:
     """Word 5-gram shingles, each hashed to 32 bits."""
     w = tokens
+    # :func:`_shingles_py`'s steps, each mapped in C but the last.
+    grams = map(" ".join, zip(w, w[1:], w[2:], w[3:], w[4:], strict=False))
+    return {(c * _MIX) & 0xFFFFFFFF for c in map(zlib.crc32, map(str.encode, grams))}
+
+
+def _shingles_py(tokens: list[str]) -> set[int]:
+    """The reference for :func:`shingles`."""
+    w = tokens
     return {
         (zlib.crc32(" ".join(t).encode("utf-8")) * _MIX) & 0xFFFFFFFF
         for t in zip(w, w[1:], w[2:], w[3:], w[4:], strict=False)
     }
-
-
-_shingles_py = shingles  # one implementation: a numpy one was no faster per document
 
 
 _SPACE = re.compile(r"\s")  # what str.split splits on
@@ -97,18 +102,26 @@ CHUNK = 1 << 20
 """Characters of text :func:`text_print` reads at a time."""
 
 
-def text_print(text: str, chunk: int = CHUNK) -> tuple[int, str, array]:  # type: ignore[type-arg]
+def text_print(
+    text: str, chunk: int = CHUNK, *, shingled: bool = True, ordered: bool = True
+) -> tuple[int, str, array]:  # type: ignore[type-arg]
     """The number of :func:`words` of ``text``, their :func:`text_hash` and
     their sorted distinct :func:`shingles` (as 32-bit values), exactly as
     from the whole word list, but read ``chunk`` characters at a time (cut
     at whitespace): a 16 MB text costs its shingles at 4 bytes each, not a
     list of its 2.7 million words and a set of their shingles (about 35
-    bytes per byte of text)."""
+    bytes per byte of text).
+
+    ``shingled=False`` leaves the shingles out (an empty array) for a
+    caller that needs only the count and the hash; ``ordered=False`` lets
+    a text read in one chunk give its distinct shingles unsorted (for a
+    MinHash signature, which does not depend on their order)."""
     digest = hashlib.blake2b(digest_size=12)
     runs: list[array] = []  # type: ignore[type-arg]
     carry: list[str] = []
     count = 0
     start, n = 0, len(text)
+    whole = n <= chunk
     while start < n:
         end = start + chunk
         if end < n:
@@ -120,11 +133,12 @@ def text_print(text: str, chunk: int = CHUNK) -> tuple[int, str, array]:  # type
         if tokens:
             digest.update((" " * bool(count) + " ".join(tokens)).encode("utf-8"))
             count += len(tokens)
-            window = carry + tokens
-            hashes = shingles(window)
-            if hashes:
-                runs.append(array("I", sorted(hashes)))
-            carry = window[-(SHINGLE - 1) :]
+            if shingled:
+                window = carry + tokens if carry else tokens
+                hashes = shingles(window)
+                if hashes:
+                    runs.append(array("I", sorted(hashes) if ordered or not whole else hashes))
+                carry = window[-(SHINGLE - 1) :]
         start = end
     return count, digest.hexdigest(), _merged(runs)
 
@@ -398,6 +412,8 @@ def furniture_print(
     lines: list[str],
     kinds: list[str | None],
     whole: array | None = None,  # type: ignore[type-arg]
+    *,
+    ordered: bool = True,
 ) -> tuple[array, tuple[tuple[int, array], ...]]:  # type: ignore[type-arg]
     """The shingles of a text with its furniture left out, and the short
     lines a site may repeat on all its pages.
@@ -409,30 +425,39 @@ def furniture_print(
     hash of the line's words, and the shingles that hold one of them (so
     that they can be left out too, once the corpus shows the line on many
     pages of the document's site). ``whole`` is the shingles of the whole
-    text, when known: they are the answer when no line is furniture."""
+    text, when known: they are the answer when no line is furniture.
+    ``ordered`` is :func:`text_print`'s."""
     if whole is not None and not any(kinds):
         kept, hashes = lines, whole
     else:
         kept = [line for line, kind in zip(lines, kinds, strict=True) if kind is None]
-        hashes = text_print("\n".join(kept))[2]
+        hashes = text_print("\n".join(kept), ordered=ordered)[2]
     short = [i for i, line in enumerate(kept) if len(line.strip()) <= LINE_CHARS]
     if len(short) > 2 * LINE_KEEP:
         short = short[:LINE_KEEP] + short[-LINE_KEEP:]
+    tokenised: dict[int, list[str]] = {}  # the words of each line read, once
+
+    def tokens_of(j: int) -> list[str]:
+        found = tokenised.get(j)
+        if found is None:
+            found = tokenised[j] = words(kept[j])
+        return found
+
     out: dict[int, set[int]] = {}
     for i in short:
-        tokens = words(kept[i])
+        tokens = tokens_of(i)
         if not tokens:
             continue
         before: list[str] = []
         j = i - 1
         while j >= 0 and len(before) < SHINGLE - 1:
-            before = words(kept[j]) + before
+            before = tokens_of(j) + before
             j -= 1
         before = before[-(SHINGLE - 1) :] if before else []
         after: list[str] = []
         j = i + 1
         while j < len(kept) and len(after) < SHINGLE - 1:
-            after += words(kept[j])
+            after += tokens_of(j)
             j += 1
         window = before + tokens + after[: SHINGLE - 1]
         found = _window_shingles(window, len(before), len(before) + len(tokens))
