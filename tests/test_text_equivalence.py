@@ -89,3 +89,22 @@ def test_furniture_print_equals_the_plain_version(text: str) -> None:
     if not any(kinds):
         whole = similarity.text_print(text)[2]
         assert similarity.furniture_print(lines, kinds, whole) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    hashes=st.sets(st.integers(0, 0xFFFFFFFF), max_size=400),
+    empty=st.sets(st.integers(0, similarity.SIG_BINS - 1), max_size=similarity.SIG_BINS),
+)
+def test_band_keys_equal_the_array_slices(hashes: set[int], empty: set[int]) -> None:
+    from provlint.plugins.duplicate_content import _bands
+
+    sig = similarity.signature(hashes)
+    for b in empty:  # whole bands empty too, not only a bin here and there
+        sig[b] = similarity.EMPTY
+    rows, plain = similarity.BAND_ROWS, []
+    for band in range(similarity.SIG_BINS // rows):
+        part = sig[band * rows : band * rows + rows]
+        if not all(v == similarity.EMPTY for v in part):
+            plain.append((band, int.from_bytes(part.tobytes(), "little")))
+    assert list(_bands(sig)) == plain

@@ -280,15 +280,10 @@ class DuplicateContent(KeyedCheck):
         if totals.documents <= int(self.config["exact-limit"]):
             yield Emit(("all",), out)
             return
-        from provlint.plugins.duplicate_content.similarity import BAND_ROWS, EMPTY, SIG_BINS
-
         if sig is None:
             return
-        for band in range(SIG_BINS // BAND_ROWS):
-            rows = sig[band * BAND_ROWS : band * BAND_ROWS + BAND_ROWS]
-            if all(v == EMPTY for v in rows):
-                continue
-            yield Emit(("band", band, int.from_bytes(rows.tobytes(), "little")), out)
+        for band, rows in _bands(sig):
+            yield Emit(("band", band, rows), out)
 
     def _exact(self, reps: Sequence[Rep]) -> Iterator[Emit]:
         """Every pair of groups scored exactly (small corpora)."""
@@ -406,6 +401,21 @@ def _without_repeated(
         extra = signature(keep - drop)
         sig = array("I", map(min, sig, extra))
     return None, sig, max(0, text.size - len(drop))
+
+
+def _bands(sig: array[int]) -> Iterator[tuple[int, int]]:
+    """The LSH bands of a signature that hold a value: the band's number,
+    and its rows' bytes read as one number (its bucket)."""
+    from provlint.plugins.duplicate_content.similarity import BAND_ROWS, EMPTY, SIG_BINS
+
+    # Slices of the signature's bytes: an array slice per band costs more.
+    raw = sig.tobytes()
+    width = BAND_ROWS * sig.itemsize
+    blank = array("I", [EMPTY] * BAND_ROWS).tobytes()
+    for band in range(SIG_BINS // BAND_ROWS):
+        rows = raw[band * width : band * width + width]
+        if rows != blank:
+            yield band, int.from_bytes(rows, "little")
 
 
 def _undeclared_families(members: Sequence[Text]) -> Iterator[int]:
