@@ -108,3 +108,34 @@ def test_band_keys_equal_the_array_slices(hashes: set[int], empty: set[int]) -> 
         if not all(v == similarity.EMPTY for v in part):
             plain.append((band, int.from_bytes(part.tobytes(), "little")))
     assert list(_bands(sig)) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(hashes=st.lists(st.integers(0, 0xFFFFFFFF), max_size=700))
+def test_signature_of_an_array_equals_the_reference(hashes: list[int]) -> None:
+    from provlint import fastpath
+
+    reference = similarity._signature_py(hashes)
+    assert similarity.signature(array("I", hashes)) == reference
+    assert similarity.signature(iter(hashes)) == reference
+    np = fastpath.module("numpy")
+    if np is not None:
+        assert similarity._signature_np(np, array("I", hashes)) == reference
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_texts)
+def test_text_flags_equal_the_plain_search(text: str) -> None:
+    from provlint.plugins.scrape_residue import lines
+
+    plain = (
+        any(c in text for c in lines._SPECIALS),
+        any(h in text for h in lines._COOKIE_HINTS),
+        any(h in text for h in lines._RIGHTS_HINTS),
+        True,
+    )
+    assert lines.text_flags(text) == plain
+    ascii_text = text.encode("ascii", "ignore").decode()
+    assert lines.text_flags(ascii_text)[:3] == tuple(
+        any(n in ascii_text for n in group) for group in lines._NEEDLES
+    )

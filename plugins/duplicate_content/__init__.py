@@ -6,7 +6,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from datetime import date
-from itertools import combinations
+from itertools import combinations, filterfalse
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -218,8 +218,12 @@ class DuplicateContent(KeyedCheck):
         if exact:
             shingles, sig = hashes, None
         else:
-            held = set().union(*(s for _, s in short)) if short else set()
-            shingles, sig = None, signature(h for h in hashes if h not in held)
+            if short:
+                held = set().union(*(s for _, s in short))
+                hashes_kept = array("I", filterfalse(held.__contains__, hashes))
+            else:
+                hashes_kept = hashes
+            shingles, sig = None, signature(hashes_kept)
         for line, _ in short:
             yield ("line", site, line), Seen(doc.path, digest)
         yield (

@@ -60,6 +60,7 @@ _PUNCT = (
     + "\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2013\u2014\u2026\u00b7\u2022\u00a9\u00ae\u2122"
 )
 _MIX = 0x9E3779B1
+_I_IS_U32 = array("I").itemsize == 4
 
 
 def words(text: str) -> list[str]:
@@ -163,7 +164,19 @@ def _merged(runs: list[array]) -> array:  # type: ignore[type-arg]
 
 def signature(hashes: Iterable[int]) -> array:  # type: ignore[type-arg]
     """One-permutation MinHash: the low bits of a shingle's hash pick a bin,
-    the high bits compete for its minimum. Empty bins hold ``EMPTY``."""
+    the high bits compete for its minimum. Empty bins hold ``EMPTY``.
+
+    An array of 32-bit hashes is reduced by numpy when it is there (a bin's
+    minimum is the same whichever way it is found)."""
+    if isinstance(hashes, array) and hashes.typecode == "I" and _I_IS_U32:
+        np = fastpath.module("numpy")
+        if np is not None:
+            return _signature_np(np, hashes)
+    return _signature_py(hashes)
+
+
+def _signature_py(hashes: Iterable[int]) -> array:  # type: ignore[type-arg]
+    """The reference for :func:`signature`."""
     sig = [EMPTY] * SIG_BINS
     mask = SIG_BINS - 1
     shift = SIG_BINS.bit_length() - 1
@@ -175,7 +188,12 @@ def signature(hashes: Iterable[int]) -> array:  # type: ignore[type-arg]
     return array("I", sig)
 
 
-_signature_py = signature
+def _signature_np(np: Any, hashes: array) -> array:  # type: ignore[type-arg]
+    """:func:`signature` of 32-bit hashes, the minimum of each bin found by numpy."""
+    values = np.frombuffer(hashes, dtype=np.uint32)
+    sig = np.full(SIG_BINS, EMPTY, dtype=np.uint32)
+    np.minimum.at(sig, values & (SIG_BINS - 1), values >> (SIG_BINS.bit_length() - 1))
+    return array("I", sig.tobytes())
 
 
 @dataclass(frozen=True)
@@ -309,7 +327,6 @@ def _lsh_pairs_py(
 # Each function below takes the numpy module as its first argument (imported
 # by the caller through provlint.fastpath, never at module import).
 
-_I_IS_U32 = array("I").itemsize == 4
 _PAIR_CHUNK = 1 << 15
 
 
