@@ -24,6 +24,10 @@ _PIECES = [
     " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u2003", "\x1c",
 ]  # fmt: skip
 _texts = st.lists(st.sampled_from(_PIECES), max_size=300).map("".join)
+# Long lines of many words, a few of them short: the neighbours of a short
+# line are read from their ends.
+_line = st.lists(st.sampled_from([p for p in _PIECES if "\n" not in p]), max_size=80)
+_paragraphs = st.lists(_line.map("".join), max_size=12).map("\n".join)
 _words = st.lists(st.sampled_from(["a", "b", "cc", "Σ", "é", "ok", "ß", "ǅ"]), max_size=60)
 
 
@@ -77,8 +81,8 @@ def _furniture_print_plain(
     return hashes, tuple((h, array("I", sorted(v))) for h, v in out.items() if v)
 
 
-@settings(max_examples=300, deadline=None)
-@given(text=_texts)
+@settings(max_examples=500, deadline=None)
+@given(text=_texts | _paragraphs)
 def test_furniture_print_equals_the_plain_version(text: str) -> None:
     lines = text.split("\n")
     kinds = classify(lines, text)
@@ -139,3 +143,19 @@ def test_text_flags_equal_the_plain_search(text: str) -> None:
     assert lines.text_flags(ascii_text)[:3] == tuple(
         any(n in ascii_text for n in group) for group in lines._NEEDLES
     )
+
+
+def test_furniture_print_equals_the_plain_version_on_long_paragraphs() -> None:
+    """Short lines between paragraphs of many words: what a short line's
+    shingles take from its neighbours is read from their ends only."""
+    import random
+
+    rnd = random.Random(15)
+    vocab = ["w", "Σ", "x.", "—", "12", "é", "ß", "a-b", "“q”", "ok"]
+    for _ in range(300):
+        lines = []
+        for _ in range(rnd.randint(1, 10)):
+            n = rnd.choice([0, 1, 2, 3, 5, 9, 30])
+            lines.append(" ".join(rnd.choice(vocab) + str(rnd.randint(0, 5)) for _ in range(n)))
+        kinds: list[str | None] = [None] * len(lines)
+        assert similarity.furniture_print(lines, kinds) == _furniture_print_plain(lines, kinds)

@@ -67,6 +67,10 @@ def words(text: str) -> list[str]:
     """The text's words, lower-cased, punctuation and digits folded away."""
     if fastpath.pure_python():
         return _words_py(text)
+    return _words_c(text)
+
+
+def _words_c(text: str) -> list[str]:
     # The reference's steps, each mapped in C: split, strip, drop the empty.
     return list(filter(None, map(str.strip, text.lower().split(), repeat(_PUNCT))))
 
@@ -452,13 +456,34 @@ def furniture_print(
     short = [i for i, line in enumerate(kept) if len(line.strip()) <= LINE_CHARS]
     if len(short) > 2 * LINE_KEEP:
         short = short[:LINE_KEEP] + short[-LINE_KEEP:]
+    split = _words_py if fastpath.pure_python() else _words_c  # asked once, not per line
     tokenised: dict[int, list[str]] = {}  # the words of each line read, once
 
     def tokens_of(j: int) -> list[str]:
         found = tokenised.get(j)
         if found is None:
-            found = tokenised[j] = words(kept[j])
+            found = tokenised[j] = split(kept[j])
         return found
+
+    def last_words(j: int, n: int) -> list[str]:
+        """``tokens_of(j)[-n:]``, reading only the end of a long line."""
+        if j not in tokenised:
+            fields = kept[j].rsplit(None, 2 * n)
+            if len(fields) > 2 * n:
+                tail = split(" ".join(fields[1:]))
+                if len(tail) >= n:
+                    return tail[-n:]
+        return tokens_of(j)[-n:]
+
+    def first_words(j: int, n: int) -> list[str]:
+        """``tokens_of(j)[:n]``, reading only the start of a long line."""
+        if j not in tokenised:
+            fields = kept[j].split(None, 2 * n)
+            if len(fields) > 2 * n:
+                head = split(" ".join(fields[:-1]))
+                if len(head) >= n:
+                    return head[:n]
+        return tokens_of(j)[:n]
 
     out: dict[int, set[int]] = {}
     for i in short:
@@ -468,15 +493,14 @@ def furniture_print(
         before: list[str] = []
         j = i - 1
         while j >= 0 and len(before) < SHINGLE - 1:
-            before = tokens_of(j) + before
+            before = last_words(j, SHINGLE - 1 - len(before)) + before
             j -= 1
-        before = before[-(SHINGLE - 1) :] if before else []
         after: list[str] = []
         j = i + 1
         while j < len(kept) and len(after) < SHINGLE - 1:
-            after += tokens_of(j)
+            after += first_words(j, SHINGLE - 1 - len(after))
             j += 1
-        window = before + tokens + after[: SHINGLE - 1]
+        window = before + tokens + after
         found = _window_shingles(window, len(before), len(before) + len(tokens))
         out.setdefault(line_hash(tokens), set()).update(found)
     lines_out = tuple((h, array("I", sorted(s))) for h, s in out.items() if s)
