@@ -402,7 +402,7 @@ def _without_repeated(
         return None, None, text.size
     sig = text.sig
     if keep - drop:
-        extra = signature(keep - drop)
+        extra = signature(array("I", keep - drop))  # an array: numpy may reduce it
         sig = array("I", map(min, sig, extra))
     return None, sig, max(0, text.size - len(drop))
 
