@@ -159,3 +159,21 @@ def test_furniture_print_equals_the_plain_version_on_long_paragraphs() -> None:
             lines.append(" ".join(rnd.choice(vocab) + str(rnd.randint(0, 5)) for _ in range(n)))
         kinds: list[str | None] = [None] * len(lines)
         assert similarity.furniture_print(lines, kinds) == _furniture_print_plain(lines, kinds)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_texts | _paragraphs, chunk=st.sampled_from([1, 5, 40, similarity.CHUNK]))
+def test_text_print_with_numpy_equals_the_pure_print(text: str, chunk: int) -> None:
+    from provlint import fastpath
+
+    np = fastpath.module("numpy")
+    if np is None:
+        return
+    plain = similarity.text_print(text, chunk)
+    assert similarity.text_print(text, chunk, np=np) == plain
+    assert similarity.text_print(text, chunk, ordered=False, np=np) == plain
+    lines = text.split("\n")
+    kinds = classify(lines, text)
+    assert similarity.furniture_print(lines, kinds, np=np) == similarity.furniture_print(
+        lines, kinds
+    )

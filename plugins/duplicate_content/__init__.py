@@ -183,8 +183,10 @@ class DuplicateContent(KeyedCheck):
         return totals.documents <= int(self.config["exact-limit"])
 
     def emit(self, doc: Document) -> Iterator[tuple[tuple[Any, ...], Seen | Text]]:
+        from provlint import fastpath
         from provlint.dates import parse_declared
         from provlint.plugins.duplicate_content.similarity import (
+            TEXT_NUMPY_FROM,
             furniture_print,
             signature,
             text_print,
@@ -200,13 +202,14 @@ class DuplicateContent(KeyedCheck):
         furniture = any(kinds)
         exact = doc.corpus_size <= int(self.config["exact-limit"])
         # Beyond the exact limit the shingles only make a signature: any order.
-        count, digest, hashes = text_print(doc.body, shingled=not furniture, ordered=exact)
+        np = fastpath.module("numpy") if doc.corpus_size >= TEXT_NUMPY_FROM else None
+        count, digest, hashes = text_print(doc.body, shingled=not furniture, ordered=exact, np=np)
         if count < int(self.config["min-words"]):
             return
         site = _site(doc)
         if furniture or site:
             hashes, short = furniture_print(
-                lines, kinds, None if furniture else hashes, ordered=exact
+                lines, kinds, None if furniture else hashes, ordered=exact, np=np
             )
         else:
             short = ()
