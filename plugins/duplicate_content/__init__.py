@@ -6,7 +6,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from datetime import date
-from itertools import combinations
+from itertools import combinations, filterfalse
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -183,8 +183,10 @@ class DuplicateContent(KeyedCheck):
         return totals.documents <= int(self.config["exact-limit"])
 
     def emit(self, doc: Document) -> Iterator[tuple[tuple[Any, ...], Seen | Text]]:
+        from provlint import fastpath
         from provlint.dates import parse_declared
         from provlint.plugins.duplicate_content.similarity import (
+            TEXT_NUMPY_FROM,
             furniture_print,
             signature,
             text_print,
@@ -193,26 +195,38 @@ class DuplicateContent(KeyedCheck):
 
         if doc.text is None:
             return
-        count, digest, hashes = text_print(doc.body)
+        # The line classes first (scrape-residue shares them): when a line is
+        # furniture, the shingles come from the other lines only, and those
+        # of the whole text would go unused.
+        lines, kinds = body_lines(doc)
+        furniture = any(kinds)
+        exact = doc.corpus_size <= int(self.config["exact-limit"])
+        # Beyond the exact limit the shingles only make a signature: any order.
+        np = fastpath.module("numpy") if doc.corpus_size >= TEXT_NUMPY_FROM else None
+        count, digest, hashes = text_print(doc.body, shingled=not furniture, ordered=exact, np=np)
         if count < int(self.config["min-words"]):
             return
-        lines, kinds = body_lines(doc)
         site = _site(doc)
-        if any(kinds) or site:
-            hashes, short = furniture_print(lines, kinds, hashes)
+        if furniture or site:
+            hashes, short = furniture_print(
+                lines, kinds, None if furniture else hashes, ordered=exact, np=np
+            )
         else:
             short = ()
         if site is None:
             short = ()  # only a site's own pages show what it repeats
         decl = doc.first("date")
         day = parse_declared(decl.value) if decl is not None else None
-        exact = doc.corpus_size <= int(self.config["exact-limit"])
         derived = tuple(sorted({ident for ident, _ in doc.derived_ids()}))
         if exact:
             shingles, sig = hashes, None
         else:
-            held = set().union(*(s for _, s in short)) if short else set()
-            shingles, sig = None, signature(h for h in hashes if h not in held)
+            if short:
+                held = set().union(*(s for _, s in short))
+                hashes_kept = array("I", filterfalse(held.__contains__, hashes))
+            else:
+                hashes_kept = hashes
+            shingles, sig = None, signature(hashes_kept)
         for line, _ in short:
             yield ("line", site, line), Seen(doc.path, digest)
         yield (
@@ -273,15 +287,10 @@ class DuplicateContent(KeyedCheck):
         if totals.documents <= int(self.config["exact-limit"]):
             yield Emit(("all",), out)
             return
-        from provlint.plugins.duplicate_content.similarity import BAND_ROWS, EMPTY, SIG_BINS
-
         if sig is None:
             return
-        for band in range(SIG_BINS // BAND_ROWS):
-            rows = sig[band * BAND_ROWS : band * BAND_ROWS + BAND_ROWS]
-            if all(v == EMPTY for v in rows):
-                continue
-            yield Emit(("band", band, int.from_bytes(rows.tobytes(), "little")), out)
+        for band, rows in _bands(sig):
+            yield Emit(("band", band, rows), out)
 
     def _exact(self, reps: Sequence[Rep]) -> Iterator[Emit]:
         """Every pair of groups scored exactly (small corpora)."""
@@ -396,9 +405,24 @@ def _without_repeated(
         return None, None, text.size
     sig = text.sig
     if keep - drop:
-        extra = signature(keep - drop)
+        extra = signature(array("I", keep - drop))  # an array: numpy may reduce it
         sig = array("I", map(min, sig, extra))
     return None, sig, max(0, text.size - len(drop))
+
+
+def _bands(sig: array[int]) -> Iterator[tuple[int, int]]:
+    """The LSH bands of a signature that hold a value: the band's number,
+    and its rows' bytes read as one number (its bucket)."""
+    from provlint.plugins.duplicate_content.similarity import BAND_ROWS, EMPTY, SIG_BINS
+
+    # Slices of the signature's bytes: an array slice per band costs more.
+    raw = sig.tobytes()
+    width = BAND_ROWS * sig.itemsize
+    blank = array("I", [EMPTY] * BAND_ROWS).tobytes()
+    for band in range(SIG_BINS // BAND_ROWS):
+        rows = raw[band * width : band * width + width]
+        if rows != blank:
+            yield band, int.from_bytes(rows, "little")
 
 
 def _undeclared_families(members: Sequence[Text]) -> Iterator[int]:

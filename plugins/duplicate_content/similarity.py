@@ -25,10 +25,12 @@ Fast paths: when numpy is installed (the ``fast`` extra) and not switched off
 :func:`lsh_pairs` run vectorised, and :func:`words` maps its steps in C. Each
 gives exactly the result of its pure-Python reference (the ``_*_py``
 functions), which ``tests/test_fastpath.py`` checks both ways. numpy is
-imported on first use, never at module import; the per-document functions
-stay pure Python (a vectorised shingle hash gave the same values but was not
-faster on documents of a few hundred words, and would cost a small corpus
-the numpy import).
+imported on first use, never at module import. Per document, numpy only
+takes the last steps of the shingles (mixing, sorting, dropping repeats:
+the hashes stay zlib's CRCs) and of a signature, when the caller passes it
+or the hashes come as an array; duplicate-content does so from
+:data:`TEXT_NUMPY_FROM` documents (a small corpus would pay more for the
+import than it saves).
 """
 
 from __future__ import annotations
@@ -60,12 +62,17 @@ _PUNCT = (
     + "\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2013\u2014\u2026\u00b7\u2022\u00a9\u00ae\u2122"
 )
 _MIX = 0x9E3779B1
+_I_IS_U32 = array("I").itemsize == 4
 
 
 def words(text: str) -> list[str]:
     """The text's words, lower-cased, punctuation and digits folded away."""
     if fastpath.pure_python():
         return _words_py(text)
+    return _words_c(text)
+
+
+def _words_c(text: str) -> list[str]:
     # The reference's steps, each mapped in C: split, strip, drop the empty.
     return list(filter(None, map(str.strip, text.lower().split(), repeat(_PUNCT))))
 
@@ -83,13 +90,18 @@ def text_hash(tokens: list[str]) -> str:
 def shingles(tokens: list[str]) -> set[int]:
     """Word 5-gram shingles, each hashed to 32 bits."""
     w = tokens
+    # :func:`_shingles_py`'s steps, each mapped in C but the last.
+    grams = map(" ".join, zip(w, w[1:], w[2:], w[3:], w[4:], strict=False))
+    return {(c * _MIX) & 0xFFFFFFFF for c in map(zlib.crc32, map(str.encode, grams))}
+
+
+def _shingles_py(tokens: list[str]) -> set[int]:
+    """The reference for :func:`shingles`."""
+    w = tokens
     return {
         (zlib.crc32(" ".join(t).encode("utf-8")) * _MIX) & 0xFFFFFFFF
         for t in zip(w, w[1:], w[2:], w[3:], w[4:], strict=False)
     }
-
-
-_shingles_py = shingles  # one implementation: a numpy one was no faster per document
 
 
 _SPACE = re.compile(r"\s")  # what str.split splits on
@@ -97,18 +109,34 @@ CHUNK = 1 << 20
 """Characters of text :func:`text_print` reads at a time."""
 
 
-def text_print(text: str, chunk: int = CHUNK) -> tuple[int, str, array]:  # type: ignore[type-arg]
+def text_print(
+    text: str,
+    chunk: int = CHUNK,
+    *,
+    shingled: bool = True,
+    ordered: bool = True,
+    np: Any = None,
+) -> tuple[int, str, array]:  # type: ignore[type-arg]
     """The number of :func:`words` of ``text``, their :func:`text_hash` and
     their sorted distinct :func:`shingles` (as 32-bit values), exactly as
     from the whole word list, but read ``chunk`` characters at a time (cut
     at whitespace): a 16 MB text costs its shingles at 4 bytes each, not a
     list of its 2.7 million words and a set of their shingles (about 35
-    bytes per byte of text)."""
+    bytes per byte of text).
+
+    ``shingled=False`` leaves the shingles out (an empty array) for a
+    caller that needs only the count and the hash; ``ordered=False`` lets
+    a text read in one chunk give its distinct shingles unsorted (for a
+    MinHash signature, which does not depend on their order). ``np`` is
+    numpy, when the caller finds its import worth it (a large corpus): the
+    shingles are then mixed, sorted and made distinct by numpy (the same
+    values, sorted, for half the cost per document)."""
     digest = hashlib.blake2b(digest_size=12)
     runs: list[array] = []  # type: ignore[type-arg]
     carry: list[str] = []
     count = 0
     start, n = 0, len(text)
+    whole = n <= chunk
     while start < n:
         end = start + chunk
         if end < n:
@@ -120,13 +148,41 @@ def text_print(text: str, chunk: int = CHUNK) -> tuple[int, str, array]:  # type
         if tokens:
             digest.update((" " * bool(count) + " ".join(tokens)).encode("utf-8"))
             count += len(tokens)
-            window = carry + tokens
-            hashes = shingles(window)
-            if hashes:
-                runs.append(array("I", sorted(hashes)))
-            carry = window[-(SHINGLE - 1) :]
+            if shingled:
+                window = carry + tokens if carry else tokens
+                if np is not None and _I_IS_U32:
+                    run = _shingles_np(np, window)
+                    if run:
+                        runs.append(run)
+                else:
+                    hashes = shingles(window)
+                    if hashes:
+                        runs.append(array("I", sorted(hashes) if ordered or not whole else hashes))
+                carry = window[-(SHINGLE - 1) :]
         start = end
     return count, digest.hexdigest(), _merged(runs)
+
+
+def _shingles_np(np: Any, tokens: list[str]) -> array:  # type: ignore[type-arg]
+    """The sorted distinct :func:`shingles` of ``tokens``: the CRCs in C,
+    mixed (a 32-bit product wraps as the reference's mask cuts), sorted and
+    made distinct by numpy."""
+    w = tokens
+    grams = map(" ".join, zip(w, w[1:], w[2:], w[3:], w[4:], strict=False))
+    crcs = array("I", map(zlib.crc32, map(str.encode, grams)))
+    if not crcs:
+        return crcs
+    mixed = np.frombuffer(crcs, dtype=np.uint32) * np.uint32(_MIX)
+    mixed.sort()
+    first = np.empty(len(mixed), dtype=bool)
+    first[0] = True
+    np.not_equal(mixed[1:], mixed[:-1], out=first[1:])
+    return array("I", mixed[first].tobytes())
+
+
+TEXT_NUMPY_FROM = 2000
+"""Documents in a corpus from which duplicate-content hashes shingles with
+numpy (its import, about 0.1 s, then costs less than it saves)."""
 
 
 def _merged(runs: list[array]) -> array:  # type: ignore[type-arg]
@@ -149,7 +205,19 @@ def _merged(runs: list[array]) -> array:  # type: ignore[type-arg]
 
 def signature(hashes: Iterable[int]) -> array:  # type: ignore[type-arg]
     """One-permutation MinHash: the low bits of a shingle's hash pick a bin,
-    the high bits compete for its minimum. Empty bins hold ``EMPTY``."""
+    the high bits compete for its minimum. Empty bins hold ``EMPTY``.
+
+    An array of 32-bit hashes is reduced by numpy when it is there (a bin's
+    minimum is the same whichever way it is found)."""
+    if isinstance(hashes, array) and hashes.typecode == "I" and _I_IS_U32:
+        np = fastpath.module("numpy")
+        if np is not None:
+            return _signature_np(np, hashes)
+    return _signature_py(hashes)
+
+
+def _signature_py(hashes: Iterable[int]) -> array:  # type: ignore[type-arg]
+    """The reference for :func:`signature`."""
     sig = [EMPTY] * SIG_BINS
     mask = SIG_BINS - 1
     shift = SIG_BINS.bit_length() - 1
@@ -161,7 +229,12 @@ def signature(hashes: Iterable[int]) -> array:  # type: ignore[type-arg]
     return array("I", sig)
 
 
-_signature_py = signature
+def _signature_np(np: Any, hashes: array) -> array:  # type: ignore[type-arg]
+    """:func:`signature` of 32-bit hashes, the minimum of each bin found by numpy."""
+    values = np.frombuffer(hashes, dtype=np.uint32)
+    sig = np.full(SIG_BINS, EMPTY, dtype=np.uint32)
+    np.minimum.at(sig, values & (SIG_BINS - 1), values >> (SIG_BINS.bit_length() - 1))
+    return array("I", sig.tobytes())
 
 
 @dataclass(frozen=True)
@@ -295,7 +368,6 @@ def _lsh_pairs_py(
 # Each function below takes the numpy module as its first argument (imported
 # by the caller through provlint.fastpath, never at module import).
 
-_I_IS_U32 = array("I").itemsize == 4
 _PAIR_CHUNK = 1 << 15
 
 
@@ -398,6 +470,9 @@ def furniture_print(
     lines: list[str],
     kinds: list[str | None],
     whole: array | None = None,  # type: ignore[type-arg]
+    *,
+    ordered: bool = True,
+    np: Any = None,
 ) -> tuple[array, tuple[tuple[int, array], ...]]:  # type: ignore[type-arg]
     """The shingles of a text with its furniture left out, and the short
     lines a site may repeat on all its pages.
@@ -409,32 +484,61 @@ def furniture_print(
     hash of the line's words, and the shingles that hold one of them (so
     that they can be left out too, once the corpus shows the line on many
     pages of the document's site). ``whole`` is the shingles of the whole
-    text, when known: they are the answer when no line is furniture."""
+    text, when known: they are the answer when no line is furniture.
+    ``ordered`` and ``np`` are :func:`text_print`'s."""
     if whole is not None and not any(kinds):
         kept, hashes = lines, whole
     else:
         kept = [line for line, kind in zip(lines, kinds, strict=True) if kind is None]
-        hashes = text_print("\n".join(kept))[2]
+        hashes = text_print("\n".join(kept), ordered=ordered, np=np)[2]
     short = [i for i, line in enumerate(kept) if len(line.strip()) <= LINE_CHARS]
     if len(short) > 2 * LINE_KEEP:
         short = short[:LINE_KEEP] + short[-LINE_KEEP:]
+    split = _words_py if fastpath.pure_python() else _words_c  # asked once, not per line
+    tokenised: dict[int, list[str]] = {}  # the words of each line read, once
+
+    def tokens_of(j: int) -> list[str]:
+        found = tokenised.get(j)
+        if found is None:
+            found = tokenised[j] = split(kept[j])
+        return found
+
+    def last_words(j: int, n: int) -> list[str]:
+        """``tokens_of(j)[-n:]``, reading only the end of a long line."""
+        if j not in tokenised:
+            fields = kept[j].rsplit(None, 2 * n)
+            if len(fields) > 2 * n:
+                tail = split(" ".join(fields[1:]))
+                if len(tail) >= n:
+                    return tail[-n:]
+        return tokens_of(j)[-n:]
+
+    def first_words(j: int, n: int) -> list[str]:
+        """``tokens_of(j)[:n]``, reading only the start of a long line."""
+        if j not in tokenised:
+            fields = kept[j].split(None, 2 * n)
+            if len(fields) > 2 * n:
+                head = split(" ".join(fields[:-1]))
+                if len(head) >= n:
+                    return head[:n]
+        return tokens_of(j)[:n]
+
     out: dict[int, set[int]] = {}
     for i in short:
-        tokens = words(kept[i])
+        tokens = tokens_of(i)
         if not tokens:
             continue
         before: list[str] = []
         j = i - 1
         while j >= 0 and len(before) < SHINGLE - 1:
-            before = words(kept[j]) + before
+            before = last_words(j, SHINGLE - 1 - len(before)) + before
             j -= 1
-        before = before[-(SHINGLE - 1) :] if before else []
         after: list[str] = []
         j = i + 1
         while j < len(kept) and len(after) < SHINGLE - 1:
-            after += words(kept[j])
+            after += first_words(j, SHINGLE - 1 - len(after))
             j += 1
-        window = before + tokens + after[: SHINGLE - 1]
+        window = before + tokens + after
         found = _window_shingles(window, len(before), len(before) + len(tokens))
         out.setdefault(line_hash(tokens), set()).update(found)
     lines_out = tuple((h, array("I", sorted(s))) for h, s in out.items() if s)

@@ -206,12 +206,19 @@ ALL_FLAGS: Flags = (True, True, True, True)
 def text_flags(text: str) -> Flags:
     """Whether ``text`` holds any of the characters and words that
     match_line looks for inside a line (tested once per document)."""
+    # An ASCII text cannot hold the others: look for the ASCII ones only.
+    specials, cookie, rights = _ASCII_NEEDLES if text.isascii() else _NEEDLES
+    has = text.__contains__
     return (
-        any(c in text for c in _SPECIALS),
-        any(h in text for h in _COOKIE_HINTS),
-        any(h in text for h in _RIGHTS_HINTS),
+        any(map(has, specials)),
+        any(map(has, cookie)),
+        any(map(has, rights)),
         True,  # "minutes ago" hints: tested per short line with a digit (cheaper)
     )
+
+
+_NEEDLES = (_SPECIALS, _COOKIE_HINTS, _RIGHTS_HINTS)
+_ASCII_NEEDLES = tuple(tuple(filter(str.isascii, needles)) for needles in _NEEDLES)
 
 
 def _arrows(s: str) -> str | None:
