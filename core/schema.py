@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import functools
 import json
+import pkgutil
 import re
 from collections.abc import Callable, Iterator, Mapping
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,8 +50,13 @@ DATE_FIELDS = frozenset({"date", "retrieved"})
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``name`` (``index-row``, ``header``, ``config`` or
     ``output``, the JSON output's) shipped in ``provlint.schemas``."""
-    text = resources.files("provlint.schemas").joinpath(SCHEMA_FILES[name]).read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    # pkgutil reads through the package's loader, as importlib.resources
+    # would, without importing what importlib.resources needs (zipfile,
+    # tempfile...): it is on every run's path.
+    raw = pkgutil.get_data("provlint.schemas", SCHEMA_FILES[name])
+    if raw is None:
+        raise FileNotFoundError(SCHEMA_FILES[name])
+    data: dict[str, Any] = json.loads(raw.decode("utf-8"))
     return data
 
 
@@ -250,6 +255,179 @@ def fast_is_valid(name: str, instance: object) -> bool | None:
         return None
 
 
+# --- the pure-Python validity test ------------------------------------------
+#
+# Most instances are valid. For them a small compiled test (closures built
+# from the schema) answers without importing jsonschema, whose import alone
+# costs more than checking a small corpus; jsonschema still writes every
+# message. It accepts the keywords of ``_FAST_KEYWORDS`` and the types of
+# ``_FAST_TYPES`` with jsonschema's meaning (isinstance type tests,
+# ``re.search`` for ``pattern``, the same format functions), plain JSON
+# instances only; anything else leaves the answer to the validators.
+
+_Test = Callable[[Any], bool]
+
+
+def _always(value: object) -> bool:
+    return True
+
+
+def _never(value: object) -> bool:
+    return False
+
+
+_TYPE_TESTS: dict[str, _Test] = {
+    "string": lambda v: isinstance(v, str),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+def _resolve(root: dict[str, Any], ref: object) -> object:
+    if type(ref) is not str or not ref.startswith("#/"):
+        raise _Unsupported(f"$ref {ref!r}")
+    node: object = root
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if type(node) is not dict or part not in node:
+            raise _Unsupported(f"$ref {ref!r}")
+        node = node[part]
+    return node
+
+
+def _size_test(kind: type[list[Any]] | type[str], n: int, at_least: bool) -> _Test:
+    def test(v: Any) -> bool:
+        if not isinstance(v, kind):
+            return True
+        return len(v) >= n if at_least else len(v) <= n
+
+    return test
+
+
+def _combined(key: str, subs: list[_Test]) -> _Test:
+    if key == "allOf":
+        return lambda v: all(t(v) for t in subs)
+    if key == "anyOf":
+        return lambda v: any(t(v) for t in subs)
+    return lambda v: sum(1 for t in subs if t(v)) == 1  # oneOf
+
+
+def _compile(node: object, root: dict[str, Any], depth: int = 0) -> _Test:
+    """A function telling whether an instance is valid against ``node``."""
+    if node is True:
+        return _always
+    if node is False:
+        return _never
+    if type(node) is not dict or depth > _MAX_DEPTH:
+        raise _Unsupported(f"not a schema: {node!r}")
+    for key in node:
+        if key not in _FAST_KEYWORDS:
+            raise _Unsupported(f"keyword {key!r}")
+    if node.get("$schema", _DRAFT_2020_12) != _DRAFT_2020_12:
+        raise _Unsupported(f"$schema {node['$schema']!r}")
+    tests: list[_Test] = []
+    if "type" in node:
+        kinds = node["type"] if type(node["type"]) is list else [node["type"]]
+        if not all(type(k) is str and k in _FAST_TYPES for k in kinds):
+            raise _Unsupported(f"type {node['type']!r}")
+        kind_tests = [_TYPE_TESTS[k] for k in kinds]
+        tests.append(lambda v: any(t(v) for t in kind_tests))
+    if "$ref" in node:
+        tests.append(_compile(_resolve(root, node["$ref"]), root, depth + 1))
+    props: dict[str, _Test] = {}
+    if "properties" in node:
+        if type(node["properties"]) is not dict:
+            raise _Unsupported("properties")
+        props = {str(k): _compile(v, root, depth + 1) for k, v in node["properties"].items()}
+    extra = (
+        _compile(node["additionalProperties"], root, depth + 1)
+        if "additionalProperties" in node
+        else None
+    )
+    if props or extra is not None:
+
+        def members(v: Any, props: dict[str, _Test] = props, extra: _Test | None = extra) -> bool:
+            if not isinstance(v, dict):
+                return True
+            for k, item in v.items():
+                test = props.get(k, extra)
+                if test is not None and not test(item):
+                    return False
+            return True
+
+        tests.append(members)
+    if "required" in node:
+        names = node["required"]
+        if type(names) is not list or not all(type(k) is str for k in names):
+            raise _Unsupported("required")
+        tests.append(lambda v: not isinstance(v, dict) or all(k in v for k in names))
+    if "items" in node:
+        item_test = _compile(node["items"], root, depth + 1)
+        tests.append(lambda v: not isinstance(v, list) or all(item_test(i) for i in v))
+    for key, kind in (
+        ("minItems", list),
+        ("maxItems", list),
+        ("minLength", str),
+        ("maxLength", str),
+    ):
+        if key in node:
+            tests.append(_size_test(kind, _count(node[key]), key.startswith("min")))
+    if "pattern" in node:
+        if type(node["pattern"]) is not str:
+            raise _Unsupported("pattern")
+        search = re.compile(node["pattern"]).search
+        tests.append(lambda v: not isinstance(v, str) or search(v) is not None)
+    if "format" in node:
+        if node["format"] not in FORMATS:
+            raise _Unsupported(f"format {node['format']!r}")
+        tests.append(FORMATS[node["format"]])
+    for key in ("allOf", "anyOf", "oneOf"):
+        if key in node:
+            if type(node[key]) is not list or not node[key]:
+                raise _Unsupported(key)
+            subs = [_compile(sub, root, depth + 1) for sub in node[key]]
+            tests.append(_combined(key, subs))
+    if not tests:
+        return _always
+    if len(tests) == 1:
+        return tests[0]
+    return lambda v: all(t(v) for t in tests)
+
+
+@functools.cache
+def _quick_test(name: str) -> _Test | None:
+    """The compiled validity test of schema ``name``, or None when the schema
+    uses something it cannot match exactly."""
+    schema = load_schema(name)
+    try:
+        return _compile(schema, schema)
+    except _Unsupported:
+        return None
+
+
+def quick_is_valid(name: str, instance: object) -> bool | None:
+    """Whether ``instance`` is valid against schema ``name``, answered in
+    pure Python, or None when this test does not apply (schema or instance
+    not supported, a format function raised)."""
+    test = _quick_test(name)
+    if test is None or not _plain(instance):
+        return None
+    try:
+        return test(instance)
+    except Exception:  # a format function raised: let jsonschema report it
+        return None
+
+
+FAST_FROM = 1000
+"""After this many instances in one process (a large corpus), the compiled
+jsonschema_rs validator, when installed, answers first: importing it costs
+more than a small corpus's validation."""
+
+_validated = 0
+
+
 @functools.cache
 def constrained_columns() -> frozenset[str]:
     """INDEX.md columns whose schema asks more than "a string" (a pattern,
@@ -358,10 +536,17 @@ def iter_errors(name: str, instance: Mapping[str, Any]) -> Iterator[tuple[tuple[
     """Validate ``instance`` against schema ``name``; yield (path, message)
     for each error, in a stable order.
 
-    The fast path answers first when it can; jsonschema (imported only
-    then) runs for instances it finds invalid or cannot judge."""
+    A compiled test answers first when it can (pure Python, then, from
+    :data:`FAST_FROM` instances on, jsonschema_rs when installed);
+    jsonschema (imported only then) runs for instances found invalid or
+    that cannot be judged that way."""
+    global _validated
     data = dict(instance)
-    if fast_is_valid(name, data):
+    _validated += 1
+    valid = fast_is_valid(name, data) if _validated > FAST_FROM else None
+    if valid is None:
+        valid = quick_is_valid(name, data)
+    if valid:
         return
     v = validator(name)
     errors = sorted(v.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))

@@ -411,3 +411,111 @@ def test_fixture_outputs_same_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_pat
             out.append(sorted((f.path, f.line, f.message) for f in report.findings))
         results.append(out)
     assert results[0] == results[1]
+
+
+# --- the pure-Python validity test ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", VALIDATED)
+def test_validated_schemas_have_a_quick_test(name: str) -> None:
+    assert schema._quick_test(name) is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "where", "instance"),
+    FIXTURE_INSTANCES,
+    ids=[f"{n}:{w}" for n, w, _ in FIXTURE_INSTANCES],
+)
+def test_quick_test_agrees_on_fixture_instances(
+    name: str, where: str, instance: dict[str, Any]
+) -> None:
+    answer = schema.quick_is_valid(name, instance)
+    assert answer is not None, f"{where}: the quick test should apply"
+    assert answer == _reference_valid(name, instance), where
+
+
+@pytest.mark.parametrize("name", VALIDATED)
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance=_instance)
+def test_quick_test_agrees_on_generated_instances(name: str, instance: dict[str, Any]) -> None:
+    answer = schema.quick_is_valid(name, instance)
+    if answer is not None:
+        assert answer == _reference_valid(name, instance)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ignore=st.dictionaries(st.text(max_size=4), _value, max_size=3),
+    derived=st.one_of(_string, st.lists(_string, max_size=3), _value),
+)
+def test_quick_test_agrees_on_nested_values(ignore: dict[str, Any], derived: Any) -> None:
+    instance = {"id": "a1", "provlint": {"ignore": ignore}, "derived_from": derived}
+    answer = schema.quick_is_valid("header", instance)
+    if answer is not None:
+        assert answer == _reference_valid("header", instance)
+
+
+@pytest.mark.parametrize(
+    "instance",
+    [
+        {},
+        {"id": "a1", "file": "a.md"},
+        {"id": "a 1", "file": "a.md"},
+        {"id": "a1"},
+        {"id": "a1", "file": ""},
+        {"id": "a1", "file": "a.md", "notes": 3},
+        {"id": "a1\n", "file": "a.md"},
+        {"id": "a1", "file": "a.md", "sha256": "0" * 64},
+        {"id": "a1", "file": "a.md", "sha256": "0" * 65},
+        {"id": "a1", "file": "a.md", "date": "2021-02-29"},
+        {"id": "a1", "file": "a.md", "date": "2024-02-29T10:00+01:00"},
+        {"id": "a1", "file": "a.md", "url": "http://example.org/a b"},
+        {"id": "a1", "file": "a.md", "url": "urn:isbn:0451450523"},
+        {"id": "a1", "derived_from": []},
+        {"id": "a1", "derived_from": ["b1", "c1"]},
+        {"id": "a1", "derived_from": ["b1", "c 1"]},
+        {"id": "a1", "derived_from": "b1, c1"},
+        {"id": "a1", "derived_from": None},
+        {"provlint": {"ignore": {"PV101": "why"}}},
+        {"provlint": {"ignore": {"PV101": ""}}},
+        {"provlint": {"ignore": {"PV101": "why"}, "other": 1}},
+        {"provlint": []},
+        {"language": "de-CH"},
+        {"language": "deutsch-schweiz-x"},
+        {"title": True},
+    ],
+)
+def test_quick_test_agrees_on_a_table(instance: dict[str, Any]) -> None:
+    for name in VALIDATED:
+        assert schema.quick_is_valid(name, instance) == _reference_valid(name, instance)
+
+
+def test_quick_test_declines_what_it_cannot_match() -> None:
+    assert schema._quick_test("config") is None  # number keywords
+    with pytest.raises(schema._Unsupported):
+        schema._compile({"patternProperties": {"^a": {}}}, {})
+    with pytest.raises(schema._Unsupported):
+        schema._compile({"type": "integer"}, {})
+    with pytest.raises(schema._Unsupported):
+        schema._compile({"format": "email"}, {})
+    with pytest.raises(schema._Unsupported):
+        schema._compile({"$ref": "#/$defs/missing"}, {})
+    assert schema.quick_is_valid("header", {"derived_from": ("a", "b")}) is None
+    assert schema.quick_is_valid("header", {"title": type("S", (str,), {})("x")}) is None
+
+
+def test_valid_instances_need_neither_validator_library() -> None:
+    code = (
+        "import sys\n"
+        "from provlint.schema import iter_errors\n"
+        "row = {'id': 'a1', 'file': 'a.md', 'date': '2021-03-04', 'url': 'https://e.org/x'}\n"
+        "assert list(iter_errors('index-row', row)) == []\n"
+        "assert list(iter_errors('header', {'id': 'a1', 'derived_from': ['b1']})) == []\n"
+        "assert 'jsonschema' not in sys.modules, 'jsonschema imported'\n"
+        "assert 'jsonschema_rs' not in sys.modules, 'jsonschema_rs imported'\n"
+        "assert list(iter_errors('index-row', {'id': 'a 1', 'file': 'a.md'}))\n"
+        "assert 'jsonschema' in sys.modules\n"
+    )
+    for pure in ("", "1"):
+        env = {**os.environ, fastpath.ENV_VAR: pure}
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
