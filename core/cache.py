@@ -25,12 +25,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import hmac
 import itertools
 import json
 import os
 import re
-import secrets
 import sqlite3
 import struct
 import sys
@@ -91,6 +89,8 @@ def _user_key() -> bytes:
     except OSError:
         damaged = False
     path.parent.mkdir(parents=True, exist_ok=True)
+    import secrets
+
     key = secrets.token_bytes(32)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -405,17 +405,23 @@ class Store:
             for table in ("docs", "srcs", "recs", "checks"):
                 if db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
                     raise ForeignSchema("the cache database has no signature")
+            import secrets
+
             salt = secrets.token_bytes(16)
             db.execute("INSERT INTO meta VALUES ('salt', ?)", (salt,))
             db.execute("INSERT INTO meta VALUES ('mac', ?)", (self._sign(salt),))
             return bytes(salt)
         if not isinstance(salt, bytes) or not isinstance(mac, bytes):
             raise ForeignSchema("the cache database's signature is damaged")
+        import hmac
+
         if not hmac.compare_digest(mac, self._sign(salt)):
             raise ForeignSchema("the cache database was not written by this user's provlint")
         return salt
 
     def _sign(self, salt: bytes) -> bytes:
+        import hmac
+
         m = hmac.new(self.key, digestmod="blake2b")
         m.update(f"{self.context}\0".encode())
         m.update(salt)
@@ -481,9 +487,7 @@ class Store:
 
     def set_meta(self, name: str, value: Any) -> None:
         assert self.db is not None
-        self.db.execute(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, codec.dumps(value))
-        )
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, codec.dumps(value)))
 
     # -- documents -------------------------------------------------------------
 
@@ -833,6 +837,7 @@ def temporary_store() -> Iterator[Store]:
     """A store for one run only, in a new temporary folder outside the
     corpus (removed afterwards), signed with a key that lives in memory: how
     a large run without the cache keeps its memory bounded."""
+    import secrets
     import shutil
     import tempfile
 

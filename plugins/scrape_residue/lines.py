@@ -108,6 +108,7 @@ def _menu_row(core: str) -> bool:
     items = _MENU_SEP.split(core)
     return 4 <= len(items) <= 13 and all(0 < len(it.strip()) <= 30 for it in items)
 
+
 # Furniture found inside a longer line: cookie banners, rights notices, ages.
 # Each is tested on a window around a cheap substring hit (a regex search
 # over a whole non-ASCII line is slow).
@@ -232,9 +233,7 @@ def _arrows(s: str) -> str | None:
     return None
 
 
-def match_line(
-    s: str, flags: Flags = ALL_FLAGS, phrases: Phrases | None = None
-) -> str | None:
+def match_line(s: str, flags: Flags = ALL_FLAGS, phrases: Phrases | None = None) -> str | None:
     """The furniture kind of one stripped, non-empty line by its patterns
     alone (None when no pattern matches). ``flags`` come from text_flags()
     on the whole document and let lines skip tests that cannot succeed;
@@ -339,10 +338,12 @@ _GLUED_LOWER = lazy_compile(r"(?<!\S)[a-zà-ÿа-я]{3,}[A-ZÀ-ÞА-Я][a-zà-ÿ
 # (winners, ingredients, links) are not menus.
 _LIST_ITEM = lazy_compile(r"(?:[-*+•·▪]|\d{1,3}[.)])\s")
 
-# Chinese, Japanese and Korean (the ranges of wide characters).
-_WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-_HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")  # ideographs and kana, not Hangul
-_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+# Chinese, Japanese and Korean (the ranges of wide characters, as in
+# phrases.WIDE_RANGES). Wide classes are slow to compile: only text that is
+# not ASCII needs them.
+_WIDE = lazy_compile(r"[\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_HAN = lazy_compile(r"[\u2e80-\u9fff\uf900-\ufaff]")  # ideographs and kana, not Hangul
+_HANGUL = lazy_compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _CJK_END = ".!?,;:\u3002\uff01\uff1f\uff0c\uff1b\uff1a\u2026\u3001"
 # Sentence punctuation inside a line: a line of prose, not a headline or label.
 _CJK_PROSE = re.compile(r"[\u3002\uff0c\u3001\uff01\uff1f\uff1b]|[,.] ")
@@ -376,6 +377,8 @@ def _cjk_menu_row(s: str) -> bool:
     ("时政 地方 法治 高层 人事"): five or more short words, most of them in
     ideographs or kana (prose in these scripts has no spaces; Korean, which
     has, is left out)."""
+    if s.isascii():  # no ideographs, no kana
+        return False
     words = s.split()
     if len(words) < 5 or _HANGUL.search(s):
         return False
