@@ -17,25 +17,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._lazy import lazy_compile
-from .hookspecs import hookimpl
-from .keyed import Emit, KeyedCheck, Totals
-from .model import (
-    Catalogue,
-    CatalogueCheck,
-    Check,
-    Corpus,
-    CorpusCheck,
-    Declared,
-    Document,
-    DocumentCheck,
-    Finding,
-    Header,
-    IndexRow,
-    Location,
-    Severity,
-)
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -66,11 +47,56 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from ._lazy import lazy_compile
     from .config import Config, ConfigError
+    from .hookspecs import hookimpl
+    from .keyed import Emit, KeyedCheck, Totals
+    from .model import (
+        Catalogue,
+        CatalogueCheck,
+        Check,
+        Corpus,
+        CorpusCheck,
+        Declared,
+        Document,
+        DocumentCheck,
+        Finding,
+        Header,
+        IndexRow,
+        Location,
+        Severity,
+    )
     from .report import Report
     from .runner import run, run_many
 
+# Every public name is imported on first use: ``import provlint`` (which
+# also happens for ``import provlint.testing``, the pytest plugin, in every
+# pytest session) stays cheap, and a submodule is loaded only when a name
+# from it is asked for.
 _LAZY = {
+    "lazy_compile": "_lazy",
+    "hookimpl": "hookspecs",
+    "Emit": "keyed",
+    "KeyedCheck": "keyed",
+    "Totals": "keyed",
+    **dict.fromkeys(
+        (
+            "Catalogue",
+            "CatalogueCheck",
+            "Check",
+            "Corpus",
+            "CorpusCheck",
+            "Declared",
+            "Document",
+            "DocumentCheck",
+            "Finding",
+            "Header",
+            "IndexRow",
+            "Location",
+            "Severity",
+        ),
+        "model",
+    ),
     "run": "runner",
     "run_many": "runner",
     "Report": "report",
@@ -89,4 +115,6 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'provlint' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
