@@ -3,8 +3,8 @@
 
     python benchmarks/bench_scale.py [-n 10000] [--jobs 2] [--repeat 3] [--workdir DIR]
                                      [--corpus DIR ...] [--sizes 10000,100000[,1000000]]
-                                     [--plot [SVG]] [--peers] [--skip-cold] [--skip-rerun]
-                                     [--skip-startup] [--json]
+                                     [--plot [SVG]] [--peers] [--scaling] [--skip-cold]
+                                     [--skip-rerun] [--skip-startup] [--json]
 
 Every figure is a ratio of two commands timed in the same run, alternately
 (A B A B ...), so that the speed and the load of the machine cancel out.
@@ -33,6 +33,10 @@ peers (``--peers``)
     document's YAML front matter, extracted once into separate ``.yaml``
     files, against provlint running all its checks on the corpus (target
     provlint / check-jsonschema <= 1/10); ``yamllint`` too when installed.
+scaling (``--scaling``)
+    the cold command with ``--jobs 1`` against the same with ``--jobs J``,
+    alternately, on N documents: the speed-up, wall(1) / wall(J) (target
+    >= 0.9 J: 1.8x for two workers), and how much CPU each spends.
 startup
     ``bench_validate.py``'s start-up comparison: provlint on the bundled
     seven-document corpus against ``python -c "import yaml"`` (target
@@ -96,6 +100,7 @@ TARGETS = {
     "peer_ratio": 0.1,  # provlint / check-jsonschema
     "startup_ratio": 3.0,  # provlint on the example corpus / python -c "import yaml"
     "precommit_ratio": 1.0,  # one-file run, warm cache / (2 x import yaml + stat the corpus)
+    "scaling_per_job": 0.9,  # wall(--jobs 1) / wall(--jobs J) >= 0.9 J
 }
 
 
@@ -392,6 +397,29 @@ def bench_cold(bench: Bench, n: int) -> dict[str, Any]:
     }
     bench.cold[n] = out
     return out
+
+
+def bench_scaling(bench: Bench, n: int) -> dict[str, Any]:
+    """``--jobs 1`` against ``--jobs J``, cold, alternately, on N documents."""
+    folder, _, _ = bench.corpus(n)
+    one = bench.validate_cmd(folder, None)
+    at = one.index("--jobs") + 1
+    one[at] = "1"
+    cases = [
+        ("--jobs 1", one, folder, OK),
+        (f"--jobs {bench.args.jobs}", bench.validate_cmd(folder, None), folder, OK),
+    ]
+    runs = alternate(bench, cases, f"scaling n={n}")
+    s1, sj = summary(runs[cases[0][0]]), summary(runs[cases[1][0]])
+    return {
+        "n": n,
+        "jobs": bench.args.jobs,
+        "command": bench.shown_validate(cache=False),
+        "cases": {cases[0][0]: s1, cases[1][0]: sj},
+        "speedup": s1["wall_median_s"] / sj["wall_median_s"],
+        "cpu_ratio": sj["cpu_median_s"] / s1["cpu_median_s"],
+        "goal": TARGETS["scaling_per_job"] * bench.args.jobs,
+    }
 
 
 def _index_row(index_text: str, rel: str) -> tuple[int, int, str]:
@@ -792,6 +820,17 @@ def targets_table(result: dict[str, Any]) -> list[dict[str, Any]]:
                 "met": c["ratio_provlint_to_peer"] <= TARGETS["peer_ratio"],
             }
         )
+    sc = result.get("scaling")
+    if sc:
+        rows.append(
+            {
+                "target": f"--jobs 1 / --jobs {sc['jobs']} (speed-up), N={sc['n']}",
+                "measured": _scaling_measured(sc),
+                "ratio": sc["speedup"],
+                "goal": f">= {sc['goal']:.1f}x",
+                "met": sc["speedup"] >= sc["goal"],
+            }
+        )
     st = result.get("startup")
     if st:
         rows.append(
@@ -805,6 +844,11 @@ def targets_table(result: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _scaling_measured(sc: dict[str, Any]) -> str:
+    one, many = sc["cases"].values()
+    return f"{one['wall_median_s']:.2f} s vs {many['wall_median_s']:.2f} s"
 
 
 def _ratio(x: float) -> str:
@@ -938,6 +982,14 @@ def render_text(result: dict[str, Any]) -> str:
                     f"  provlint / {name}: {_ratio(p['ratio_provlint_to_peer'])} wall, "
                     f"{_ratio(p['ratio_cpu'])} CPU"
                 )
+    sc = result.get("scaling")
+    if sc:
+        lines += ["", f"Scaling: N={sc['n']}, {sc['command']} against --jobs 1"]
+        lines += _table(CASE_HEAD, _cases_rows(sc["cases"]))
+        lines.append(
+            f"  speed-up --jobs {sc['jobs']}: {sc['speedup']:.2f}x wall "
+            f"(goal >= {sc['goal']:.1f}x); CPU {sc['cpu_ratio']:.2f}x of --jobs 1"
+        )
     st = result.get("startup")
     if st:
         lines += ["", f"Start-up: {st['rounds']} alternating rounds (bench_validate.py)"]
@@ -1084,6 +1136,11 @@ def main(argv: list[str] | None = None) -> int:
         help="write the growth plot (needs --sizes; default docs/performance-growth.svg) "
         "and its figures as JSON next to it",
     )
+    ap.add_argument(
+        "--scaling",
+        action="store_true",
+        help="compare --jobs 1 with --jobs J, cold, on N documents",
+    )
     ap.add_argument("--skip-cold", action="store_true", help="skip the cold comparison")
     ap.add_argument("--skip-rerun", action="store_true", help="skip the one-change re-run")
     ap.add_argument("--skip-startup", action="store_true", help="skip the start-up comparison")
@@ -1125,6 +1182,8 @@ def main(argv: list[str] | None = None) -> int:
                 result["rerun"] = bench_rerun(bench, args.n)
             if args.peers:
                 result["peers"] = bench_peers(bench, args.peers_n)
+            if args.scaling:
+                result["scaling"] = bench_scaling(bench, args.n)
             if not args.skip_startup:
                 ns = argparse.Namespace(startup_repeat=args.startup_repeat)
                 result["startup"] = bv.bench_startup(ns, launcher)
