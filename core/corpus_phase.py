@@ -292,8 +292,10 @@ def _pool_judge(todo: list[int], workers: int, done: dict[str, _Judged]) -> bool
     """Judge the checks ``todo`` (their places in ``_TODO``'s order) in a
     pool of ``workers`` forked processes, into ``done``; False when a
     process died (``done`` then holds what was judged before)."""
+    import contextlib
     import multiprocessing
     import os
+    import signal
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -304,16 +306,45 @@ def _pool_judge(todo: list[int], workers: int, done: dict[str, _Judged]) -> bool
         initializer=_init_judge,
         initargs=(os.getpid(),),
     ) as pool:
-        futures = [(order[i][0].name, pool.submit(_judge_one_check, i)) for i in todo]
+        futures = [(i, pool.submit(_judge_one_check, i)) for i in todo]
         try:
-            for name, future in futures:
-                done[name] = future.result()
+            for i, future in futures:
+                spec = order[i][0]
+                try:
+                    done[spec.name] = future.result()
+                except BrokenProcessPool:
+                    raise
+                except Exception as exc:  # its findings could not come back (pickling)
+                    done[spec.name] = _lost(spec, f"{type(exc).__name__}: {exc}")
         except BrokenProcessPool:
-            for name, future in futures:
+            for i, future in futures:
+                name = order[i][0].name
                 if name not in done and future.done() and future.exception() is None:
                     done[name] = future.result()
             return False
+        except BaseException:  # ^C: stop the judging processes, not wait for them
+            pids = list(getattr(pool, "_processes", None) or {})
+            pool.shutdown(wait=False, cancel_futures=True)
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGTERM)
+            raise
     return True
+
+
+def _lost(spec: CheckSpec, why: str) -> _Judged:
+    """A check judged in another process whose results could not be taken
+    back: its internal error."""
+    from .errors import ErrorCollector
+
+    errors = ErrorCollector()
+    errors.report(
+        f"check {spec.name!r} (plugin {spec.plugin.label}): its corpus findings could not be "
+        f"taken from the process that judged it ({why})",
+        plugin=spec.plugin.identity,
+        check=spec.name,
+    )
+    return [], errors.findings, errors.tracebacks
 
 
 def _init_judge(parent: int) -> None:

@@ -23,14 +23,13 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
-import os
 import signal
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .limits import MESSAGE_CHARS, FindingCap, cut_message
 from .model import Finding, Severity
@@ -188,19 +187,29 @@ class SlowNotice:
 SLOW = SlowNotice()
 
 
-# Forks so far: a forked child does not inherit its parent's interval timer,
-# so a budget notes the generation it armed the timer in.
-_FORKS = [0]
+_DEADLINE = [0.0]
+"""When the call timed by ``SIGALRM`` in this process must stop
+(``time.monotonic``); 0 when no call is timed. One for the process, as the
+signal is: a budget entered inside another times its calls the same way."""
 
 
-def _forked() -> None:
-    _FORKS[0] += 1
+def _expire(signum: int, frame: Any) -> None:
+    deadline = _DEADLINE[0]
+    if not deadline:
+        return  # fired between calls
+    left = deadline - time.monotonic()
+    if left > 0:  # set by an earlier call; this one has time left
+        signal.setitimer(signal.ITIMER_REAL, left)
+        return
+    _DEADLINE[0] = 0.0
+    raise CheckTimeout
 
 
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forked)
+class _Timed(NamedTuple):
+    """The token of a call timed by ``SIGALRM``: the deadline it replaced
+    (the enclosing call's, or 0), put back when the call ends."""
 
-_SIGNAL = -1  # the token of a call timed by SIGALRM
+    previous: float
 
 
 class Budget:
@@ -210,12 +219,13 @@ class Budget:
     watchdog thread.
 
     Most calls into a check take far less than their limit, so the timer is
-    not set and cleared around each one: a call only records its deadline,
-    and the timer is set when none is pending or the pending one would fire
-    too late. When it fires during a call that still has time, it is set
-    again for the rest; when it fires between calls, nothing happens. A
-    run of short calls costs one timer signal per ``seconds``, not two
-    system calls per call."""
+    not set and cleared around each one: a call records its deadline, and
+    the timer is set only when the kernel has none pending (none was set,
+    it fired, a check cleared it, or this is a forked child) or the pending
+    one would fire too late. When it fires during a call that still has
+    time, it is set again for the rest; between calls, nothing happens. A
+    run of short calls costs one ``getitimer`` per call and one timer
+    signal per ``seconds``, not two ``setitimer`` calls per call."""
 
     def __init__(self) -> None:
         self.signal = (
@@ -223,60 +233,50 @@ class Budget:
         )
         self.previous: Any = None
         self.installed = False
-        self.deadline = 0.0  # of the call running now; 0 between calls
-        self.fires = 0.0  # when the pending timer fires; 0 for none
-        self.generation = -1  # _FORKS when the timer was set
 
     def __enter__(self) -> Budget:
         if self.signal and not self.installed:
-            self.previous = signal.signal(signal.SIGALRM, self._expire)
+            self.previous = signal.signal(signal.SIGALRM, _expire)
             self.installed = True
-        self.deadline = self.fires = 0.0
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.installed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            if not _DEADLINE[0]:  # no enclosing call is timed
+                signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
             self.installed = False
-        self.deadline = self.fires = 0.0
 
-    def _expire(self, signum: int, frame: Any) -> None:
-        self.fires = 0.0
-        if not self.deadline:
-            return  # fired between calls
-        left = self.deadline - time.monotonic()
-        if left > 0:  # the call that set the timer is over; this one has time left
-            self._arm(left)
-            return
-        self.deadline = 0.0
-        raise CheckTimeout
-
-    def _arm(self, seconds: float) -> None:
-        self.fires = time.monotonic() + seconds
-        self.generation = _FORKS[0]
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-
-    def start(self, seconds: float) -> int | None:
+    def start(self, seconds: float) -> int | _Timed | None:
         """Start timing one call: :class:`CheckTimeout` is raised in this
         thread once it has run ``seconds`` (no limit for 0). Returns the
-        token for :meth:`stop`."""
+        token to give :meth:`stop`, on the same thread, when the call ends;
+        calls may nest (the inner one's end restores the outer's deadline)."""
         if seconds <= 0:
             return None
         if self.installed and threading.current_thread() is threading.main_thread():
-            deadline = time.monotonic() + seconds
-            self.deadline = deadline
-            if not self.fires or self.fires > deadline or self.generation != _FORKS[0]:
-                self._arm(seconds)
-            return _SIGNAL
+            previous = _DEADLINE[0]
+            now = time.monotonic()
+            deadline, left = now + seconds, seconds
+            if previous and previous < deadline:  # an enclosing call must stop first
+                deadline, left = previous, max(previous - now, 1e-6)
+            _DEADLINE[0] = deadline
+            pending = signal.getitimer(signal.ITIMER_REAL)[0]
+            if not pending or pending > left:
+                signal.setitimer(signal.ITIMER_REAL, left)
+            return _Timed(previous)
         return _WATCHDOG.arm(seconds)
 
-    def stop(self, token: int | None) -> None:
+    def stop(self, token: int | _Timed | None) -> None:
         """Stop timing the call of ``token`` (from :meth:`start`)."""
         if token is None:
             return
-        if token == _SIGNAL:
-            self.deadline = 0.0
+        if isinstance(token, _Timed):
+            _DEADLINE[0] = token.previous
+            if token.previous and not signal.getitimer(signal.ITIMER_REAL)[0]:
+                signal.setitimer(
+                    signal.ITIMER_REAL, max(token.previous - time.monotonic(), 1e-6)
+                )
         else:
             _WATCHDOG.disarm(token)
 

@@ -116,7 +116,10 @@ class KeyedCheck(Check):
 
     def judge(self, key: Key, records: Sequence[Any], totals: Totals) -> Iterable[Finding | Emit]:
         """Findings for one key, given every record emitted under it; and
-        :class:`Emit` records for keys of later stages."""
+        :class:`Emit` records for keys of later stages. Like ``emit``, it
+        may run in another process (with ``--jobs``, each keyed check is
+        judged in one of several): state it keeps on the check is not
+        seen by the process that started the run, nor by other checks."""
         return ()
 
     def totals_key(self, totals: Totals) -> Hashable:

@@ -75,6 +75,32 @@ def test_no_limit_for_zero() -> None:
         assert _timed(budget, 0, 0.05) == (False, pytest.approx(0.05, abs=1))
 
 
+def test_a_check_that_clears_the_timer_does_not_lift_the_limit() -> None:
+    """A check may use the alarm itself (``signal.alarm(5)`` then
+    ``signal.alarm(0)``): the calls after it are still timed."""
+    with Budget() as budget:
+        with budget.limit(0.3):
+            old = signal.signal(signal.SIGALRM, lambda *a: None)
+            signal.alarm(5)
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)
+        stopped, ran = _timed(budget, 0.5, 5)
+    assert stopped and ran < 5
+
+
+def test_a_budget_entered_inside_a_timed_call_keeps_its_limit() -> None:
+    """A run inside a check (a library user's) enters its own budget: the
+    enclosing call is still stopped at its deadline."""
+    with Budget() as outer:
+        start = time.monotonic()
+        with pytest.raises(CheckTimeout):
+            with outer.limit(0.4):
+                with Budget() as inner:
+                    assert not _timed(inner, 5, 0.05)[0]
+                _spin(5)
+        assert time.monotonic() - start < 5
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_forked_worker_sets_its_own_timer() -> None:
     """A child does not inherit its parent's timer: a budget whose timer

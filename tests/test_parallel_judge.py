@@ -171,3 +171,33 @@ def test_small_runs_stay_in_one_process(corpus: Path) -> None:
     report = _run(corpus, 2, WhoJudges)
     (who,) = [f for f in report.findings if f.check == "who-judges"]
     assert who.message == f"pid {os.getpid()}"
+
+
+class Unsendable(KeyedCheck):
+    """A finding whose properties cannot be pickled back to the parent."""
+
+    code = "PJ005"
+    name = "unsendable"
+    stages = ("one",)
+
+    def emit(self, doc: provlint.Document) -> Iterator[tuple[tuple[Any, ...], Any]]:
+        yield ("one",), doc.path
+
+    def judge(
+        self, key: tuple[Any, ...], records: Sequence[Any], totals: Totals
+    ) -> Iterator[Finding]:
+        yield Finding(
+            path=min(records), line=1, column=1, code=self.code, check=self.name,
+            severity=provlint.Severity.ERROR, message="m", properties={"f": lambda: 1},
+        )  # fmt: skip
+
+
+def test_findings_that_cannot_come_back_are_an_internal_error(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus_phase, "PARALLEL_FROM", 0)
+    report = _run(corpus, 2, Initials, Unsendable)
+    (error,) = [f for f in report.findings if f.check == "internal-error"]
+    assert "'unsendable'" in error.message and "could not be taken" in error.message
+    alone = _run(corpus, 2, Initials)
+    assert _shown(report, without="internal-error") == _shown(alone, without="internal-error")
