@@ -173,15 +173,11 @@ def test_small_runs_stay_in_one_process(corpus: Path) -> None:
     assert who.message == f"pid {os.getpid()}"
 
 
-class Unsendable(KeyedCheck):
+class Unsendable(WhoJudges):
     """A finding whose properties cannot be pickled back to the parent."""
 
     code = "PJ005"
     name = "unsendable"
-    stages = ("one",)
-
-    def emit(self, doc: provlint.Document) -> Iterator[tuple[tuple[Any, ...], Any]]:
-        yield ("one",), doc.path
 
     def judge(
         self, key: tuple[Any, ...], records: Sequence[Any], totals: Totals
