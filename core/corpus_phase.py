@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .execution import BadRecord, keyed_records
-from .guard import Budget, call_check
+from .guard import Budget, call_check, check_label
 from .index import Item, key_text, source_name
 from .keyed import Emit, Key, KeyedCheck, Totals, checked_emit, stage_of
 from .limits import FindingCap
@@ -276,7 +276,7 @@ def _judge_in_processes(
             if not _pool_judge([i], 1, done):
                 mark = guard.errors.mark()
                 guard.errors.report(
-                    f"check {spec.name!r} (plugin {spec.plugin.label}) ended the process "
+                    f"{check_label(spec)} ended the process "
                     "that judged it (or that process ran out of memory): its corpus findings "
                     "are missing",
                     plugin=spec.plugin.identity,
@@ -339,7 +339,7 @@ def _lost(spec: CheckSpec, why: str) -> _Judged:
 
     errors = ErrorCollector()
     errors.report(
-        f"check {spec.name!r} (plugin {spec.plugin.label}): its corpus findings could not be "
+        f"{check_label(spec)}: its corpus findings could not be "
         f"taken from the process that judged it ({why})",
         plugin=spec.plugin.identity,
         check=spec.name,
@@ -485,8 +485,7 @@ def judge_one(
     for item in found:
         if isinstance(item, BadRecord):
             guard.errors.report(
-                f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record: "
-                f"{item.why}",
+                f"{check_label(spec)} emitted a bad record: {item.why}",
                 plugin=spec.plugin.identity,
             )
         elif isinstance(item, _Ready):

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .cache import Stamp, Store, _storable, cache_dumps, cache_loads
 from .discovery import INDEX_NAME, Resolver, safe_relpath
-from .guard import Budget, call_check
+from .guard import Budget, call_check, check_label
 from .keyed import emitted
 from .model import Cells, Document, Finding, Header, declarations
 from .reading import read_document
@@ -268,8 +268,7 @@ def keyed_records(
     )
     if found and isinstance(found[-1], BadRecord):
         errors.report(
-            f"check {spec.name!r} (plugin {spec.plugin.label}) emitted a bad record "
-            f"{where}: {found.pop().why}",
+            f"{check_label(spec)} emitted a bad record {where}: {found.pop().why}",
             path=path,
             plugin=spec.plugin.identity,
         )

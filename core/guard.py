@@ -311,21 +311,21 @@ def call_check(
     cap = FindingCap()
     other: list[Any] = []
     wrong: str | None = None
+    unusable = False  # not an iterable of findings
     try:
         token = budget.start(seconds)
         try:
-            if SLOW.stream is None:
+            with SLOW.running(check_label(spec), where) if SLOW.stream is not None else _QUIET:
                 produced = produce()
-                wrong = _collect(produced, cap, other, accept, spec.name, severity)
-            else:
-                with SLOW.running(_label(spec), where):
-                    produced = produce()
+                if produced is None or isinstance(produced, (Finding, str, bytes)):
+                    unusable = True
+                else:
                     wrong = _collect(produced, cap, other, accept, spec.name, severity)
         finally:
             budget.stop(token)
     except CheckTimeout:
         errors.report(
-            f"{_label(spec)} ran longer than {seconds:g} s on {where or 'the corpus'} "
+            f"{check_label(spec)} ran longer than {seconds:g} s on {where or 'the corpus'} "
             "and was stopped (check-timeout)",
             path=where,
             plugin=spec.plugin.identity,
@@ -334,18 +334,19 @@ def call_check(
         return []
     except Exception as exc:
         errors.report(
-            f"{_label(spec)} raised {type(exc).__name__} on {where or 'the corpus'}: {exc}",
+            f"{check_label(spec)} raised {type(exc).__name__} on {where or 'the corpus'}: {exc}",
             path=where,
             tb=traceback.format_exc(),
             plugin=spec.plugin.identity,
             check=spec.name,
         )
         return []
-    if wrong == _NOT_ITERABLE:
+    if unusable:
         what = "None" if produced is None else f"a {type(produced).__name__}"
         errors.report(
-            f"{_label(spec)} returned {what} on {where or 'the corpus'}, not an iterable of "
-            "findings (yield each finding, or return a list; an empty one when there is none)",
+            f"{check_label(spec)} returned {what} on {where or 'the corpus'}, not an iterable "
+            "of findings (yield each finding, or return a list; an empty one when there is "
+            "none)",
             path=where,
             plugin=spec.plugin.identity,
             check=spec.name,
@@ -353,7 +354,8 @@ def call_check(
         return []
     if wrong is not None:  # what came before the bad item is kept
         errors.report(
-            f"{_label(spec)} returned {wrong} instead of a Finding on {where or 'the corpus'}",
+            f"{check_label(spec)} returned {wrong} instead of a Finding on "
+            f"{where or 'the corpus'}",
             path=where,
             plugin=spec.plugin.identity,
             check=spec.name,
@@ -361,15 +363,16 @@ def call_check(
     return [*cap.findings(), *other]
 
 
-_NOT_ITERABLE = "\0not iterable"
+_QUIET = contextlib.nullcontext()  # no slow-check notice to keep
 
 
-def _label(spec: CheckSpec) -> str:
+def check_label(spec: CheckSpec) -> str:
+    """How messages name a check: ``check 'name' (plugin label)``."""
     return f"check {spec.name!r} (plugin {spec.plugin.label})"
 
 
 def _collect(
-    produced: Iterable[Any] | None,
+    produced: Iterable[Any],
     cap: FindingCap,
     other: list[Any],
     accept: tuple[type, ...],
@@ -378,10 +381,7 @@ def _collect(
 ) -> str | None:
     """Sort what one call produced into ``cap`` (findings) and ``other``
     (items of the ``accept`` types); return the type name of the first
-    item that is neither (the rest is dropped), :data:`_NOT_ITERABLE` when
-    ``produced`` is not an iterable of findings, or None."""
-    if produced is None or isinstance(produced, (Finding, str, bytes)):
-        return _NOT_ITERABLE
+    item that is neither (the rest is dropped), or None."""
     for item in produced:
         if isinstance(item, Finding):
             if severity is not None and item.check == name:

@@ -17,6 +17,7 @@ from typing import Any
 from . import codec
 from .config import Config, ConfigError, _inactive, matches_selector, validate_plugin_config
 from .errors import ErrorCollector
+from .guard import check_label
 from .keyed import KeyedCheck
 from .model import CatalogueCheck, Check, CorpusCheck, DocumentCheck, Severity
 from .registry import CheckSpec, InternalError, Registry, build_registry
@@ -199,8 +200,7 @@ def select_checks(cfg: Config, plugins: Iterable[Any] = ()) -> Selection:
             raise ConfigError(f"check {spec.name}: {exc}") from exc
         except Exception as exc:
             registry.errors.report(
-                f"check {spec.name!r} (plugin {spec.plugin.label}) could not be created: "
-                f"{type(exc).__name__}: {exc}",
+                f"{check_label(spec)} could not be created: {type(exc).__name__}: {exc}",
                 tb=traceback.format_exc(),
                 plugin=spec.plugin.identity,
                 check=spec.name,
