@@ -24,13 +24,16 @@ divided.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import operator
+import os
+import signal
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .execution import BadRecord, keyed_records
+from .execution import BadRecord, keyed_records, start_worker
 from .guard import Budget, call_check, check_label
 from .index import Item, key_text, source_name
 from .keyed import Emit, Key, KeyedCheck, Totals, checked_emit, stage_of
@@ -274,15 +277,11 @@ def _judge_in_processes(
             if spec.name in done:
                 continue
             if not _pool_judge([i], 1, done):
-                mark = guard.errors.mark()
-                guard.errors.report(
-                    f"{check_label(spec)} ended the process "
-                    "that judged it (or that process ran out of memory): its corpus findings "
-                    "are missing",
-                    plugin=spec.plugin.identity,
-                    check=spec.name,
+                done[spec.name] = _lost(
+                    spec,
+                    f"{check_label(spec)} ended the process that judged it (or that process "
+                    "ran out of memory): its corpus findings are missing",
                 )
-                done[spec.name] = ([], *guard.errors.take_since(mark))
     finally:
         _TODO = ()
     return done
@@ -292,10 +291,7 @@ def _pool_judge(todo: list[int], workers: int, done: dict[str, _Judged]) -> bool
     """Judge the checks ``todo`` (their places in ``_TODO``'s order) in a
     pool of ``workers`` forked processes, into ``done``; False when a
     process died (``done`` then holds what was judged before)."""
-    import contextlib
     import multiprocessing
-    import os
-    import signal
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -303,7 +299,7 @@ def _pool_judge(todo: list[int], workers: int, done: dict[str, _Judged]) -> bool
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
-        initializer=_init_judge,
+        initializer=start_worker,
         initargs=(os.getpid(),),
     ) as pool:
         futures = [(i, pool.submit(_judge_one_check, i)) for i in todo]
@@ -315,7 +311,11 @@ def _pool_judge(todo: list[int], workers: int, done: dict[str, _Judged]) -> bool
                 except BrokenProcessPool:
                     raise
                 except Exception as exc:  # its findings could not come back (pickling)
-                    done[spec.name] = _lost(spec, f"{type(exc).__name__}: {exc}")
+                    done[spec.name] = _lost(
+                        spec,
+                        f"{check_label(spec)}: its corpus findings could not be taken from "
+                        f"the process that judged it ({type(exc).__name__}: {exc})",
+                    )
         except BrokenProcessPool:
             for i, future in futures:
                 name = order[i][0].name
@@ -332,28 +332,19 @@ def _pool_judge(todo: list[int], workers: int, done: dict[str, _Judged]) -> bool
     return True
 
 
-def _lost(spec: CheckSpec, why: str) -> _Judged:
-    """A check judged in another process whose results could not be taken
-    back: its internal error."""
+def _lost(spec: CheckSpec, message: str) -> _Judged:
+    """What a check judged in another process gives when its process died
+    or its results could not be taken back: no findings, one internal
+    error."""
     from .errors import ErrorCollector
 
     errors = ErrorCollector()
     errors.report(
-        f"{check_label(spec)}: its corpus findings could not be "
-        f"taken from the process that judged it ({why})",
+        message,
         plugin=spec.plugin.identity,
         check=spec.name,
     )
     return [], errors.findings, errors.tracebacks
-
-
-def _init_judge(parent: int) -> None:
-    import signal
-
-    from .execution import die_with_parent
-
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent shuts the pool down
 
 
 def _judge_one_check(i: int) -> _Judged:

@@ -593,7 +593,7 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def die_with_parent(parent: int) -> None:
+def _die_with_parent(parent: int) -> None:
     """Make this worker process exit when its parent dies, even by
     ``kill -9`` (which gives the parent no chance to stop its pool):
     Linux's PR_SET_PDEATHSIG, elsewhere a thread that watches the parent."""
@@ -618,11 +618,16 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="provlint-parent-watch", daemon=True).start()
 
 
+def start_worker(parent: int) -> None:
+    """What every forked worker process does first: exit when its parent
+    does, and ignore ^C (the parent shuts the pool down)."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _init_worker(processor: Processor, parent: int) -> None:
     global _WORKER
-    die_with_parent(parent)
-    # A worker ignores ^C: the parent shuts the pool down.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    start_worker(parent)
     _WORKER = processor
     processor.errors.clear()
     processor.budget.__enter__()

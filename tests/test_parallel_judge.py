@@ -49,17 +49,13 @@ class Initials(KeyedCheck):
             yield self.finding(first, 1, 1, f"{count} of {totals.documents} end in {key[1]}")
 
 
-class Fragile(KeyedCheck):
+class Fragile(Initials):
     """Raises when judging one key: an internal error, reported from the
     judging process."""
 
     code = "PJ002"
     name = "fragile"
     stages = ("digit",)
-
-    def emit(self, doc: provlint.Document) -> Iterator[tuple[tuple[Any, ...], Any]]:
-        if doc.doc_id:
-            yield ("digit", doc.doc_id[-1]), doc.path
 
     def judge(
         self, key: tuple[Any, ...], records: Sequence[Any], totals: Totals
@@ -85,15 +81,11 @@ class WhoJudges(KeyedCheck):
         yield self.finding(min(records), 1, 1, f"pid {os.getpid()}")
 
 
-class Dies(KeyedCheck):
+class Dies(WhoJudges):
     """Ends the process that judges it."""
 
     code = "PJ004"
     name = "dies"
-    stages = ("one",)
-
-    def emit(self, doc: provlint.Document) -> Iterator[tuple[tuple[Any, ...], Any]]:
-        yield ("one",), doc.path
 
     def judge(
         self, key: tuple[Any, ...], records: Sequence[Any], totals: Totals
